@@ -1,0 +1,560 @@
+//! The blocking client: one keep-alive `ureq` agent shared by every call and every thread.
+
+use crate::config::Config;
+use crate::error::{Error, Operation, Result, ServiceError, TransportKind};
+use crate::model::{DescribeJobsResult, Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
+use crate::response::{parse_error_body, parse_jobs_response, JobsResponse};
+use crate::signer::{self, SignInput};
+use crate::validate;
+use crate::xml::XmlLimits;
+use base64::Engine as _;
+use md5::{Digest, Md5};
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const JOBS_PATH: &str = "/inventorytriggerjob";
+
+/// A client for one bucket. `Send + Sync`: share one (for example in an `Arc`) between threads so that
+/// they reuse its connections.
+pub struct Client {
+    config: Config,
+    agent: ureq::Agent,
+    base_url: String,
+    host: String,
+    jitter: AtomicU64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("base_url", &self.base_url).field("config", &self.config).finish()
+    }
+}
+
+/// One request, described once and sent (and signed) afresh on each attempt.
+struct Request<'a> {
+    op: Operation,
+    method: &'static str,
+    /// Logical path, as signed.
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<&'a str>,
+    retryable: bool,
+}
+
+/// An HTTP answer, before it is interpreted.
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+    request_id: String,
+    trace_id: String,
+    retry_after: Option<Duration>,
+}
+
+/// How to wait for a job: poll with a growing interval until a terminal state or `max_wait`.
+#[derive(Debug, Clone)]
+pub struct WaitOptions {
+    pub max_wait: Duration,
+    pub initial_interval: Duration,
+    pub max_interval: Duration,
+    /// Each interval is the previous one times this (at least 1).
+    pub multiplier: f64,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            max_wait: Duration::from_secs(600),
+            initial_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(15),
+            multiplier: 1.5,
+        }
+    }
+}
+
+impl Client {
+    /// Checks the configuration (nothing is sent) and builds the client.
+    pub fn new(config: Config) -> Result<Client> {
+        validate::bucket(&config.bucket)?;
+        validate::region(&config.region)?;
+        validate::header_value("secret_id", config.credentials.secret_id())?;
+        if config.credentials.secret_id().is_empty() || config.credentials.secret_key().is_empty() {
+            return Err(Error::invalid("credentials", "SecretId and SecretKey must not be empty"));
+        }
+        if let Some(t) = config.credentials.token() {
+            validate::header_value("token", t)?;
+        }
+        validate::header_value("user_agent", &config.user_agent)?;
+        let (base_url, host) = match &config.endpoint {
+            Some(e) => {
+                let e = validate::endpoint(e)?;
+                (e.base_url(), e.authority())
+            }
+            None => {
+                let host = format!("{}.ci.{}.myqcloud.com", config.bucket, config.region);
+                (format!("{}://{host}", if config.https { "https" } else { "http" }), host)
+            }
+        };
+        for (arg, d) in [("timeout", config.timeout), ("connect_timeout", config.connect_timeout), ("read_timeout", config.read_timeout)] {
+            if d.is_zero() {
+                return Err(Error::invalid(arg, "must be more than zero"));
+            }
+        }
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_per_read(Some(config.read_timeout))
+            .user_agent(config.user_agent.as_str())
+            .max_idle_connections(64)
+            .max_idle_connections_per_host(32)
+            .build()
+            .new_agent();
+        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+        Ok(Client { config, agent, base_url, host, jitter: AtomicU64::new(seed | 1) })
+    }
+
+    /// A client configured by [`Config::from_env`].
+    pub fn from_env() -> Result<Client> {
+        Client::new(Config::from_env()?)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The scheme and host requests go to, e.g. `https://examplebucket-1250000000.ci.ap-beijing.myqcloud.com`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Creates a job that triggers a workflow. Not retried unless [`Config::retry_create`] is set.
+    pub fn create_workflow_job(&self, req: &WorkflowJobRequest) -> Result<Job> {
+        let body = req.to_xml()?;
+        self.create(&body)
+    }
+
+    /// Creates a Job-type job. Not retried unless [`Config::retry_create`] is set.
+    pub fn create_job(&self, req: &JobRequest) -> Result<Job> {
+        let body = req.to_xml()?;
+        self.create(&body)
+    }
+
+    fn create(&self, body: &str) -> Result<Job> {
+        let req = Request {
+            op: Operation::CreateJob,
+            method: "POST",
+            path: JOBS_PATH.to_string(),
+            query: Vec::new(),
+            body: Some(body),
+            retryable: self.config.retry_create,
+        };
+        let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
+        match resp.jobs.len() {
+            1 => Ok(resp.jobs.remove(0)),
+            n => Err(Error::InvalidResponse {
+                operation: Operation::CreateJob,
+                status: 200,
+                reason: format!("expected one JobsDetail, found {n}"),
+                excerpt: String::new(),
+                request_id: resp.request_id,
+                attempts,
+            }),
+        }
+    }
+
+    /// Describes one job. A job the service does not know is [`Error::JobNotFound`].
+    pub fn describe_job(&self, job_id: &str) -> Result<Job> {
+        let mut res = self.describe_jobs(&[job_id])?;
+        match res.jobs.iter().position(|j| j.job_id == job_id) {
+            Some(i) => Ok(res.jobs.swap_remove(i)),
+            None if res.jobs.len() == 1 && res.non_exist_job_ids.is_empty() => Ok(res.jobs.remove(0)),
+            None => Err(Error::JobNotFound { job_id: job_id.to_string(), request_id: res.request_id }),
+        }
+    }
+
+    /// Describes several jobs in one request. IDs the service does not know come back in
+    /// `non_exist_job_ids`, not as an error.
+    pub fn describe_jobs<S: AsRef<str>>(&self, job_ids: &[S]) -> Result<DescribeJobsResult> {
+        if job_ids.is_empty() {
+            return Err(Error::invalid("job_ids", "is empty"));
+        }
+        let mut path = String::from(JOBS_PATH);
+        for (i, id) in job_ids.iter().enumerate() {
+            validate::job_id(id.as_ref())?;
+            path.push(if i == 0 { '/' } else { ',' });
+            path.push_str(id.as_ref());
+        }
+        let req = Request { op: Operation::DescribeJobs, method: "GET", path, query: Vec::new(), body: None, retryable: true };
+        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
+        Ok(DescribeJobsResult { jobs: resp.jobs, non_exist_job_ids: resp.non_exist_job_ids, request_id: resp.request_id })
+    }
+
+    /// One page of jobs. Pass the previous page's `next_token` in `opts.next_token` for the next one,
+    /// or use [`Client::pages`] / [`Client::jobs`].
+    pub fn list_jobs(&self, opts: &ListOptions) -> Result<JobPage> {
+        let query = opts.to_query()?;
+        let req = Request { op: Operation::ListJobs, method: "GET", path: JOBS_PATH.to_string(), query, body: None, retryable: true };
+        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
+        Ok(JobPage { jobs: resp.jobs, next_token: resp.next_token, request_id: resp.request_id })
+    }
+
+    /// Every page of a listing, starting at `opts.next_token`. Ends after the page without a `NextToken`,
+    /// and with an error if the service repeats a token (which would loop forever).
+    pub fn pages(&self, opts: ListOptions) -> Pages<'_> {
+        Pages { client: self, next: opts.next_token.clone(), opts, seen: HashSet::new(), done: false, pages: 0 }
+    }
+
+    /// Every job of a listing, across pages.
+    pub fn jobs(&self, opts: ListOptions) -> Jobs<'_> {
+        Jobs { pages: self.pages(opts), buffered: VecDeque::new() }
+    }
+
+    /// Cancels a job. Cancelling a job that already ended is a service error.
+    pub fn cancel_job(&self, job_id: &str) -> Result<()> {
+        validate::job_id(job_id)?;
+        let req = Request {
+            op: Operation::CancelJob,
+            method: "PUT",
+            path: format!("{JOBS_PATH}/{job_id}"),
+            query: vec![("cancel", String::new())],
+            body: None,
+            retryable: true,
+        };
+        self.call(&req, |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Polls a job until it reaches a terminal state, and returns it.
+    pub fn wait_for_job(&self, job_id: &str, opts: &WaitOptions) -> Result<Job> {
+        self.wait_for_job_with(job_id, opts, |_| {})
+    }
+
+    /// As [`Client::wait_for_job`], calling `on_state` with the job each time its state changes
+    /// (and once for the first state seen).
+    pub fn wait_for_job_with(&self, job_id: &str, opts: &WaitOptions, mut on_state: impl FnMut(&Job)) -> Result<Job> {
+        validate::job_id(job_id)?;
+        let started = Instant::now();
+        let deadline = started + opts.max_wait;
+        let mut interval = opts.initial_interval.max(Duration::from_millis(1));
+        let mut last: Option<crate::JobState> = None;
+        loop {
+            let job = self.describe_job(job_id)?;
+            if last.as_ref() != Some(&job.state) {
+                last = Some(job.state.clone());
+                on_state(&job);
+            }
+            if job.is_terminal() {
+                return Ok(job);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::WaitTimeout {
+                    job_id: job_id.to_string(),
+                    last_state: job.state.to_string(),
+                    waited: now - started,
+                });
+            }
+            // The last poll happens at the deadline, not after it.
+            std::thread::sleep(interval.min(deadline - now));
+            interval = interval.mul_f64(opts.multiplier.max(1.0)).min(opts.max_interval.max(opts.initial_interval));
+        }
+    }
+
+    /// Sends `req`, retrying as configured, and interprets a 2xx answer with `parse`.
+    /// Returns the parsed value and the number of attempts made.
+    fn call<T>(&self, req: &Request<'_>, parse: impl Fn(&str) -> Result<T, String>) -> Result<(T, u32)> {
+        let max_attempts = if req.retryable { self.config.max_attempts.max(1) } else { 1 };
+        let url = self.url(req);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (err, retry_after) = match self.attempt(req, &url) {
+                Err(kind_msg) => {
+                    let (kind, message) = kind_msg;
+                    let retry = matches!(kind, TransportKind::Connect | TransportKind::Timeout | TransportKind::Io);
+                    let e = Error::Transport { operation: req.op, kind, message, attempts: attempt };
+                    if !retry || attempt >= max_attempts {
+                        return Err(e);
+                    }
+                    (e, None)
+                }
+                Ok(reply) if (200..300).contains(&reply.status) => {
+                    let parsed = std::str::from_utf8(&reply.body).map_err(|e| format!("body is not UTF-8: {e}")).and_then(&parse);
+                    match parsed {
+                        Ok(v) => return Ok((v, attempt)),
+                        Err(reason) => {
+                            let e = Error::InvalidResponse {
+                                operation: req.op,
+                                status: reply.status,
+                                reason,
+                                excerpt: excerpt(&reply.body),
+                                request_id: reply.request_id,
+                                attempts: attempt,
+                            };
+                            // A truncated or garbled answer to a read is worth another try.
+                            if attempt >= max_attempts {
+                                return Err(e);
+                            }
+                            (e, None)
+                        }
+                    }
+                }
+                Ok(reply) => {
+                    let retry = reply.status >= 500 || reply.status == 429;
+                    let retry_after = reply.retry_after;
+                    let e = service_error(req.op, reply, attempt);
+                    let slow_down = e.service_code() == Some("SlowDown");
+                    if !(retry || slow_down) || attempt >= max_attempts {
+                        return Err(e);
+                    }
+                    (e, retry_after)
+                }
+            };
+            drop(err);
+            std::thread::sleep(self.backoff(attempt, retry_after));
+        }
+    }
+
+    fn url(&self, req: &Request<'_>) -> String {
+        let mut url = String::with_capacity(self.base_url.len() + req.path.len() + 64);
+        url.push_str(&self.base_url);
+        // Path segments are validated job IDs; encode them anyway so nothing can change the path.
+        for (i, seg) in req.path.split('/').enumerate() {
+            if i > 0 {
+                url.push('/');
+            }
+            for (j, part) in seg.split(',').enumerate() {
+                if j > 0 {
+                    url.push(',');
+                }
+                signer::encode_into(&mut url, part);
+            }
+        }
+        for (i, (k, v)) in req.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            signer::encode_into(&mut url, k);
+            if !v.is_empty() {
+                url.push('=');
+                signer::encode_into(&mut url, v);
+            }
+        }
+        url
+    }
+
+    /// One signed attempt. Transport failures come back as `(kind, message)`.
+    fn attempt(&self, req: &Request<'_>, url: &str) -> std::result::Result<Reply, (TransportKind, String)> {
+        let creds = &self.config.credentials;
+        let mut headers: Vec<(&str, String)> = Vec::with_capacity(6);
+        headers.push(("host", self.host.clone()));
+        match req.body {
+            Some(body) => {
+                headers.push(("content-type", "application/xml".to_string()));
+                headers.push(("content-length", body.len().to_string()));
+                headers.push(("content-md5", base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes()))));
+            }
+            None if req.method != "GET" => headers.push(("content-length", "0".to_string())),
+            None => {}
+        }
+        if let Some(token) = creds.token() {
+            headers.push(("x-ci-security-token", token.to_string()));
+        }
+        let now = crate::timefmt::now_unix();
+        let params: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let authorization = signer::authorization(&SignInput {
+            method: req.method,
+            path: &req.path,
+            params: &params,
+            headers: &header_refs,
+            secret_id: creds.secret_id(),
+            secret_key: creds.secret_key(),
+            start: now - 60,
+            end: now + 3600,
+        });
+
+        let mut builder = ureq::http::Request::builder().method(req.method).uri(url);
+        for (k, v) in &headers {
+            builder = builder.header(*k, v.as_str());
+        }
+        builder = builder.header("authorization", authorization);
+        let sent = match req.body {
+            Some(body) => builder.body(body.as_bytes()).map(|r| self.agent.run(r)),
+            None => builder.body(()).map(|r| self.agent.run(r)),
+        };
+        let mut resp = match sent {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => return Err(transport_error(e)),
+            Err(e) => return Err((TransportKind::Other, format!("could not build the request: {e}"))),
+        };
+        let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let request_id = header("x-ci-request-id");
+        let trace_id = header("x-ci-trace-id");
+        let retry_after = header("retry-after").trim().parse::<u64>().ok().map(Duration::from_secs);
+        let status = resp.status().as_u16();
+        let body = match resp.body_mut().with_config().limit(self.config.max_response_bytes).read_to_vec() {
+            Ok(b) => b,
+            Err(ureq::Error::BodyExceedsLimit(n)) => {
+                return Err((TransportKind::Other, format!("response body exceeds the limit of {n} bytes (HTTP {status}, request id {request_id:?})")))
+            }
+            Err(e) => return Err(transport_error(e)),
+        };
+        Ok(Reply { status, body, request_id, trace_id, retry_after })
+    }
+
+    /// Full jitter: a random duration in `[0, min(cap, base * 2^(attempt-1))]`, or `Retry-After` up to the cap.
+    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let cap = self.config.backoff_cap;
+        if let Some(ra) = retry_after {
+            return ra.min(cap);
+        }
+        let ceiling = self.config.backoff_base.saturating_mul(1u32 << (attempt - 1).min(20)).min(cap);
+        // xorshift64: good enough to spread retries, no dependency needed.
+        let r = self
+            .jitter
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |mut x| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                Some(x)
+            })
+            .unwrap_or(1);
+        ceiling.mul_f64((r % 10_000) as f64 / 10_000.0)
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    s.into_owned()
+}
+
+fn service_error(op: Operation, reply: Reply, attempts: u32) -> Error {
+    let text = String::from_utf8_lossy(&reply.body);
+    let parsed = parse_error_body(&text).unwrap_or_default();
+    let pick = |a: String, b: String| if a.is_empty() { b } else { a };
+    let message = if parsed.message.is_empty() && parsed.code.is_empty() {
+        let t = text.trim();
+        if t.is_empty() {
+            "(empty body)".to_string()
+        } else {
+            format!("(unreadable body) {}", excerpt(t.as_bytes()))
+        }
+    } else {
+        parsed.message
+    };
+    Error::Service(Box::new(ServiceError {
+        operation: op,
+        status: reply.status,
+        code: parsed.code,
+        message,
+        request_id: pick(parsed.request_id, reply.request_id),
+        trace_id: pick(parsed.trace_id, reply.trace_id),
+        attempts,
+    }))
+}
+
+fn transport_error(e: ureq::Error) -> (TransportKind, String) {
+    use std::io::ErrorKind as K;
+    let kind = match &e {
+        ureq::Error::HostNotFound => TransportKind::Dns,
+        ureq::Error::ConnectionFailed => TransportKind::Connect,
+        ureq::Error::Timeout(_) => TransportKind::Timeout,
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => TransportKind::Tls,
+        ureq::Error::Io(io) => match io.kind() {
+            K::ConnectionRefused | K::AddrNotAvailable | K::NotConnected => TransportKind::Connect,
+            K::TimedOut | K::WouldBlock => TransportKind::Timeout,
+            _ => TransportKind::Io,
+        },
+        ureq::Error::Protocol(_) => TransportKind::Io,
+        _ => TransportKind::Other,
+    };
+    (kind, e.to_string())
+}
+
+/// Iterator over the pages of a listing; see [`Client::pages`].
+pub struct Pages<'a> {
+    client: &'a Client,
+    opts: ListOptions,
+    next: Option<String>,
+    seen: HashSet<String>,
+    done: bool,
+    pages: u32,
+}
+
+impl Pages<'_> {
+    /// Pages fetched so far.
+    pub fn count_so_far(&self) -> u32 {
+        self.pages
+    }
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<JobPage>;
+
+    fn next(&mut self) -> Option<Result<JobPage>> {
+        if self.done {
+            return None;
+        }
+        self.opts.next_token = self.next.take();
+        let page = match self.client.list_jobs(&self.opts) {
+            Ok(p) => p,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        self.pages += 1;
+        match &page.next_token {
+            None => self.done = true,
+            Some(t) if !self.seen.insert(t.clone()) => {
+                self.done = true;
+                return Some(Err(Error::InvalidResponse {
+                    operation: Operation::ListJobs,
+                    status: 200,
+                    reason: format!("NextToken {t:?} was already returned by an earlier page; stopping instead of looping"),
+                    excerpt: String::new(),
+                    request_id: page.request_id,
+                    attempts: 1,
+                }));
+            }
+            Some(t) => self.next = Some(t.clone()),
+        }
+        Some(Ok(page))
+    }
+}
+
+/// Iterator over every job of a listing; see [`Client::jobs`].
+pub struct Jobs<'a> {
+    pages: Pages<'a>,
+    buffered: VecDeque<Job>,
+}
+
+impl Jobs<'_> {
+    /// Pages fetched so far.
+    pub fn pages_so_far(&self) -> u32 {
+        self.pages.count_so_far()
+    }
+}
+
+impl Iterator for Jobs<'_> {
+    type Item = Result<Job>;
+
+    fn next(&mut self) -> Option<Result<Job>> {
+        loop {
+            if let Some(j) = self.buffered.pop_front() {
+                return Some(Ok(j));
+            }
+            match self.pages.next()? {
+                Ok(page) => self.buffered.extend(page.jobs),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// The response parser is exposed for tools and benchmarks that read bodies obtained elsewhere.
+pub fn parse_response(body: &str) -> std::result::Result<JobsResponse, String> {
+    parse_jobs_response(body, XmlLimits::default())
+}

@@ -1,0 +1,185 @@
+//! Client configuration and credentials.
+
+use crate::error::{Error, Result};
+use std::fmt;
+use std::time::Duration;
+
+/// SecretId, SecretKey and, for temporary credentials, a session token.
+/// `Debug` never shows the key or the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    secret_id: String,
+    secret_key: String,
+    token: Option<String>,
+}
+
+impl Credentials {
+    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials { secret_id: secret_id.into(), secret_key: secret_key.into(), token: None }
+    }
+
+    /// Temporary credentials: the token is sent (and signed) as `x-ci-security-token`.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        let t = token.into();
+        self.token = if t.is_empty() { None } else { Some(t) };
+        self
+    }
+
+    /// `TENCENTCLOUD_SECRET_ID`/`TENCENTCLOUD_SECRET_KEY`/`TENCENTCLOUD_SESSION_TOKEN`, else
+    /// `COS_SECRET_ID`/`COS_SECRET_KEY`.
+    pub fn from_env() -> Result<Credentials> {
+        let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+        let (id, key) = match (var("TENCENTCLOUD_SECRET_ID"), var("TENCENTCLOUD_SECRET_KEY")) {
+            (Some(id), Some(key)) => (id, key),
+            _ => match (var("COS_SECRET_ID"), var("COS_SECRET_KEY")) {
+                (Some(id), Some(key)) => (id, key),
+                _ => {
+                    return Err(Error::invalid(
+                        "credentials",
+                        "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or COS_SECRET_ID and COS_SECRET_KEY)",
+                    ))
+                }
+            },
+        };
+        let mut c = Credentials::new(id, key);
+        if let Some(t) = var("TENCENTCLOUD_SESSION_TOKEN") {
+            c = c.with_token(t);
+        }
+        Ok(c)
+    }
+
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    pub(crate) fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Everything a [`Client`](crate::Client) needs. Build with [`Config::new`] and the setters.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `name-appid`, e.g. `examplebucket-1250000000`.
+    pub bucket: String,
+    /// e.g. `ap-beijing`.
+    pub region: String,
+    pub credentials: Credentials,
+    /// HTTPS unless set to false (ignored when `endpoint` is set).
+    pub https: bool,
+    /// A full base URL (`http://127.0.0.1:8080`) that replaces scheme and host.
+    pub endpoint: Option<String>,
+    /// Time to establish a connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for any one read from the server.
+    pub read_timeout: Duration,
+    /// Longest a whole attempt (connect, send, receive) may take.
+    pub timeout: Duration,
+    pub user_agent: String,
+    /// Attempts in all for describe, list and cancel (1 = no retries).
+    pub max_attempts: u32,
+    /// Also retry create. Off by default: the API has no idempotency token, so a create whose answer was
+    /// lost and that is sent again can start a second job.
+    pub retry_create: bool,
+    /// Backoff before retry n is a random duration in `[0, min(cap, base * 2^(n-1))]` (full jitter).
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// Largest response body read; past it the call fails instead of growing memory.
+    pub max_response_bytes: u64,
+}
+
+impl Config {
+    pub fn new(bucket: impl Into<String>, region: impl Into<String>, credentials: Credentials) -> Self {
+        Config {
+            bucket: bucket.into(),
+            region: region.into(),
+            credentials,
+            https: true,
+            endpoint: None,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            timeout: Duration::from_secs(60),
+            user_agent: format!("cibatch/{}", env!("CARGO_PKG_VERSION")),
+            max_attempts: 3,
+            retry_create: false,
+            backoff_base: Duration::from_millis(200),
+            backoff_cap: Duration::from_secs(5),
+            max_response_bytes: 8 << 20,
+        }
+    }
+
+    /// `CIBATCH_BUCKET`, `CIBATCH_REGION`, optional `CIBATCH_ENDPOINT`, and [`Credentials::from_env`].
+    pub fn from_env() -> Result<Config> {
+        let var = |n: &'static str, arg: &'static str| {
+            std::env::var(n).ok().filter(|v| !v.is_empty()).ok_or_else(|| Error::invalid(arg, format!("set {n}")))
+        };
+        let mut c = Config::new(var("CIBATCH_BUCKET", "bucket")?, var("CIBATCH_REGION", "region")?, Credentials::from_env()?);
+        c.endpoint = std::env::var("CIBATCH_ENDPOINT").ok().filter(|v| !v.is_empty());
+        Ok(c)
+    }
+
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    pub fn https(mut self, on: bool) -> Self {
+        self.https = on;
+        self
+    }
+
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+
+    pub fn connect_timeout(mut self, t: Duration) -> Self {
+        self.connect_timeout = t;
+        self
+    }
+
+    pub fn read_timeout(mut self, t: Duration) -> Self {
+        self.read_timeout = t;
+        self
+    }
+
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n;
+        self
+    }
+
+    pub fn retry_create(mut self, on: bool) -> Self {
+        self.retry_create = on;
+        self
+    }
+
+    pub fn backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.backoff_base = base;
+        self.backoff_cap = cap;
+        self
+    }
+
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = n;
+        self
+    }
+}

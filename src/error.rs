@@ -1,0 +1,187 @@
+//! The one error type of the library. Every variant says which operation failed; none carries a secret.
+
+use std::fmt;
+
+/// The operation a request belonged to, for error messages and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    CreateJob,
+    DescribeJobs,
+    ListJobs,
+    CancelJob,
+    WaitForJob,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::CreateJob => "create job",
+            Operation::DescribeJobs => "describe jobs",
+            Operation::ListJobs => "list jobs",
+            Operation::CancelJob => "cancel job",
+            Operation::WaitForJob => "wait for job",
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// The host name could not be resolved.
+    Dns,
+    /// The connection could not be made (refused, unreachable).
+    Connect,
+    /// A connect, read or whole-call timeout passed.
+    Timeout,
+    /// The TLS handshake or certificate check failed.
+    Tls,
+    /// The connection broke while sending or receiving (reset, closed early).
+    Io,
+    /// Anything else the HTTP layer reported.
+    Other,
+}
+
+/// An error answer from the service: HTTP status plus what the body and headers said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    pub operation: Operation,
+    pub status: u16,
+    /// The service's `Code` (e.g. `InvalidArgument`); empty when the body had none.
+    pub code: String,
+    pub message: String,
+    /// From the body's `RequestId`, else the `x-ci-request-id` header.
+    pub request_id: String,
+    /// From the body's `TraceId`, else the `x-ci-trace-id` header.
+    pub trace_id: String,
+    pub attempts: u32,
+}
+
+/// Every failure of the library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was refused before anything was sent.
+    #[error("invalid argument `{argument}`: {reason}")]
+    InvalidInput { argument: &'static str, reason: String },
+
+    /// The request did not get an HTTP answer.
+    #[error("{operation}: {kind:?} error after {attempts} attempt(s): {message}")]
+    Transport { operation: Operation, kind: TransportKind, message: String, attempts: u32 },
+
+    /// The service answered with an error status.
+    #[error("{}", display_service(.0))]
+    Service(Box<ServiceError>),
+
+    /// The service answered, but not with something we could read.
+    #[error("{operation}: unreadable response (HTTP {status}, request id {request_id:?}) after {attempts} attempt(s): {reason}; body starts {excerpt:?}")]
+    InvalidResponse {
+        operation: Operation,
+        status: u16,
+        reason: String,
+        excerpt: String,
+        request_id: String,
+        attempts: u32,
+    },
+
+    /// A describe of one job found no such job (the service answers 200 and names it in `NonExistJobIds`).
+    #[error("job {job_id} does not exist (request id {request_id:?})")]
+    JobNotFound { job_id: String, request_id: String },
+
+    /// Waiting for a job ended before the job reached a terminal state.
+    #[error("job {job_id} still {last_state} after waiting {waited:?}")]
+    WaitTimeout { job_id: String, last_state: String, waited: std::time::Duration },
+}
+
+fn display_service(e: &ServiceError) -> String {
+    format!(
+        "{}: HTTP {} {}: {} (request id {:?}, trace id {:?}, {} attempt(s))",
+        e.operation,
+        e.status,
+        if e.code.is_empty() { "(no code)" } else { &e.code },
+        e.message,
+        e.request_id,
+        e.trace_id,
+        e.attempts
+    )
+}
+
+/// A stable classification of [`Error`], for bindings and for matching without destructuring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    InvalidInput,
+    Transport,
+    Service,
+    InvalidResponse,
+    JobNotFound,
+    WaitTimeout,
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Service(_) => ErrorKind::Service,
+            Error::InvalidResponse { .. } => ErrorKind::InvalidResponse,
+            Error::JobNotFound { .. } => ErrorKind::JobNotFound,
+            Error::WaitTimeout { .. } => ErrorKind::WaitTimeout,
+        }
+    }
+
+    /// HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::InvalidResponse { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`InvalidArgument`, `SlowDown`, ...), when it sent one.
+    pub fn service_code(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) if !e.code.is_empty() => Some(&e.code),
+            _ => None,
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => Some(e.request_id.as_str()),
+            Error::InvalidResponse { request_id, .. } | Error::JobNotFound { request_id, .. } => {
+                Some(request_id.as_str())
+            }
+            _ => None,
+        }
+        .filter(|s| !s.is_empty())
+    }
+
+    pub fn trace_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) if !e.trace_id.is_empty() => Some(&e.trace_id),
+            _ => None,
+        }
+    }
+
+    /// How many requests were sent for the failed call (0 when none was).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport { attempts, .. } | Error::InvalidResponse { attempts, .. } => *attempts,
+            Error::Service(e) => e.attempts,
+            Error::JobNotFound { .. } => 1,
+            _ => 0,
+        }
+    }
+
+    pub(crate) fn invalid(argument: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput { argument, reason: reason.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,41 @@
+//! # cibatch
+//!
+//! A client for Tencent Cloud Cloud Infinite **batch data-processing jobs** (inventory trigger jobs):
+//! create (Workflow and Job types), describe one or several, list with filters and paging, cancel, and
+//! wait for a job to finish; plus the COS request signer on its own and, with the `emulator` feature
+//! (on by default), a local emulator of the service for demos and tests.
+//!
+//! ```no_run
+//! use cibatch::{Client, Config, Credentials, Input, WorkflowJobRequest, WaitOptions};
+//! let client = Client::new(Config::new("examplebucket-1250000000", "ap-beijing",
+//!     Credentials::new("AKID...", "secret")))?;
+//! let job = client.create_workflow_job(&WorkflowJobRequest::new(
+//!     "demo", Input::Prefix("input/".into()), "w7476ff3564ee45b7b490d64bccaba6cc"))?;
+//! let done = client.wait_for_job(&job.job_id, &WaitOptions::default())?;
+//! println!("{} ended {}", done.job_id, done.state);
+//! # Ok::<(), cibatch::Error>(())
+//! ```
+
+mod client;
+mod config;
+mod error;
+mod model;
+mod response;
+pub mod signer;
+pub mod timefmt;
+mod validate;
+pub mod xml;
+
+pub use client::{parse_response, Client, Jobs, Pages, WaitOptions};
+pub use config::{Config, Credentials};
+pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
+pub use model::{
+    CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,
+    JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
+};
+pub use response::{parse_error_body, ErrorBody, JobsResponse};
+pub use signer::{authorization, SignInput};
+pub use xml::XmlElement;
+
+/// The library version, `MAJOR.MINOR.PATCH`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

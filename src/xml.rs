@@ -1,0 +1,280 @@
+//! A small XML element tree over `quick-xml`, with the limits a client needs against hostile bodies,
+//! and text escaping for the bodies we build.
+//!
+//! We parse into a tree instead of deriving serde types because the service's job details are open-ended:
+//! elements we do not model (new job parameters, new output fields) must stay reachable, and each job's raw
+//! `JobsDetail` XML must be kept byte for byte, which needs the source span of each element.
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// One XML element: its local name, its text (concatenated and unescaped) and its child elements.
+/// Attributes are not kept: the service uses none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XmlElement {
+    pub name: String,
+    pub text: String,
+    pub children: Vec<XmlElement>,
+}
+
+impl XmlElement {
+    /// An element with no text and no children.
+    pub fn new(name: impl Into<String>) -> Self {
+        XmlElement { name: name.into(), ..Default::default() }
+    }
+
+    /// An element holding only text.
+    pub fn with_text(name: impl Into<String>, text: impl Into<String>) -> Self {
+        XmlElement { name: name.into(), text: text.into(), children: Vec::new() }
+    }
+
+    /// Adds a child element (builder style).
+    pub fn child(mut self, child: XmlElement) -> Self {
+        self.children.push(child);
+        self
+    }
+
+    /// Adds a text-only child element (builder style).
+    pub fn child_text(self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.child(XmlElement::with_text(name, text))
+    }
+
+    /// The first child of this name.
+    pub fn find(&self, name: &str) -> Option<&XmlElement> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child of this name, in document order.
+    pub fn find_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a XmlElement> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The trimmed text of the first child of this name.
+    pub fn find_text(&self, name: &str) -> Option<&str> {
+        self.find(name).map(|c| c.text.trim())
+    }
+
+    /// Serialises this element (and its children) with escaped text.
+    pub fn to_xml(&self) -> String {
+        let mut out = String::new();
+        self.write_xml(&mut out);
+        out
+    }
+
+    pub(crate) fn write_xml(&self, out: &mut String) {
+        out.push('<');
+        out.push_str(&self.name);
+        out.push('>');
+        out.push_str(&escape_text(&self.text));
+        for c in &self.children {
+            c.write_xml(out);
+        }
+        out.push_str("</");
+        out.push_str(&self.name);
+        out.push('>');
+    }
+}
+
+/// Limits applied while parsing a response body.
+#[derive(Debug, Clone, Copy)]
+pub struct XmlLimits {
+    /// Deepest element nesting accepted.
+    pub max_depth: usize,
+    /// Most elements accepted in one document.
+    pub max_elements: usize,
+}
+
+impl Default for XmlLimits {
+    fn default() -> Self {
+        XmlLimits { max_depth: 32, max_elements: 200_000 }
+    }
+}
+
+/// A parsed document: the root element and the source byte span of each of its direct children.
+#[derive(Debug)]
+pub struct Document {
+    pub root: XmlElement,
+    pub child_spans: Vec<Range<usize>>,
+}
+
+/// Parses a whole document. Errors are short human-readable reasons.
+pub fn parse(src: &str, limits: XmlLimits) -> Result<Document, String> {
+    let mut reader = Reader::from_str(src);
+    let mut stack: Vec<XmlElement> = Vec::new();
+    let mut root: Option<XmlElement> = None;
+    let mut child_spans = Vec::new();
+    let mut child_start = 0usize;
+    let mut elements = 0usize;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
+        match event {
+            ev @ (Event::Start(_) | Event::Empty(_)) => {
+                let (start, is_empty) = match ev {
+                    Event::Start(s) => (s, false),
+                    Event::Empty(s) => (s, true),
+                    _ => unreachable!(),
+                };
+                if root.is_some() {
+                    return Err("content after the root element".into());
+                }
+                elements += 1;
+                if elements > limits.max_elements {
+                    return Err(format!("more than {} elements", limits.max_elements));
+                }
+                if stack.len() >= limits.max_depth {
+                    return Err(format!("nested deeper than {} elements", limits.max_depth));
+                }
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                if stack.len() == 1 {
+                    child_start = before;
+                }
+                let element = XmlElement::new(name);
+                if is_empty {
+                    close(&mut stack, &mut root, element, &mut child_spans, child_start, &reader);
+                } else {
+                    stack.push(element);
+                }
+            }
+            Event::End(_) => {
+                // quick-xml checks that end tags match their start tags.
+                let element = stack.pop().ok_or("unbalanced end tag")?;
+                close(&mut stack, &mut root, element, &mut child_spans, child_start, &reader);
+            }
+            Event::Text(t) => {
+                let text = t.xml10_content().map_err(|e| format!("bad text: {e}"))?;
+                push_text(&mut stack, &text)?;
+            }
+            Event::CData(t) => {
+                let text = t.decode().map_err(|e| format!("bad CDATA: {e}"))?;
+                push_text(&mut stack, &text)?;
+            }
+            Event::GeneralRef(r) => {
+                let resolved: Cow<str> = if r.is_char_ref() {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => Cow::Owned(c.to_string()),
+                        _ => return Err("invalid character reference".into()),
+                    }
+                } else {
+                    let name = r.decode().map_err(|e| format!("bad entity: {e}"))?;
+                    // Only the five predefined entities: custom ones (and so entity expansion bombs)
+                    // are refused, never expanded.
+                    match resolve_predefined_entity(&name) {
+                        Some(v) => Cow::Borrowed(v),
+                        None => return Err(format!("unknown entity &{name};")),
+                    }
+                };
+                push_text(&mut stack, &resolved)?;
+            }
+            Event::DocType(_) => return Err("DOCTYPE declarations are not accepted".into()),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !stack.is_empty() {
+        return Err("truncated document: unclosed elements".into());
+    }
+    let root = root.ok_or("empty document")?;
+    Ok(Document { root, child_spans })
+}
+
+fn close(
+    stack: &mut Vec<XmlElement>,
+    root: &mut Option<XmlElement>,
+    element: XmlElement,
+    child_spans: &mut Vec<Range<usize>>,
+    child_start: usize,
+    reader: &Reader<&[u8]>,
+) {
+    let depth = stack.len();
+    match stack.last_mut() {
+        Some(parent) => {
+            if depth == 1 {
+                child_spans.push(child_start..reader.buffer_position() as usize);
+            }
+            parent.children.push(element);
+        }
+        None => *root = Some(element),
+    }
+}
+
+fn push_text(stack: &mut [XmlElement], text: &str) -> Result<(), String> {
+    match stack.last_mut() {
+        Some(top) => {
+            top.text.push_str(text);
+            Ok(())
+        }
+        None if text.trim().is_empty() => Ok(()),
+        None => Err("text outside the root element".into()),
+    }
+}
+
+/// Escapes text for an XML element body. `\r` is escaped so that it survives a round trip.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'\r')) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#xD;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether every character can appear in an XML 1.0 document.
+pub fn is_xml_text(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tree_and_spans() {
+        let src = "<?xml version='1.0'?>\n<R><A>x &amp; y</A><B/><C><D>1</D></C></R>";
+        let doc = parse(src, XmlLimits::default()).unwrap();
+        assert_eq!(doc.root.name, "R");
+        assert_eq!(doc.root.find_text("A"), Some("x & y"));
+        assert_eq!(doc.root.find("B").unwrap().children.len(), 0);
+        assert_eq!(doc.root.find("C").unwrap().find_text("D"), Some("1"));
+        let spans: Vec<&str> = doc.child_spans.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(spans, ["<A>x &amp; y</A>", "<B/>", "<C><D>1</D></C>"]);
+    }
+
+    #[test]
+    fn refuses_hostile_documents() {
+        let deep = "<a>".repeat(100) + &"</a>".repeat(100);
+        assert!(parse(&deep, XmlLimits::default()).unwrap_err().contains("deeper"));
+        let bomb = "<!DOCTYPE r [<!ENTITY a \"aaaa\">]><r>&a;</r>";
+        assert!(parse(bomb, XmlLimits::default()).is_err());
+        assert!(parse("<r>&a;</r>", XmlLimits::default()).unwrap_err().contains("unknown entity"));
+        assert!(parse("<r><a>", XmlLimits::default()).unwrap_err().contains("truncated"));
+        assert!(parse("<r></a>", XmlLimits::default()).is_err());
+        assert!(parse("", XmlLimits::default()).is_err());
+        assert!(parse("<r/><s/>", XmlLimits::default()).is_err());
+    }
+
+    #[test]
+    fn escapes_and_round_trips() {
+        let e = XmlElement::with_text("N", "a<b>&c\"'\r\n");
+        let xml = e.to_xml();
+        assert_eq!(xml, "<N>a&lt;b&gt;&amp;c\"'&#xD;\n</N>");
+        assert_eq!(parse(&xml, XmlLimits::default()).unwrap().root, e);
+        assert!(is_xml_text("ok\t\n"));
+        assert!(!is_xml_text("nul\0"));
+    }
+}
