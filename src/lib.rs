@@ -26,6 +26,9 @@ pub mod timefmt;
 mod validate;
 pub mod xml;
 
+#[cfg(feature = "emulator")]
+pub mod emulator;
+
 pub use client::{parse_response, Client, Jobs, Pages, WaitOptions};
 pub use config::{Config, Credentials};
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};

@@ -139,10 +139,19 @@ pub struct Signature {
 
 /// Computes every intermediate value of the signature (steps 1 to 7 of the algorithm).
 pub fn signature(input: &SignInput<'_>) -> Signature {
+    compute(input, is_signed_header)
+}
+
+/// As [`signature`], over every given header: what a server does with the headers a request lists.
+pub fn signature_over_all_headers(input: &SignInput<'_>) -> Signature {
+    compute(input, |_| true)
+}
+
+fn compute(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> Signature {
     let key_time = format!("{};{}", input.start, input.end);
     let sign_key = hmac_sha1_hex(input.secret_key.as_bytes(), key_time.as_bytes());
     let (http_params, url_param_list) = canonical(input.params, |_| true);
-    let (http_headers, header_list) = canonical(input.headers, is_signed_header);
+    let (http_headers, header_list) = canonical(input.headers, sign_header);
     let http_string = format!(
         "{}\n{}\n{}\n{}\n",
         input.method.to_ascii_lowercase(),

@@ -1,1 +1,50 @@
-fn main(){}
+//! Runs the cibatch emulator on 127.0.0.1 until killed.
+//!
+//! Prints one line, `endpoint=http://127.0.0.1:PORT bucket=BUCKET region=REGION`, then serves.
+
+use cibatch::emulator::{Emulator, EmulatorConfig};
+use std::io::Write;
+use std::time::Duration;
+
+const USAGE: &str = "usage: cibatch-emulator [--port PORT] [--secret-id ID] [--secret-key KEY] [--token TOKEN]
+                        [--bucket NAME-APPID] [--region REGION] [--submitted-ms MS] [--running-ms MS]
+
+Serves an in-memory emulator of the Cloud Infinite batch-job API on 127.0.0.1.
+Defaults: --port 0 (a free port), --bucket examplebucket-1250000000, --region ap-beijing,
+--secret-id AKIDcibatchEmulatorLocalOnly0000, --secret-key cibatchEmulatorLocalOnlyKey00000, no token,
+jobs stay Submitted 200 ms then Running 800 ms.";
+
+fn main() {
+    let mut cfg = EmulatorConfig::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        if flag == "-h" || flag == "--help" {
+            println!("{USAGE}");
+            return;
+        }
+        let Some(value) = args.next() else { fail(&format!("{flag} needs a value")) };
+        let ms = |v: &str| v.parse::<u64>().map(Duration::from_millis).unwrap_or_else(|_| fail(&format!("{flag}: {v:?} is not a number")));
+        match flag.as_str() {
+            "--port" => cfg.port = value.parse().unwrap_or_else(|_| fail(&format!("--port: {value:?} is not a port"))),
+            "--secret-id" => cfg.secret_id = value,
+            "--secret-key" => cfg.secret_key = value,
+            "--token" => cfg.session_token = Some(value),
+            "--bucket" => cfg.bucket = value,
+            "--region" => cfg.region = value,
+            "--submitted-ms" => cfg.submitted_for = ms(&value),
+            "--running-ms" => cfg.running_for = ms(&value),
+            _ => fail(&format!("unknown option {flag}")),
+        }
+    }
+    let emu = Emulator::start(cfg).unwrap_or_else(|e| fail(&format!("cannot start: {e}")));
+    println!("endpoint={} bucket={} region={}", emu.endpoint(), emu.bucket(), emu.region());
+    let _ = std::io::stdout().flush();
+    loop {
+        std::thread::park();
+    }
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("cibatch-emulator: {msg}\n\n{USAGE}");
+    std::process::exit(2);
+}
