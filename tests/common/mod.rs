@@ -1,0 +1,125 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use cibatch::emulator::{Emulator, EmulatorConfig};
+use cibatch::signer::{authorization, SignInput};
+use cibatch::{Client, Config};
+use std::time::Duration;
+
+/// An emulator whose jobs change state quickly, and a client for it with fast retries.
+pub fn setup() -> (Emulator, Client) {
+    setup_with(EmulatorConfig {
+        submitted_for: Duration::from_millis(100),
+        running_for: Duration::from_millis(200),
+        ..Default::default()
+    })
+}
+
+pub fn setup_with(cfg: EmulatorConfig) -> (Emulator, Client) {
+    let emu = Emulator::start(cfg).expect("emulator starts");
+    let client = Client::new(fast(emu.client_config())).expect("client");
+    (emu, client)
+}
+
+pub fn fast(c: Config) -> Config {
+    c.backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+/// What a raw request got back.
+pub struct Raw {
+    pub status: u16,
+    pub body: String,
+    pub request_id: String,
+}
+
+/// Sends a request signed by hand (to exercise the emulator with what other SDKs send).
+/// `sign_params` and `sign_headers` choose what goes into the signature; `query` is what is sent.
+pub fn raw(
+    emu: &Emulator,
+    method: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    sign_params: &[(&str, &str)],
+    headers: &[(&str, &str)],
+    sign_headers: &[(&str, &str)],
+    key_time: (i64, i64),
+    secret_key: &str,
+) -> Raw {
+    let auth = authorization(&SignInput {
+        method,
+        path,
+        params: sign_params,
+        headers: sign_headers,
+        secret_id: emu.secret_id(),
+        secret_key,
+        start: key_time.0,
+        end: key_time.1,
+    });
+    raw_with_auth(emu, method, path, query, headers, Some(&auth))
+}
+
+pub fn raw_with_auth(emu: &Emulator, method: &str, path: &str, query: &[(&str, &str)], headers: &[(&str, &str)], auth: Option<&str>) -> Raw {
+    let mut url = format!("{}{}", emu.endpoint(), path);
+    for (i, (k, v)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&cibatch::signer::encode(k));
+        if !v.is_empty() {
+            url.push('=');
+            url.push_str(&cibatch::signer::encode(v));
+        }
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    let mut b = ureq::http::Request::builder().method(method).uri(&url);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    if let Some(a) = auth {
+        b = b.header("Authorization", a);
+    }
+    let mut resp = if method == "GET" { agent.run(b.body(()).unwrap()) } else { agent.run(b.body(&b""[..]).unwrap()) }.expect("request");
+    let request_id = resp.headers().get("x-ci-request-id").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let status = resp.status().as_u16();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    Raw { status, body, request_id }
+}
+
+pub fn now() -> i64 {
+    cibatch::timefmt::now_unix()
+}
+
+/// A one-connection server that answers every request on it with `response` (raw HTTP bytes).
+/// Returns its endpoint; the thread ends when the client closes the connection.
+pub fn canned_server(response: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut buf = vec![0u8; 65536];
+            let mut got = Vec::new();
+            loop {
+                let n = match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                got.extend_from_slice(&buf[..n]);
+                if got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let _ = s.write_all(response.as_bytes());
+                    got.clear();
+                }
+            }
+        }
+    });
+    endpoint
+}
+
+pub fn http_response(status: u16, headers: &[(&str, &str)], body: &str) -> String {
+    let mut r = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        r.push_str(&format!("{k}: {v}\r\n"));
+    }
+    r.push_str("\r\n");
+    r.push_str(body);
+    r
+}
