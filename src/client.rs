@@ -95,7 +95,11 @@ impl Client {
                 (format!("{}://{host}", if config.https { "https" } else { "http" }), host)
             }
         };
-        for (arg, d) in [("timeout", config.timeout), ("connect_timeout", config.connect_timeout), ("read_timeout", config.read_timeout)] {
+        for (arg, d) in [
+            ("timeout", config.timeout),
+            ("connect_timeout", config.connect_timeout),
+            ("read_timeout", config.read_timeout),
+        ] {
             if d.is_zero() {
                 return Err(Error::invalid(arg, "must be more than zero"));
             }
@@ -112,7 +116,10 @@ impl Client {
             .max_idle_connections_per_host(32)
             .build()
             .new_agent();
-        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
         Ok(Client { config, agent, base_url, host, jitter: AtomicU64::new(seed | 1) })
     }
 
@@ -187,16 +194,34 @@ impl Client {
             path.push(if i == 0 { '/' } else { ',' });
             path.push_str(id.as_ref());
         }
-        let req = Request { op: Operation::DescribeJobs, method: "GET", path, query: Vec::new(), body: None, retryable: true };
+        let req = Request {
+            op: Operation::DescribeJobs,
+            method: "GET",
+            path,
+            query: Vec::new(),
+            body: None,
+            retryable: true,
+        };
         let (resp, _) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
-        Ok(DescribeJobsResult { jobs: resp.jobs, non_exist_job_ids: resp.non_exist_job_ids, request_id: resp.request_id })
+        Ok(DescribeJobsResult {
+            jobs: resp.jobs,
+            non_exist_job_ids: resp.non_exist_job_ids,
+            request_id: resp.request_id,
+        })
     }
 
     /// One page of jobs. Pass the previous page's `next_token` in `opts.next_token` for the next one,
     /// or use [`Client::pages`] / [`Client::jobs`].
     pub fn list_jobs(&self, opts: &ListOptions) -> Result<JobPage> {
         let query = opts.to_query()?;
-        let req = Request { op: Operation::ListJobs, method: "GET", path: JOBS_PATH.to_string(), query, body: None, retryable: true };
+        let req = Request {
+            op: Operation::ListJobs,
+            method: "GET",
+            path: JOBS_PATH.to_string(),
+            query,
+            body: None,
+            retryable: true,
+        };
         let (resp, _) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
         Ok(JobPage { jobs: resp.jobs, next_token: resp.next_token, request_id: resp.request_id })
     }
@@ -282,7 +307,9 @@ impl Client {
                     (e, None)
                 }
                 Ok(reply) if (200..300).contains(&reply.status) => {
-                    let parsed = std::str::from_utf8(&reply.body).map_err(|e| format!("body is not UTF-8: {e}")).and_then(&parse);
+                    let parsed = std::str::from_utf8(&reply.body)
+                        .map_err(|e| format!("body is not UTF-8: {e}"))
+                        .and_then(&parse);
                     match parsed {
                         Ok(v) => return Ok((v, attempt)),
                         Err(reason) => {
@@ -353,7 +380,10 @@ impl Client {
             Some(body) => {
                 headers.push(("content-type", "application/xml".to_string()));
                 headers.push(("content-length", body.len().to_string()));
-                headers.push(("content-md5", base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes()))));
+                headers.push((
+                    "content-md5",
+                    base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes())),
+                ));
             }
             None if req.method != "GET" => headers.push(("content-length", "0".to_string())),
             None => {}
@@ -397,7 +427,10 @@ impl Client {
         let body = match resp.body_mut().with_config().limit(self.config.max_response_bytes).read_to_vec() {
             Ok(b) => b,
             Err(ureq::Error::BodyExceedsLimit(n)) => {
-                return Err((TransportKind::Other, format!("response body exceeds the limit of {n} bytes (HTTP {status}, request id {request_id:?})")))
+                return Err((
+                    TransportKind::Other,
+                    format!("response body exceeds the limit of {n} bytes (HTTP {status}, request id {request_id:?})"),
+                ))
             }
             Err(e) => return Err(transport_error(e)),
         };
@@ -461,7 +494,9 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
         ureq::Error::HostNotFound => TransportKind::Dns,
         ureq::Error::ConnectionFailed => TransportKind::Connect,
         ureq::Error::Timeout(_) => TransportKind::Timeout,
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => TransportKind::Tls,
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
+            TransportKind::Tls
+        }
         ureq::Error::Io(io) => match io.kind() {
             K::ConnectionRefused | K::AddrNotAvailable | K::NotConnected => TransportKind::Connect,
             K::TimedOut | K::WouldBlock => TransportKind::Timeout,
@@ -513,7 +548,9 @@ impl Iterator for Pages<'_> {
                 return Some(Err(Error::InvalidResponse {
                     operation: Operation::ListJobs,
                     status: 200,
-                    reason: format!("NextToken {t:?} was already returned by an earlier page; stopping instead of looping"),
+                    reason: format!(
+                        "NextToken {t:?} was already returned by an earlier page; stopping instead of looping"
+                    ),
                     excerpt: String::new(),
                     request_id: page.request_id,
                     attempts: 1,

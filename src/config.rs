@@ -29,18 +29,17 @@ impl Credentials {
     /// `COS_SECRET_ID`/`COS_SECRET_KEY`.
     pub fn from_env() -> Result<Credentials> {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-        let (id, key) = match (var("TENCENTCLOUD_SECRET_ID"), var("TENCENTCLOUD_SECRET_KEY")) {
-            (Some(id), Some(key)) => (id, key),
-            _ => match (var("COS_SECRET_ID"), var("COS_SECRET_KEY")) {
+        let (id, key) =
+            match (var("TENCENTCLOUD_SECRET_ID"), var("TENCENTCLOUD_SECRET_KEY")) {
                 (Some(id), Some(key)) => (id, key),
-                _ => {
-                    return Err(Error::invalid(
+                _ => match (var("COS_SECRET_ID"), var("COS_SECRET_KEY")) {
+                    (Some(id), Some(key)) => (id, key),
+                    _ => return Err(Error::invalid(
                         "credentials",
                         "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or COS_SECRET_ID and COS_SECRET_KEY)",
-                    ))
-                }
-            },
-        };
+                    )),
+                },
+            };
         let mut c = Credentials::new(id, key);
         if let Some(t) = var("TENCENTCLOUD_SESSION_TOKEN") {
             c = c.with_token(t);
@@ -127,7 +126,8 @@ impl Config {
         let var = |n: &'static str, arg: &'static str| {
             std::env::var(n).ok().filter(|v| !v.is_empty()).ok_or_else(|| Error::invalid(arg, format!("set {n}")))
         };
-        let mut c = Config::new(var("CIBATCH_BUCKET", "bucket")?, var("CIBATCH_REGION", "region")?, Credentials::from_env()?);
+        let mut c =
+            Config::new(var("CIBATCH_BUCKET", "bucket")?, var("CIBATCH_REGION", "region")?, Credentials::from_env()?);
         c.endpoint = std::env::var("CIBATCH_ENDPOINT").ok().filter(|v| !v.is_empty());
         Ok(c)
     }

@@ -681,7 +681,7 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(arg(JobRequest::new("", "T", Input::Prefix("p".into()))), "name");
-        assert_eq!(arg(JobRequest::new(&"n".repeat(129), "T", Input::Prefix("p".into()))), "name");
+        assert_eq!(arg(JobRequest::new("n".repeat(129), "T", Input::Prefix("p".into()))), "name");
         assert_eq!(arg(JobRequest::new("n", "", Input::Prefix("p".into()))), "tag");
         assert_eq!(arg(JobRequest::new("n", "T", Input::Prefix("".into()))), "input");
         assert_eq!(arg(JobRequest::new("n\0", "T", Input::Prefix("p".into()))), "name");

@@ -20,17 +20,15 @@ pub fn parse_jobs_response(body: &str, limits: XmlLimits) -> Result<JobsResponse
     if doc.root.name != "Response" {
         return Err(format!("expected a <Response> root, found <{}>", doc.root.name));
     }
-    let mut out = JobsResponse {
-        request_id: doc.root.find_text("RequestId").unwrap_or("").to_string(),
-        ..Default::default()
-    };
+    let mut out =
+        JobsResponse { request_id: doc.root.find_text("RequestId").unwrap_or("").to_string(), ..Default::default() };
     for (child, span) in doc.root.children.iter().zip(&doc.child_spans) {
         match child.name.as_str() {
             "JobsDetail" => out.jobs.push(Job::from_element(child, &body[span.clone()])),
             // The Go SDK reads the singular form; accept both.
-            "NonExistJobIds" | "NonExistJobId" => out.non_exist_job_ids.extend(
-                child.text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
-            ),
+            "NonExistJobIds" | "NonExistJobId" => out
+                .non_exist_job_ids
+                .extend(child.text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)),
             "NextToken" => {
                 let t = child.text.trim();
                 if !t.is_empty() {
@@ -63,7 +61,12 @@ pub fn parse_error_body(body: &str) -> Option<ErrorBody> {
         return None;
     }
     let get = |n: &str| doc.root.find_text(n).unwrap_or("").to_string();
-    let e = ErrorBody { code: get("Code"), message: get("Message"), request_id: get("RequestId"), trace_id: get("TraceId") };
+    let e = ErrorBody {
+        code: get("Code"),
+        message: get("Message"),
+        request_id: get("RequestId"),
+        trace_id: get("TraceId"),
+    };
     if e.code.is_empty() && e.message.is_empty() {
         return None;
     }

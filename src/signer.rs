@@ -104,11 +104,8 @@ fn hmac_sha1_hex(key: &[u8], msg: &[u8]) -> String {
 
 /// `k1=v1&k2=v2` and `k1;k2` over encoded, lower-cased keys sorted by key (then value).
 fn canonical(pairs: &[(&str, &str)], keep: impl Fn(&str) -> bool) -> (String, String) {
-    let mut encoded: Vec<(String, String)> = pairs
-        .iter()
-        .filter(|(k, _)| keep(k))
-        .map(|(k, v)| (encode(k).to_ascii_lowercase(), encode(v)))
-        .collect();
+    let mut encoded: Vec<(String, String)> =
+        pairs.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (encode(k).to_ascii_lowercase(), encode(v))).collect();
     encoded.sort();
     let mut joined = String::new();
     let mut names = String::new();
@@ -152,28 +149,11 @@ fn compute(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> Signature {
     let sign_key = hmac_sha1_hex(input.secret_key.as_bytes(), key_time.as_bytes());
     let (http_params, url_param_list) = canonical(input.params, |_| true);
     let (http_headers, header_list) = canonical(input.headers, sign_header);
-    let http_string = format!(
-        "{}\n{}\n{}\n{}\n",
-        input.method.to_ascii_lowercase(),
-        input.path,
-        http_params,
-        http_headers
-    );
-    let string_to_sign = format!(
-        "sha1\n{}\n{}\n",
-        key_time,
-        hex_lower(&Sha1::digest(http_string.as_bytes()))
-    );
+    let http_string =
+        format!("{}\n{}\n{}\n{}\n", input.method.to_ascii_lowercase(), input.path, http_params, http_headers);
+    let string_to_sign = format!("sha1\n{}\n{}\n", key_time, hex_lower(&Sha1::digest(http_string.as_bytes())));
     let signature = hmac_sha1_hex(sign_key.as_bytes(), string_to_sign.as_bytes());
-    Signature {
-        key_time,
-        sign_key,
-        http_string,
-        string_to_sign,
-        header_list,
-        url_param_list,
-        signature,
-    }
+    Signature { key_time, sign_key, http_string, string_to_sign, header_list, url_param_list, signature }
 }
 
 /// The `Authorization` header value for a request.

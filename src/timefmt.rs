@@ -82,9 +82,7 @@ pub fn parse_ci(s: &str) -> Option<i64> {
 }
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// RFC 7231 IMF-fixdate, as in a `Date` header: `Sat, 28 Nov 2026 17:01:34 GMT`.
 pub fn format_http_date(unix: i64) -> String {
@@ -120,10 +118,7 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 
 /// Now, in Unix seconds.
 pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -139,7 +134,9 @@ mod tests {
         assert_eq!(parse_ci("2022-06-27T07:23:10Z"), Some(t));
         assert_eq!(parse_ci("2022-06-27T15:23:10+08:00"), Some(t));
         assert_eq!(format_ci(t, -5 * 3600 - 1800), "2022-06-27T01:53:10-0530");
-        for bad in ["", "-", "2022-06-27", "2022-13-27T15:23:10+0800", "2022-06-27 15:23:10+0800", "2022-06-27T15:23:10+08"] {
+        for bad in
+            ["", "-", "2022-06-27", "2022-13-27T15:23:10+0800", "2022-06-27 15:23:10+0800", "2022-06-27T15:23:10+08"]
+        {
             assert_eq!(parse_ci(bad), None, "{bad}");
         }
     }

@@ -18,7 +18,9 @@ pub fn bucket(s: &str) -> Result<()> {
         return err("is not a valid host label (lowercase letters, digits and '-', at most 63)");
     }
     match s.rsplit_once('-') {
-        Some((name, appid)) if !name.is_empty() && !appid.is_empty() && appid.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        Some((name, appid)) if !name.is_empty() && !appid.is_empty() && appid.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(())
+        }
         _ => err("must be <name>-<appid>, e.g. examplebucket-1250000000"),
     }
 }
@@ -47,9 +49,9 @@ pub fn job_id(s: &str) -> Result<()> {
     if s == "." || s == ".." {
         return err(format!("{s:?} is a path segment, not a job ID"));
     }
-    if let Some(c) = s.chars().find(|c| {
-        !c.is_ascii_graphic() || matches!(c, '/' | '\\' | ',' | '?' | '#' | '%' | '&' | '=' | ';')
-    }) {
+    if let Some(c) =
+        s.chars().find(|c| !c.is_ascii_graphic() || matches!(c, '/' | '\\' | ',' | '?' | '#' | '%' | '&' | '=' | ';'))
+    {
         return err(format!("{s:?} contains {c:?}, which cannot appear in a job ID"));
     }
     Ok(())
@@ -136,9 +138,9 @@ pub fn endpoint(s: &str) -> Result<Endpoint> {
         }
     };
     if !host.starts_with('[') {
-        let ok = host.split('.').all(|l| {
-            !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        });
+        let ok = host
+            .split('.')
+            .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
         if !ok || host.len() > 253 {
             return err("has an invalid host name");
         }
@@ -161,7 +163,9 @@ mod tests {
     fn buckets() {
         assert!(bucket("examplebucket-1250000000").is_ok());
         assert!(bucket("a-b-1").is_ok());
-        for bad in ["", "Example-125", "bucket", "bucket-", "-125", "bucket-12a", "b.evil.com-1", "b/1-1", "b-1:80", "b-1\r\n"] {
+        for bad in
+            ["", "Example-125", "bucket", "bucket-", "-125", "bucket-12a", "b.evil.com-1", "b/1-1", "b-1:80", "b-1\r\n"]
+        {
             assert!(bucket(bad).is_err(), "{bad:?}");
         }
     }
@@ -193,7 +197,20 @@ mod tests {
         assert_eq!(endpoint("https://ci.example.com/").unwrap().authority(), "ci.example.com");
         assert_eq!(endpoint("https://h:443").unwrap().authority(), "h");
         assert_eq!(endpoint("http://[::1]:9000").unwrap().base_url(), "http://[::1]:9000");
-        for bad in ["", "ftp://h", "http://", "http://h/path", "http://h?x", "http://u@h", "http://h:0", "http://h:99999", "http://h:8a", "http://a..b", "http://h h", "http://[zz]"] {
+        for bad in [
+            "",
+            "ftp://h",
+            "http://",
+            "http://h/path",
+            "http://h?x",
+            "http://u@h",
+            "http://h:0",
+            "http://h:99999",
+            "http://h:8a",
+            "http://a..b",
+            "http://h h",
+            "http://[zz]",
+        ] {
             assert!(endpoint(bad).is_err(), "{bad:?}");
         }
     }

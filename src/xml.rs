@@ -110,9 +110,8 @@ pub fn parse(src: &str, limits: XmlLimits) -> Result<Document, String> {
     let mut elements = 0usize;
     loop {
         let before = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
+        let event =
+            reader.read_event().map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
         match event {
             ev @ (Event::Start(_) | Event::Empty(_)) => {
                 let (start, is_empty) = match ev {
@@ -184,7 +183,7 @@ pub fn parse(src: &str, limits: XmlLimits) -> Result<Document, String> {
 }
 
 fn close(
-    stack: &mut Vec<XmlElement>,
+    stack: &mut [XmlElement],
     root: &mut Option<XmlElement>,
     element: XmlElement,
     child_spans: &mut Vec<Range<usize>>,
@@ -234,9 +233,7 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
 
 /// Whether every character can appear in an XML 1.0 document.
 pub fn is_xml_text(s: &str) -> bool {
-    s.chars().all(|c| {
-        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-    })
+    s.chars().all(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
 }
 
 #[cfg(test)]

@@ -35,7 +35,11 @@ fn signature_failures_get_the_documented_errors() {
     assert!(!r.request_id.is_empty(), "x-ci-request-id on every answer");
     assert!(r.body.contains("<TraceId>"));
 
-    for bad in ["garbage", "q-sign-algorithm=md5&q-ak=a", "q-sign-algorithm=sha1&q-ak=x&q-sign-time=1;2&q-key-time=1;3&q-header-list=&q-url-param-list=&q-signature=0"] {
+    for bad in [
+        "garbage",
+        "q-sign-algorithm=md5&q-ak=a",
+        "q-sign-algorithm=sha1&q-ak=x&q-sign-time=1;2&q-key-time=1;3&q-header-list=&q-url-param-list=&q-signature=0",
+    ] {
         let r = raw_with_auth(&e, "GET", PATH, &[], &hdr, Some(bad));
         assert_eq!((r.status, code_of(&r.body).as_str()), (401, "InvalidAuthorization"), "{bad}");
     }
@@ -53,7 +57,9 @@ fn signature_failures_get_the_documented_errors() {
     let r = raw(&e, "GET", PATH, &[("size", "5")], &[("size", "6")], &hdr, &sh, kt, e.secret_key());
     assert_eq!((r.status, code_of(&r.body).as_str()), (403, "AccessDenied"));
 
-    let other = Client::new(Config::new(e.bucket(), e.region(), Credentials::new("AKIDunknown", "k")).endpoint(e.endpoint())).unwrap();
+    let other =
+        Client::new(Config::new(e.bucket(), e.region(), Credentials::new("AKIDunknown", "k")).endpoint(e.endpoint()))
+            .unwrap();
     let err = other.list_jobs(&ListOptions::default()).unwrap_err();
     assert_eq!((err.status(), err.service_code()), (Some(401), Some("SecretidNotExist")));
 
@@ -63,7 +69,12 @@ fn signature_failures_get_the_documented_errors() {
 
 #[test]
 fn accepts_what_the_official_sdks_send() {
-    let e = Emulator::start(EmulatorConfig { session_token: Some("tok+en/=".into()), submitted_for: Duration::from_secs(3600), ..Default::default() }).unwrap();
+    let e = Emulator::start(EmulatorConfig {
+        session_token: Some("tok+en/=".into()),
+        submitted_for: Duration::from_secs(3600),
+        ..Default::default()
+    })
+    .unwrap();
     let h = host(&e);
     let bare = h.split(':').next().unwrap().to_string();
     let kt = (now() - 60, now() + 10000);
@@ -72,7 +83,15 @@ fn accepts_what_the_official_sdks_send() {
     let job_path = format!("{PATH}/{}", job.job_id);
 
     // Python: host signed without the port, x-ci-security-token, empty list params, all signed.
-    let params = [("type", "Workflow"), ("orderByTime", "Desc"), ("states", "All"), ("size", "10"), ("nextToken", ""), ("workflowId", ""), ("jobId", "")];
+    let params = [
+        ("type", "Workflow"),
+        ("orderByTime", "Desc"),
+        ("states", "All"),
+        ("size", "10"),
+        ("nextToken", ""),
+        ("workflowId", ""),
+        ("jobId", ""),
+    ];
     let hdr = [("Host", h.as_str()), ("x-ci-security-token", "tok+en/=")];
     let sh = [("host", bare.as_str()), ("x-ci-security-token", "tok+en/=")];
     let r = raw(&e, "GET", PATH, &params, &params, &hdr, &sh, kt, e.secret_key());
@@ -94,8 +113,11 @@ fn accepts_what_the_official_sdks_send() {
     let sh = [("host", h.as_str()), ("x-ci-security-token", "tok+en/=")];
     let r = raw(&e, "PUT", &job_path, &[("cancel", "")], &[], &hdr, &sh, kt, e.secret_key());
     assert_eq!(r.status, 200, "{}", r.body);
-    for (i, (query, signed)) in [(&[][..], &[][..]), (&[("cancel", "")][..], &[("cancel", "")][..])].into_iter().enumerate() {
-        let j = c.create_workflow_job(&WorkflowJobRequest::new(format!("c{i}"), Input::Prefix("p/".into()), "w1")).unwrap();
+    for (i, (query, signed)) in
+        [(&[][..], &[][..]), (&[("cancel", "")][..], &[("cancel", "")][..])].into_iter().enumerate()
+    {
+        let j =
+            c.create_workflow_job(&WorkflowJobRequest::new(format!("c{i}"), Input::Prefix("p/".into()), "w1")).unwrap();
         let r = raw(&e, "PUT", &format!("{PATH}/{}", j.job_id), query, signed, &hdr, &sh, kt, e.secret_key());
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(c.describe_job(&j.job_id).unwrap().state, JobState::Cancel);
@@ -108,7 +130,16 @@ fn server_side_argument_checks() {
     let h = host(&e);
     let hdr = [("Host", h.as_str())];
     let kt = (now() - 60, now() + 600);
-    for (k, v) in [("size", "0"), ("size", "101"), ("size", "ten"), ("type", "Batch"), ("orderByTime", "Up"), ("states", "Running,Bogus"), ("startCreationTime", "yesterday"), ("nextToken", "zz")] {
+    for (k, v) in [
+        ("size", "0"),
+        ("size", "101"),
+        ("size", "ten"),
+        ("type", "Batch"),
+        ("orderByTime", "Up"),
+        ("states", "Running,Bogus"),
+        ("startCreationTime", "yesterday"),
+        ("nextToken", "zz"),
+    ] {
         let q = [(k, v)];
         let r = raw(&e, "GET", PATH, &q, &q, &hdr, &hdr, kt, e.secret_key());
         assert_eq!((r.status, code_of(&r.body).as_str()), (400, "InvalidArgument"), "{k}={v}");
@@ -123,7 +154,12 @@ fn server_side_argument_checks() {
 
 #[test]
 fn state_machine_follows_the_clock_and_the_test_controls() {
-    let e = Emulator::start(EmulatorConfig { submitted_for: Duration::from_millis(150), running_for: Duration::from_millis(150), ..Default::default() }).unwrap();
+    let e = Emulator::start(EmulatorConfig {
+        submitted_for: Duration::from_millis(150),
+        running_for: Duration::from_millis(150),
+        ..Default::default()
+    })
+    .unwrap();
     let c = Client::new(e.client_config()).unwrap();
     let j = c.create_workflow_job(&WorkflowJobRequest::new("sm", Input::Prefix("p/".into()), "w1")).unwrap();
     assert_eq!(j.state, JobState::Submitted);

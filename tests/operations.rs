@@ -36,15 +36,23 @@ fn create_workflow_job_echoes_the_request() {
 #[test]
 fn create_job_type_with_pass_through_elements() {
     let (_emu, c) = setup();
-    let req = JobRequest::new("snap <&> \"q\"", "Snapshot", Input::Manifest("https://b-125.cos.ap-beijing.myqcloud.com/m/manifest.json".into()))
-        .template_id("t1460606b9752148c4ab182f55163ba7cd")
-        .param(XmlElement::new("Snapshot").child_text("Mode", "Interval").child(XmlElement::new("SpriteSnapshotConfig").child_text("Columns", "10")))
-        .output("ap-chongqing", "test-1234567890", "output/${InventoryTriggerJobId}/${InputName}.jpg")
-        .output_element(XmlElement::with_text("SpriteObject", "sprite/${Number}.jpg"))
-        .queue_id("p893bcda225bf4945a378da6662e81a89")
-        .user_data("a&b<c>")
-        .job_level(1)
-        .callback("https://www.callback.com/?x=1&y=2");
+    let req = JobRequest::new(
+        "snap <&> \"q\"",
+        "Snapshot",
+        Input::Manifest("https://b-125.cos.ap-beijing.myqcloud.com/m/manifest.json".into()),
+    )
+    .template_id("t1460606b9752148c4ab182f55163ba7cd")
+    .param(
+        XmlElement::new("Snapshot")
+            .child_text("Mode", "Interval")
+            .child(XmlElement::new("SpriteSnapshotConfig").child_text("Columns", "10")),
+    )
+    .output("ap-chongqing", "test-1234567890", "output/${InventoryTriggerJobId}/${InputName}.jpg")
+    .output_element(XmlElement::with_text("SpriteObject", "sprite/${Number}.jpg"))
+    .queue_id("p893bcda225bf4945a378da6662e81a89")
+    .user_data("a&b<c>")
+    .job_level(1)
+    .callback("https://www.callback.com/?x=1&y=2");
     let job = c.create_job(&req).unwrap();
     assert_eq!(job.job_type, JobType::Job);
     assert_eq!(job.name, "snap <&> \"q\"");
@@ -107,7 +115,7 @@ fn describe_one_and_several() {
     assert_eq!(res.non_exist_job_ids, [missing]);
     assert!(!res.request_id.is_empty());
 
-    let res = c.describe_jobs(&[a.job_id.clone()]).unwrap();
+    let res = c.describe_jobs(std::slice::from_ref(&a.job_id)).unwrap();
     assert!(res.non_exist_job_ids.is_empty());
 
     match c.describe_job(missing) {
@@ -127,14 +135,21 @@ fn list_filters_order_and_paging() {
         created.push(c.create_workflow_job(&workflow(&format!("wf-{i}"))).unwrap().job_id);
     }
     for i in 0..4 {
-        let j = c.create_job(&JobRequest::new(format!("job-{i}"), "Transcode", Input::Prefix("p/".into())).template_id("t1")).unwrap();
+        let j = c
+            .create_job(&JobRequest::new(format!("job-{i}"), "Transcode", Input::Prefix("p/".into())).template_id("t1"))
+            .unwrap();
         created.push(j.job_id);
     }
     emu.set_job_state(&created[0], JobState::Running);
     emu.set_job_state(&created[1], JobState::Failed);
 
     // Paging: 23 Workflow jobs, 10 a page.
-    let opts = ListOptions { job_type: Some(JobType::Workflow), size: Some(10), order_by_time: Some(Order::Asc), ..Default::default() };
+    let opts = ListOptions {
+        job_type: Some(JobType::Workflow),
+        size: Some(10),
+        order_by_time: Some(Order::Asc),
+        ..Default::default()
+    };
     let first = c.list_jobs(&opts).unwrap();
     assert_eq!(first.jobs.len(), 10);
     assert_eq!(first.jobs[0].job_id, created[0]);
@@ -149,15 +164,27 @@ fn list_filters_order_and_paging() {
 
     // Descending order reverses it.
     let desc: Vec<String> = c
-        .jobs(ListOptions { job_type: Some(JobType::Workflow), order_by_time: Some(Order::Desc), size: Some(100), ..Default::default() })
+        .jobs(ListOptions {
+            job_type: Some(JobType::Workflow),
+            order_by_time: Some(Order::Desc),
+            size: Some(100),
+            ..Default::default()
+        })
         .map(|j| j.unwrap().job_id)
         .collect();
     assert_eq!(desc, created[..23].iter().rev().cloned().collect::<Vec<_>>());
 
     // Type, states, name, job id, workflow id filters.
-    let jobs = c.list_jobs(&ListOptions { job_type: Some(JobType::Job), size: Some(100), ..Default::default() }).unwrap();
+    let jobs =
+        c.list_jobs(&ListOptions { job_type: Some(JobType::Job), size: Some(100), ..Default::default() }).unwrap();
     assert_eq!(jobs.jobs.len(), 4);
-    let st = c.list_jobs(&ListOptions { states: vec![JobState::Running, JobState::Failed], size: Some(100), ..Default::default() }).unwrap();
+    let st = c
+        .list_jobs(&ListOptions {
+            states: vec![JobState::Running, JobState::Failed],
+            size: Some(100),
+            ..Default::default()
+        })
+        .unwrap();
     let mut got: Vec<&str> = st.jobs.iter().map(|j| j.job_id.as_str()).collect();
     got.sort();
     let mut want = vec![created[0].as_str(), created[1].as_str()];
@@ -169,7 +196,11 @@ fn list_filters_order_and_paging() {
     let by_id = c.list_jobs(&ListOptions { job_id: Some(created[25].clone()), ..Default::default() }).unwrap();
     assert_eq!(by_id.jobs[0].name, "job-2");
     let by_wf = c
-        .list_jobs(&ListOptions { workflow_id: Some("w7476ff3564ee45b7b490d64bccaba6cc".into()), size: Some(100), ..Default::default() })
+        .list_jobs(&ListOptions {
+            workflow_id: Some("w7476ff3564ee45b7b490d64bccaba6cc".into()),
+            size: Some(100),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(by_wf.jobs.len(), 23);
     let none = c.list_jobs(&ListOptions { workflow_id: Some("wother".into()), ..Default::default() }).unwrap();
@@ -178,7 +209,12 @@ fn list_filters_order_and_paging() {
     // Creation-time window: everything was created within the last minute.
     let now = cibatch::timefmt::now_unix();
     let fmt = |t| cibatch::timefmt::format_ci(t, 8 * 3600);
-    let window = ListOptions { start_creation_time: Some(fmt(now - 60)), end_creation_time: Some(fmt(now + 60)), size: Some(100), ..Default::default() };
+    let window = ListOptions {
+        start_creation_time: Some(fmt(now - 60)),
+        end_creation_time: Some(fmt(now + 60)),
+        size: Some(100),
+        ..Default::default()
+    };
     assert_eq!(c.list_jobs(&window).unwrap().jobs.len(), 27);
     let past = ListOptions { end_creation_time: Some(fmt(now - 3600)), ..Default::default() };
     assert!(c.list_jobs(&past).unwrap().jobs.is_empty());
@@ -212,7 +248,12 @@ fn wait_reports_each_state_and_returns_the_terminal_job() {
     let (_emu, c) = setup();
     let job = c.create_workflow_job(&workflow("wait")).unwrap();
     let mut seen = Vec::new();
-    let opts = WaitOptions { max_wait: Duration::from_secs(10), initial_interval: Duration::from_millis(20), max_interval: Duration::from_millis(50), multiplier: 1.5 };
+    let opts = WaitOptions {
+        max_wait: Duration::from_secs(10),
+        initial_interval: Duration::from_millis(20),
+        max_interval: Duration::from_millis(50),
+        multiplier: 1.5,
+    };
     let done = c.wait_for_job_with(&job.job_id, &opts, |j| seen.push(j.state.clone())).unwrap();
     assert_eq!(done.state, JobState::Success);
     assert_eq!(seen, [JobState::Submitted, JobState::Running, JobState::Success]);
@@ -222,9 +263,14 @@ fn wait_reports_each_state_and_returns_the_terminal_job() {
 #[test]
 fn wait_sees_a_failure() {
     let (emu, c) = setup();
-    let job = c.create_job(&JobRequest::new("bad", "Transcode", Input::Object("x.mp4".into())).template_id("t1")).unwrap();
+    let job =
+        c.create_job(&JobRequest::new("bad", "Transcode", Input::Object("x.mp4".into())).template_id("t1")).unwrap();
     assert!(emu.fail_job(&job.job_id, "InvalidInput", "the input is not a video"));
-    let opts = WaitOptions { initial_interval: Duration::from_millis(20), max_interval: Duration::from_millis(50), ..Default::default() };
+    let opts = WaitOptions {
+        initial_interval: Duration::from_millis(20),
+        max_interval: Duration::from_millis(50),
+        ..Default::default()
+    };
     let done = c.wait_for_job(&job.job_id, &opts).unwrap();
     assert_eq!(done.state, JobState::Failed);
     assert_eq!(done.code, "InvalidInput");
@@ -235,7 +281,12 @@ fn wait_sees_a_failure() {
 fn wait_gives_up_at_max_wait() {
     let (_emu, c) = setup_with(EmulatorConfig { submitted_for: Duration::from_secs(3600), ..Default::default() });
     let job = c.create_workflow_job(&workflow("slow")).unwrap();
-    let opts = WaitOptions { max_wait: Duration::from_millis(300), initial_interval: Duration::from_millis(50), max_interval: Duration::from_millis(100), multiplier: 2.0 };
+    let opts = WaitOptions {
+        max_wait: Duration::from_millis(300),
+        initial_interval: Duration::from_millis(50),
+        max_interval: Duration::from_millis(100),
+        multiplier: 2.0,
+    };
     let started = std::time::Instant::now();
     match c.wait_for_job(&job.job_id, &opts) {
         Err(Error::WaitTimeout { job_id, last_state, waited }) => {
@@ -254,7 +305,11 @@ fn temporary_credentials_send_and_sign_the_token() {
     let (emu, c) = setup_with(cfg);
     c.create_workflow_job(&workflow("with-token")).unwrap();
     // The same keys without the token are refused by the service.
-    let no_token = Client::new(Config::new(emu.bucket(), emu.region(), Credentials::new(emu.secret_id(), emu.secret_key())).endpoint(emu.endpoint())).unwrap();
+    let no_token = Client::new(
+        Config::new(emu.bucket(), emu.region(), Credentials::new(emu.secret_id(), emu.secret_key()))
+            .endpoint(emu.endpoint()),
+    )
+    .unwrap();
     let err = no_token.list_jobs(&ListOptions::default()).unwrap_err();
     assert_eq!(err.status(), Some(403));
     assert_eq!(err.service_code(), Some("AccessDenied"));
@@ -263,7 +318,11 @@ fn temporary_credentials_send_and_sign_the_token() {
 #[test]
 fn wrong_key_is_a_clear_service_error() {
     let (emu, _c) = setup();
-    let bad = Client::new(Config::new(emu.bucket(), emu.region(), Credentials::new(emu.secret_id(), "not-the-key")).endpoint(emu.endpoint())).unwrap();
+    let bad = Client::new(
+        Config::new(emu.bucket(), emu.region(), Credentials::new(emu.secret_id(), "not-the-key"))
+            .endpoint(emu.endpoint()),
+    )
+    .unwrap();
     let err = bad.describe_jobs(&["b1"]).unwrap_err();
     match &err {
         Error::Service(se) => {

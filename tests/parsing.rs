@@ -5,7 +5,8 @@ mod common;
 use cibatch::*;
 use common::*;
 
-const SEED: &str = "<Response><RequestId>NjJiZDU1ZmZfOTBmYTUwNjRfNzdjY18xYQ==</RequestId><JobsDetail><Code>Success</Code>
+const SEED: &str =
+    "<Response><RequestId>NjJiZDU1ZmZfOTBmYTUwNjRfNzdjY18xYQ==</RequestId><JobsDetail><Code>Success</Code>
 <Type>Workflow</Type><Message/><Name>demo</Name><JobId>b3deffea2f84911ec9cb15254008618d9</JobId>
 <State>Running</State><CreationTime>2022-06-27T15:23:10+0800</CreationTime><StartTime>-</StartTime>
 <EndTime>-</EndTime><Input><Prefix>input</Prefix></Input><Operation><TimeInterval>
@@ -59,7 +60,10 @@ fn seed_describe_response() {
     assert_eq!(j.end_time, None);
     assert_eq!(j.input.prefix.as_deref(), Some("input"));
     let ti = j.operation.time_interval.as_ref().unwrap();
-    assert_eq!((ti.start.as_deref(), ti.end.as_deref()), (Some("2022-02-01T12:00:00+0800"), Some("2022-05-01T12:00:00+0800")));
+    assert_eq!(
+        (ti.start.as_deref(), ti.end.as_deref()),
+        (Some("2022-02-01T12:00:00+0800"), Some("2022-05-01T12:00:00+0800"))
+    );
     assert_eq!(j.operation.workflow_ids.as_deref(), Some("w7476ff3564ee45b7b490d64bccaba6cc"));
     assert!(j.raw_xml.starts_with("<JobsDetail><Code>Success</Code>"));
     assert!(j.raw_xml.ends_with("</Operation></JobsDetail>"));
@@ -85,7 +89,10 @@ fn job_type_page_with_unknown_elements_and_states() {
     assert_eq!(op.callback_format.as_deref(), Some("JSON"));
     assert_eq!(op.callback_type.as_deref(), Some("TDMQ"));
     let mq = op.callback_mq_config.as_ref().unwrap();
-    assert_eq!((mq.mq_mode.as_deref(), mq.mq_region.as_deref(), mq.mq_name.as_deref()), (Some("Queue"), Some("Guangzhou"), Some("q1")));
+    assert_eq!(
+        (mq.mq_mode.as_deref(), mq.mq_region.as_deref(), mq.mq_name.as_deref()),
+        (Some("Queue"), Some("Guangzhou"), Some("q1"))
+    );
     assert_eq!(op.job_level.as_deref(), Some("0"));
     let p = op.job_param.as_ref().unwrap();
     assert_eq!(p.template_id.as_deref(), Some("t1460606b9752148c4ab182f55163ba7cd"));
@@ -106,7 +113,14 @@ fn job_type_page_with_unknown_elements_and_states() {
 
 #[test]
 fn every_state_parses() {
-    for (s, terminal) in [("Submitted", false), ("Running", false), ("Success", true), ("Failed", true), ("Pause", false), ("Cancel", true)] {
+    for (s, terminal) in [
+        ("Submitted", false),
+        ("Running", false),
+        ("Success", true),
+        ("Failed", true),
+        ("Pause", false),
+        ("Cancel", true),
+    ] {
         let st = JobState::parse(s);
         assert!(!matches!(st, JobState::Other(_)), "{s}");
         assert_eq!(st.as_str(), s);
@@ -126,7 +140,15 @@ fn non_exist_ids_in_every_form_and_end_of_paging() {
 
 #[test]
 fn broken_bodies_are_errors_not_panics() {
-    for bad in ["", "not xml", "<Response>", "<Response><JobsDetail></Response>", "<Error><Code>x</Code></Error>", "<Response>&bogus;</Response>", &("<a>".repeat(1000) + &"</a>".repeat(1000))] {
+    for bad in [
+        "",
+        "not xml",
+        "<Response>",
+        "<Response><JobsDetail></Response>",
+        "<Error><Code>x</Code></Error>",
+        "<Response>&bogus;</Response>",
+        &("<a>".repeat(1000) + &"</a>".repeat(1000)),
+    ] {
         assert!(parse_response(bad).is_err(), "{bad:.40}");
     }
 }
@@ -134,7 +156,10 @@ fn broken_bodies_are_errors_not_panics() {
 #[test]
 fn error_bodies_in_both_shapes() {
     let e = parse_error_body("<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>InvalidArgument</Code><Message>bad size</Message><RequestId>rid</RequestId><TraceId>tid</TraceId></Error>").unwrap();
-    assert_eq!((e.code.as_str(), e.message.as_str(), e.request_id.as_str(), e.trace_id.as_str()), ("InvalidArgument", "bad size", "rid", "tid"));
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str(), e.request_id.as_str(), e.trace_id.as_str()),
+        ("InvalidArgument", "bad size", "rid", "tid")
+    );
     let e = parse_error_body("<Response><Code>AccessDenied</Code><Message>no</Message></Response>").unwrap();
     assert_eq!(e.code, "AccessDenied");
     assert!(parse_error_body("").is_none());
@@ -142,7 +167,11 @@ fn error_bodies_in_both_shapes() {
 }
 
 fn client_for(endpoint: String) -> Client {
-    Client::new(fast(Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("id", "key")).endpoint(endpoint)).max_attempts(1)).unwrap()
+    Client::new(
+        fast(Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("id", "key")).endpoint(endpoint))
+            .max_attempts(1),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -153,7 +182,10 @@ fn error_answers_from_the_wire() {
     let err = c.list_jobs(&ListOptions::default()).unwrap_err();
     match &err {
         Error::Service(se) => {
-            assert_eq!((se.status, se.code.as_str(), se.message.as_str()), (400, "InvalidArgument", "size must be 1..100"));
+            assert_eq!(
+                (se.status, se.code.as_str(), se.message.as_str()),
+                (400, "InvalidArgument", "size must be 1..100")
+            );
             assert_eq!((se.request_id.as_str(), se.trace_id.as_str()), ("body-rid", "body-tid"));
         }
         other => panic!("{other:?}"),
@@ -164,16 +196,24 @@ fn error_answers_from_the_wire() {
     }
 
     // <Response> with Code/Message, ids from the headers.
-    let c = client_for(canned_server(http_response(403, &[("x-ci-request-id", "hdr-rid"), ("x-ci-trace-id", "hdr-tid")], "<Response><Code>AccessDenied</Code><Message>denied</Message></Response>")));
+    let c = client_for(canned_server(http_response(
+        403,
+        &[("x-ci-request-id", "hdr-rid"), ("x-ci-trace-id", "hdr-tid")],
+        "<Response><Code>AccessDenied</Code><Message>denied</Message></Response>",
+    )));
     let err = c.describe_jobs(&["b1"]).unwrap_err();
-    assert_eq!((err.status(), err.service_code(), err.request_id(), err.trace_id()), (Some(403), Some("AccessDenied"), Some("hdr-rid"), Some("hdr-tid")));
+    assert_eq!(
+        (err.status(), err.service_code(), err.request_id(), err.trace_id()),
+        (Some(403), Some("AccessDenied"), Some("hdr-rid"), Some("hdr-tid"))
+    );
 
     // Empty and non-XML error bodies still give the status and the request id.
     let c = client_for(canned_server(http_response(502, &[("x-ci-request-id", "gw-rid")], "")));
     let err = c.describe_jobs(&["b1"]).unwrap_err();
     assert_eq!((err.status(), err.service_code(), err.request_id()), (Some(502), None, Some("gw-rid")));
     assert!(err.to_string().contains("empty body"));
-    let c = client_for(canned_server(http_response(504, &[("x-ci-request-id", "gw2")], "<html>Gateway Timeout</html>")));
+    let c =
+        client_for(canned_server(http_response(504, &[("x-ci-request-id", "gw2")], "<html>Gateway Timeout</html>")));
     let err = c.describe_jobs(&["b1"]).unwrap_err();
     assert_eq!((err.status(), err.request_id()), (Some(504), Some("gw2")));
     assert!(err.to_string().contains("Gateway Timeout"), "{err}");

@@ -7,7 +7,14 @@ const PY_KEY: &str = "testSecretKey1234567890abcdefghij";
 const HOST: &str = "examplebucket-1250000000.ci.ap-beijing.myqcloud.com";
 const JOB: &str = "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9";
 
-fn input<'a>(method: &'a str, path: &'a str, params: &'a [(&'a str, &'a str)], headers: &'a [(&'a str, &'a str)], start: i64, end: i64) -> SignInput<'a> {
+fn input<'a>(
+    method: &'a str,
+    path: &'a str,
+    params: &'a [(&'a str, &'a str)],
+    headers: &'a [(&'a str, &'a str)],
+    start: i64,
+    end: i64,
+) -> SignInput<'a> {
     SignInput { method, path, params, headers, secret_id: PY_ID, secret_key: PY_KEY, start, end }
 }
 

@@ -54,9 +54,15 @@ fn bad_arguments_never_reach_the_wire() {
     for size in [0, 101, 1000] {
         assert_eq!(arg(c.list_jobs(&ListOptions { size: Some(size), ..Default::default() })), "size");
     }
-    assert_eq!(arg(c.list_jobs(&ListOptions { end_creation_time: Some("2022-02-25".into()), ..Default::default() })), "end_creation_time");
+    assert_eq!(
+        arg(c.list_jobs(&ListOptions { end_creation_time: Some("2022-02-25".into()), ..Default::default() })),
+        "end_creation_time"
+    );
     assert_eq!(arg(c.list_jobs(&ListOptions { name: Some("nul\0".into()), ..Default::default() })), "name");
-    assert_eq!(arg(c.list_jobs(&ListOptions { states: vec![JobState::Other("A,B".into())], ..Default::default() })), "states");
+    assert_eq!(
+        arg(c.list_jobs(&ListOptions { states: vec![JobState::Other("A,B".into())], ..Default::default() })),
+        "states"
+    );
     assert_eq!(arg(c.create_workflow_job(&WorkflowJobRequest::new("n", Input::Prefix("p".into()), ""))), "workflow_id");
     assert_eq!(arg(c.create_job(&JobRequest::new("n", "T", Input::Prefix("p".into())).job_level(7))), "job_level");
     assert_eq!(emu.request_count(), before, "nothing was sent");
@@ -87,10 +93,13 @@ fn secrets_never_appear_in_debug_or_errors() {
     let emu_cfg = EmulatorConfig { secret_key: secret.into(), session_token: Some(token.into()), ..Default::default() };
     let emu = cibatch::emulator::Emulator::start(emu_cfg.clone()).unwrap();
     let wrong = Client::new(emu.client_config().max_attempts(1)).unwrap();
-    let err3 = Client::new(Config::new(emu.bucket(), emu.region(), Credentials::new(emu.secret_id(), "wrong").with_token(token)).endpoint(emu.endpoint()))
-        .unwrap()
-        .describe_jobs(&["b1"])
-        .unwrap_err();
+    let err3 = Client::new(
+        Config::new(emu.bucket(), emu.region(), Credentials::new(emu.secret_id(), "wrong").with_token(token))
+            .endpoint(emu.endpoint()),
+    )
+    .unwrap()
+    .describe_jobs(&["b1"])
+    .unwrap_err();
     let everything = format!(
         "{creds:?} {config:?} {client:?} {err} {err:?} {err2} {err2:?} {emu_cfg:?} {emu:?} {wrong:?} {err3} {err3:?} {:?}",
         emu.client_config()

@@ -23,7 +23,11 @@ fn main() {
             return;
         }
         let Some(value) = args.next() else { fail(&format!("{flag} needs a value")) };
-        let ms = |v: &str| v.parse::<u64>().map(Duration::from_millis).unwrap_or_else(|_| fail(&format!("{flag}: {v:?} is not a number")));
+        let ms = |v: &str| {
+            v.parse::<u64>()
+                .map(Duration::from_millis)
+                .unwrap_or_else(|_| fail(&format!("{flag}: {v:?} is not a number")))
+        };
         match flag.as_str() {
             "--port" => cfg.port = value.parse().unwrap_or_else(|_| fail(&format!("--port: {value:?} is not a port"))),
             "--secret-id" => cfg.secret_id = value,

@@ -69,7 +69,14 @@ impl Conn {
                     self.buf.extend_from_slice(&chunk[..n]);
                     return Ok(true);
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    ) =>
+                {
+                    continue
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -96,7 +103,9 @@ impl Conn {
         let request_line = lines.next().unwrap_or("");
         let mut parts = request_line.split(' ');
         let (method, target, version) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some(m), Some(t), Some(v), None) if v.starts_with("HTTP/1.") => (m.to_string(), t.to_string(), v.to_string()),
+            (Some(m), Some(t), Some(v), None) if v.starts_with("HTTP/1.") => {
+                (m.to_string(), t.to_string(), v.to_string())
+            }
             _ => return ReadOutcome::Bad(format!("bad request line {request_line:?}")),
         };
         let mut headers = Vec::new();
@@ -204,7 +213,12 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// Writes a response. With `cut_body`, declares the full length but sends only half the body.
-pub(crate) fn write_response(stream: &mut TcpStream, resp: &HttpResponse, keep_alive: bool, cut_body: bool) -> io::Result<()> {
+pub(crate) fn write_response(
+    stream: &mut TcpStream,
+    resp: &HttpResponse,
+    keep_alive: bool,
+    cut_body: bool,
+) -> io::Result<()> {
     let mut out = Vec::with_capacity(256 + resp.body.len());
     write!(out, "HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status))?;
     for (k, v) in &resp.headers {

@@ -133,9 +133,8 @@ impl Emulator {
             connections: Mutex::new(Vec::new()),
         });
         let s = shared.clone();
-        let accept_thread = std::thread::Builder::new()
-            .name("cibatch-emulator".into())
-            .spawn(move || accept_loop(listener, s))?;
+        let accept_thread =
+            std::thread::Builder::new().name("cibatch-emulator".into()).spawn(move || accept_loop(listener, s))?;
         Ok(Emulator { shared, addr, accept_thread: Some(accept_thread), config })
     }
 
@@ -255,7 +254,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 fn serve(stream: TcpStream, shared: &Shared) {
-    let Ok(mut conn) = Conn::new(stream) else { return };
+    let Ok(mut conn) = Conn::new(stream) else {
+        return;
+    };
     loop {
         match conn.read_request(&shared.stop) {
             ReadOutcome::Closed => return,
@@ -272,7 +273,8 @@ fn serve(stream: TcpStream, shared: &Shared) {
                         return;
                     }
                     service::Outcome::Respond { response, cut_body } => {
-                        let ok = http::write_response(&mut conn.stream, &response, keep_alive && !cut_body, cut_body).is_ok();
+                        let ok = http::write_response(&mut conn.stream, &response, keep_alive && !cut_body, cut_body)
+                            .is_ok();
                         if !ok || !keep_alive || cut_body {
                             let _ = conn.stream.shutdown(std::net::Shutdown::Both);
                             return;

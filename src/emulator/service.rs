@@ -156,7 +156,9 @@ impl Service {
     pub fn fail_job(&self, id: &str, code: &str, message: &str) -> bool {
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let mut store = self.store();
-        let Some(&i) = store.index.get(id) else { return false };
+        let Some(&i) = store.index.get(id) else {
+            return false;
+        };
         let job = &mut store.jobs[i];
         if job.status(Instant::now(), &timing).state.is_terminal() {
             return false;
@@ -167,7 +169,9 @@ impl Service {
 
     pub fn set_job_state(&self, id: &str, state: JobState) -> bool {
         let mut store = self.store();
-        let Some(&i) = store.index.get(id) else { return false };
+        let Some(&i) = store.index.get(id) else {
+            return false;
+        };
         store.jobs[i].forced = Some((state, Instant::now(), now_unix()));
         true
     }
@@ -242,7 +246,9 @@ impl Service {
                 plain(response)
             }
             Some(Fault::MalformedXml) => {
-                let body = format!("<Response><RequestId>{request_id}</RequestId><JobsDetail><JobId>x</State></JobsDetail></Response>");
+                let body = format!(
+                    "<Response><RequestId>{request_id}</RequestId><JobsDetail><JobId>x</State></JobsDetail></Response>"
+                );
                 plain(self.respond(200, &request_id, body, None))
             }
             Some(Fault::Redirect(location)) => {
@@ -285,7 +291,8 @@ impl Service {
 
     /// The signature check, as the service does it. Errors are (status, code, message).
     fn authenticate(&self, req: &HttpRequest) -> Result<(), (u16, &'static str, String)> {
-        let auth = req.header("authorization").ok_or((401, "MissingAuthorization", "no Authorization header".to_string()))?;
+        let auth =
+            req.header("authorization").ok_or((401, "MissingAuthorization", "no Authorization header".to_string()))?;
         let invalid = |why: &str| (401, "InvalidAuthorization", format!("malformed Authorization: {why}"));
         let mut fields: HashMap<&str, &str> = HashMap::new();
         for part in auth.split('&') {
@@ -313,18 +320,29 @@ impl Service {
         }
         let now = now_unix();
         if end < now {
-            return Err((401, "SignatureExpired", format!("Request has expired: the signature's key time ended at {end}, now is {now}")));
+            return Err((
+                401,
+                "SignatureExpired",
+                format!("Request has expired: the signature's key time ended at {end}, now is {now}"),
+            ));
         }
         if start > now + SKEW_TOLERANCE {
-            return Err((403, "RequestTimeTooSkewed", "The difference between the request time and the server's time is too large".into()));
+            return Err((
+                403,
+                "RequestTimeTooSkewed",
+                "The difference between the request time and the server's time is too large".into(),
+            ));
         }
 
-        let names = |list: &str| -> Vec<String> { list.split(';').filter(|s| !s.is_empty()).map(str::to_string).collect() };
+        let names =
+            |list: &str| -> Vec<String> { list.split(';').filter(|s| !s.is_empty()).map(str::to_string).collect() };
         let header_names = names(header_list);
         let param_names = names(param_list);
         let mut headers: Vec<(String, String)> = Vec::new();
         for n in &header_names {
-            let v = req.header(n).ok_or_else(|| (403, "AccessDenied", format!("signed header {n} is not in the request")))?;
+            let v = req
+                .header(n)
+                .ok_or_else(|| (403, "AccessDenied", format!("signed header {n} is not in the request")))?;
             headers.push((n.clone(), v.to_string()));
         }
         let mut params: Vec<(String, String)> = Vec::new();
@@ -390,7 +408,8 @@ impl Service {
             }
         }
         let text = std::str::from_utf8(&req.body).map_err(|_| bad("InvalidContent", "the body is not UTF-8".into()))?;
-        let doc = xml::parse(text, XmlLimits::default()).map_err(|e| bad("InvalidContent", format!("the body is not valid XML: {e}")))?;
+        let doc = xml::parse(text, XmlLimits::default())
+            .map_err(|e| bad("InvalidContent", format!("the body is not valid XML: {e}")))?;
         let root = doc.root;
         if root.name != "Request" {
             return Err(bad("InvalidContent", format!("the root element is <{}>, not <Request>", root.name)));
@@ -401,14 +420,23 @@ impl Service {
         }
         let job_type = root.find_text("Type").unwrap_or("").to_string();
         let input = root.find("Input").cloned().unwrap_or_default();
-        let inputs = input.children.iter().filter(|c| matches!(c.name.as_str(), "Prefix" | "Manifest" | "UrlFile" | "Object")).count();
+        let inputs = input
+            .children
+            .iter()
+            .filter(|c| matches!(c.name.as_str(), "Prefix" | "Manifest" | "UrlFile" | "Object"))
+            .count();
         if inputs != 1 {
-            return Err(bad("InvalidArgument", "Input must hold exactly one of Prefix, Manifest, UrlFile, Object".into()));
+            return Err(bad(
+                "InvalidArgument",
+                "Input must hold exactly one of Prefix, Manifest, UrlFile, Object".into(),
+            ));
         }
         let operation = root.find("Operation").cloned().unwrap_or_else(|| XmlElement::new("Operation"));
         match job_type.as_str() {
             "Workflow" if operation.find_text("WorkflowIds").is_some_and(|w| !w.is_empty()) => {}
-            "Workflow" => return Err(bad("InvalidArgument", "Operation.WorkflowIds is required for Type Workflow".into())),
+            "Workflow" => {
+                return Err(bad("InvalidArgument", "Operation.WorkflowIds is required for Type Workflow".into()))
+            }
             "Job" if operation.find_text("Tag").is_some_and(|t| !t.is_empty()) => {}
             "Job" => return Err(bad("InvalidArgument", "Operation.Tag is required for Type Job".into())),
             other => return Err(bad("InvalidArgument", format!("Type {other:?} is not Workflow or Job"))),
@@ -423,7 +451,8 @@ impl Service {
         let seq = store.seq;
         // `b` + 32 hex digits, like the service's IDs.
         let digest = sha1::Sha1::digest(format!("{seq}/{:?}/{}", std::time::SystemTime::now(), std::process::id()));
-        let id: String = std::iter::once('b'.to_string()).chain(digest[..16].iter().map(|b| format!("{b:02x}"))).collect();
+        let id: String =
+            std::iter::once('b'.to_string()).chain(digest[..16].iter().map(|b| format!("{b:02x}"))).collect();
         let job = EmuJob {
             id: id.clone(),
             name,
@@ -497,7 +526,9 @@ impl Service {
                 let mut v = Vec::new();
                 for part in s.split(',') {
                     match JobState::parse(part) {
-                        JobState::Other(o) if o == "All" => return Err(bad("All cannot be combined with other states".into())),
+                        JobState::Other(o) if o == "All" => {
+                            return Err(bad("All cannot be combined with other states".into()))
+                        }
                         JobState::Other(o) => return Err(bad(format!("unknown state {o:?}"))),
                         st => v.push(st),
                     }
@@ -508,13 +539,17 @@ impl Service {
         let time = |n: &str| -> Result<Option<i64>, (u16, &'static str, String)> {
             match param(n) {
                 None => Ok(None),
-                Some(t) => parse_ci(t).map(Some).ok_or_else(|| bad(format!("{n} {t:?} is not like 2022-02-25T12:00:00+0800"))),
+                Some(t) => {
+                    parse_ci(t).map(Some).ok_or_else(|| bad(format!("{n} {t:?} is not like 2022-02-25T12:00:00+0800")))
+                }
             }
         };
         let (from, to) = (time("startCreationTime")?, time("endCreationTime")?);
         let offset = match param("nextToken") {
             None => 0,
-            Some(t) => t.parse::<usize>().map_err(|_| bad(format!("nextToken {t:?} is not a token this service issued")))?,
+            Some(t) => {
+                t.parse::<usize>().map_err(|_| bad(format!("nextToken {t:?} is not a token this service issued")))?
+            }
         };
         let (workflow_id, job_id, name) = (param("workflowId"), param("jobId"), param("name"));
 
