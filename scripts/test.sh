@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every test of the project, as the README and CI run them. Installs what is missing on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Rust: format, lints"
+cargo fmt --all --check
+cargo clippy --all-targets -- -D warnings
+
+step "Rust: unit, integration and doc tests"
+cargo test
+
+step "Build the release emulator binary and demo"
+cargo build --release --bin cibatch-emulator --example demo
+
+step "Python: the official SDK (cos-python-sdk-v5) against the emulator"
+if [ ! -x target/venv/bin/python ]; then
+  python3 -m venv target/venv
+fi
+target/venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt
+target/venv/bin/python -m pytest -q tests/python
+
+step "Demo runs end to end against the embedded emulator"
+target/release/examples/demo > target/demo.out
+grep -q "^Done in" target/demo.out
+
+printf '\nAll tests passed.\n'
