@@ -229,7 +229,7 @@ impl Client {
     /// Every page of a listing, starting at `opts.next_token`. Ends after the page without a `NextToken`,
     /// and with an error if the service repeats a token (which would loop forever).
     pub fn pages(&self, opts: ListOptions) -> Pages<'_> {
-        Pages { client: self, next: opts.next_token.clone(), opts, seen: HashSet::new(), done: false, pages: 0 }
+        Pages { client: self, cursor: PageCursor::new(opts) }
     }
 
     /// Every job of a listing, across pages.
@@ -508,32 +508,34 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
     (kind, e.to_string())
 }
 
-/// Iterator over the pages of a listing; see [`Client::pages`].
-pub struct Pages<'a> {
-    client: &'a Client,
+/// The state of a walk over the pages of a listing, apart from the client it uses, so that a caller can keep it
+/// anywhere (the C ABI's pager holds one next to a shared client). [`Pages`] is the iterator over it.
+#[derive(Debug, Clone)]
+pub struct PageCursor {
     opts: ListOptions,
-    next: Option<String>,
     seen: HashSet<String>,
     done: bool,
     pages: u32,
 }
 
-impl Pages<'_> {
+impl PageCursor {
+    /// Starts at `opts.next_token` (the first page when unset).
+    pub fn new(opts: ListOptions) -> Self {
+        PageCursor { opts, seen: HashSet::new(), done: false, pages: 0 }
+    }
+
     /// Pages fetched so far.
-    pub fn count_so_far(&self) -> u32 {
+    pub fn pages_fetched(&self) -> u32 {
         self.pages
     }
-}
 
-impl Iterator for Pages<'_> {
-    type Item = Result<JobPage>;
-
-    fn next(&mut self) -> Option<Result<JobPage>> {
+    /// Fetches the next page; `None` after the last page or after an error. A `NextToken` that an earlier page
+    /// already returned is an error (the walk would loop forever).
+    pub fn next_page(&mut self, client: &Client) -> Option<Result<JobPage>> {
         if self.done {
             return None;
         }
-        self.opts.next_token = self.next.take();
-        let page = match self.client.list_jobs(&self.opts) {
+        let page = match client.list_jobs(&self.opts) {
             Ok(p) => p,
             Err(e) => {
                 self.done = true;
@@ -548,17 +550,36 @@ impl Iterator for Pages<'_> {
                 return Some(Err(Error::InvalidResponse {
                     operation: Operation::ListJobs,
                     status: 200,
-                    reason: format!(
-                        "NextToken {t:?} was already returned by an earlier page; stopping instead of looping"
-                    ),
+                    reason: format!("NextToken {t:?} was already returned by an earlier page; stopping instead of looping"),
                     excerpt: String::new(),
                     request_id: page.request_id,
                     attempts: 1,
                 }));
             }
-            Some(t) => self.next = Some(t.clone()),
+            Some(t) => self.opts.next_token = Some(t.clone()),
         }
         Some(Ok(page))
+    }
+}
+
+/// Iterator over the pages of a listing; see [`Client::pages`].
+pub struct Pages<'a> {
+    client: &'a Client,
+    cursor: PageCursor,
+}
+
+impl Pages<'_> {
+    /// Pages fetched so far.
+    pub fn count_so_far(&self) -> u32 {
+        self.cursor.pages_fetched()
+    }
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<JobPage>;
+
+    fn next(&mut self) -> Option<Result<JobPage>> {
+        self.cursor.next_page(self.client)
     }
 }
 

@@ -19,6 +19,7 @@
 mod client;
 mod config;
 mod error;
+mod ffi;
 mod model;
 mod response;
 pub mod signer;
@@ -29,7 +30,7 @@ pub mod xml;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
-pub use client::{parse_response, Client, Jobs, Pages, WaitOptions};
+pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
 pub use config::{Config, Credentials};
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use model::{

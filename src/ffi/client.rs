@@ -1,0 +1,386 @@
+//! `cibatch_config` and `cibatch_client`, and the operations of the client.
+
+use super::job::{cibatch_job, cibatch_job_list, cibatch_pager};
+use super::request::{cibatch_job_request, cibatch_list_options, cibatch_workflow_request};
+use super::*;
+use crate::{Client, Config, Credentials, WaitOptions};
+use std::ffi::c_void;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A client configuration under construction. Not thread-safe: use it from one thread at a time.
+pub struct cibatch_config {
+    pub(crate) config: Config,
+}
+
+/// A client for one bucket. Thread-safe: one client may be used by any number of threads at once, and should
+/// be, to share its keep-alive connections.
+pub struct cibatch_client {
+    pub(crate) client: Arc<Client>,
+}
+
+/// Called by `cibatch_client_wait_for_job` each time the job's state changes (and once for the first state
+/// seen). `job` is borrowed for the duration of the call only; `user_data` is passed through untouched.
+pub type cibatch_state_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, job: *const cibatch_job)>;
+
+/// Starts a configuration for `bucket` (`name-appid`) in `region` (`ap-beijing`) with permanent keys.
+/// Defaults: HTTPS to `<bucket>.ci.<region>.myqcloud.com`, 60 s per attempt, 10 s to connect, 30 s per read,
+/// 3 attempts for describe/list/cancel, create not retried. The strings are copied.
+/// On success `*config_out` is a new configuration the caller frees with `cibatch_config_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_new(
+    bucket: *const c_char,
+    region: *const c_char,
+    secret_id: *const c_char,
+    secret_key: *const c_char,
+    config_out: *mut *mut cibatch_config,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let (bucket, region) = (arg_str(bucket, "bucket")?, arg_str(region, "region")?);
+        let creds = Credentials::new(arg_str(secret_id, "secret_id")?, arg_str(secret_key, "secret_key")?);
+        check_out(config_out, "config_out")?;
+        give(config_out, cibatch_config { config: Config::new(bucket, region, creds) });
+        Ok(())
+    })
+}
+
+/// A configuration from the environment: `CIBATCH_BUCKET`, `CIBATCH_REGION`, optional `CIBATCH_ENDPOINT`,
+/// and `TENCENTCLOUD_SECRET_ID`/`TENCENTCLOUD_SECRET_KEY`/`TENCENTCLOUD_SESSION_TOKEN` (else `COS_SECRET_ID`/
+/// `COS_SECRET_KEY`). A missing variable is `CIBATCH_INVALID_INPUT` naming it.
+/// On success `*config_out` is a new configuration the caller frees with `cibatch_config_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_from_env(
+    config_out: *mut *mut cibatch_config,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        check_out(config_out, "config_out")?;
+        give(config_out, cibatch_config { config: Config::from_env()? });
+        Ok(())
+    })
+}
+
+unsafe fn edit(
+    config: *mut cibatch_config,
+    error: *mut *mut cibatch_error,
+    f: impl FnOnce(&mut Config) -> FfiResult<()>,
+) -> cibatch_result {
+    call(error, || f(&mut arg_mut(config, "config")?.config))
+}
+
+/// Temporary credentials: the session token, sent and signed as `x-ci-security-token`. NULL or "" removes it.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_token(
+    config: *mut cibatch_config,
+    token: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.credentials = c.credentials.clone().with_token(arg_opt_str(token, "token")?.unwrap_or(""));
+        Ok(())
+    })
+}
+
+/// A full base URL (`"http://127.0.0.1:9000"`) that replaces scheme and host. NULL restores the default host.
+/// Checked when the client is created.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_endpoint(
+    config: *mut cibatch_config,
+    endpoint: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.endpoint = arg_opt_str(endpoint, "endpoint")?.map(str::to_string);
+        Ok(())
+    })
+}
+
+/// HTTPS (the default) or plain HTTP to the default host. Ignored when an endpoint is set.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_https(
+    config: *mut cibatch_config,
+    https: bool,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.https = https;
+        Ok(())
+    })
+}
+
+/// Timeouts in milliseconds: `total_ms` for a whole attempt, `connect_ms` to connect, `read_ms` for any one
+/// read. 0 keeps the current value.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_timeouts(
+    config: *mut cibatch_config,
+    total_ms: u64,
+    connect_ms: u64,
+    read_ms: u64,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        for (ms, slot) in [(total_ms, &mut c.timeout), (connect_ms, &mut c.connect_timeout), (read_ms, &mut c.read_timeout)] {
+            if ms > 0 {
+                *slot = Duration::from_millis(ms);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The `User-Agent` header. Checked when the client is created.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_user_agent(
+    config: *mut cibatch_config,
+    user_agent: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.user_agent = arg_str(user_agent, "user_agent")?.to_string();
+        Ok(())
+    })
+}
+
+/// Retries: `max_attempts` in all for describe, list and cancel (at least 1); `retry_create` also retries create
+/// (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
+/// before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_retries(
+    config: *mut cibatch_config,
+    max_attempts: u32,
+    retry_create: bool,
+    base_ms: u64,
+    cap_ms: u64,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.max_attempts = max_attempts.max(1);
+        c.retry_create = retry_create;
+        c.backoff_base = Duration::from_millis(base_ms);
+        c.backoff_cap = Duration::from_millis(cap_ms);
+        Ok(())
+    })
+}
+
+/// The largest response body read (default 8 MiB); past it a call fails instead of growing memory.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_max_response_bytes(
+    config: *mut cibatch_config,
+    max_bytes: u64,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.max_response_bytes = max_bytes;
+        Ok(())
+    })
+}
+
+/// Frees a configuration. NULL does nothing. Clients made from it are not affected.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_free(config: *mut cibatch_config) {
+    guard((), || free_box(config))
+}
+
+/// Checks `config` (bucket, region, endpoint, token, user agent; nothing is sent) and makes a client. The
+/// configuration is copied: free it whenever you like. On success `*client_out` is a new client the caller frees
+/// with `cibatch_client_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_new(
+    config: *const cibatch_config,
+    client_out: *mut *mut cibatch_client,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let config = arg_ref(config, "config")?.config.clone();
+        check_out(client_out, "client_out")?;
+        give(client_out, cibatch_client { client: Arc::new(Client::new(config)?) });
+        Ok(())
+    })
+}
+
+/// `cibatch_config_from_env` and `cibatch_client_new` in one call.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_new_from_env(
+    client_out: *mut *mut cibatch_client,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        check_out(client_out, "client_out")?;
+        give(client_out, cibatch_client { client: Arc::new(Client::from_env()?) });
+        Ok(())
+    })
+}
+
+/// Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from
+/// it keep what they need and stay usable.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_free(client: *mut cibatch_client) {
+    guard((), || free_box(client))
+}
+
+/// Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
+/// caller frees with `cibatch_job_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_create_workflow_job(
+    client: *const cibatch_client,
+    request: *const cibatch_workflow_request,
+    job_out: *mut *mut cibatch_job,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let (client, request) = (arg_ref(client, "client")?, arg_ref(request, "request")?);
+        check_out(job_out, "job_out")?;
+        give(job_out, cibatch_job::new(client.client.create_workflow_job(&request.request)?));
+        Ok(())
+    })
+}
+
+/// Creates a Job-type job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
+/// caller frees with `cibatch_job_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_create_job(
+    client: *const cibatch_client,
+    request: *const cibatch_job_request,
+    job_out: *mut *mut cibatch_job,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let (client, request) = (arg_ref(client, "client")?, arg_ref(request, "request")?);
+        check_out(job_out, "job_out")?;
+        give(job_out, cibatch_job::new(client.client.create_job(&request.request)?));
+        Ok(())
+    })
+}
+
+/// Describes one job. A job the service does not know is `CIBATCH_JOB_NOT_FOUND`. On success `*job_out` is a new
+/// job the caller frees with `cibatch_job_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_describe_job(
+    client: *const cibatch_client,
+    job_id: *const c_char,
+    job_out: *mut *mut cibatch_job,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let (client, job_id) = (arg_ref(client, "client")?, arg_str(job_id, "job_id")?);
+        check_out(job_out, "job_out")?;
+        give(job_out, cibatch_job::new(client.client.describe_job(job_id)?));
+        Ok(())
+    })
+}
+
+/// Describes `count` jobs in one request. IDs the service does not know are listed by
+/// `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
+/// caller frees with `cibatch_job_list_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_describe_jobs(
+    client: *const cibatch_client,
+    job_ids: *const *const c_char,
+    count: usize,
+    list_out: *mut *mut cibatch_job_list,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let client = arg_ref(client, "client")?;
+        let ids = arg_str_array(job_ids, count, "job_ids")?;
+        check_out(list_out, "list_out")?;
+        let res = client.client.describe_jobs(&ids)?;
+        give(list_out, cibatch_job_list::new(res.jobs, res.non_exist_job_ids, None, res.request_id));
+        Ok(())
+    })
+}
+
+/// One page of jobs. `options` may be NULL for the service's defaults. On success `*page_out` is a new list the
+/// caller frees with `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_list_jobs(
+    client: *const cibatch_client,
+    options: *const cibatch_list_options,
+    page_out: *mut *mut cibatch_job_list,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let client = arg_ref(client, "client")?;
+        let opts = options.as_ref().map(|o| o.options.clone()).unwrap_or_default();
+        check_out(page_out, "page_out")?;
+        let page = client.client.list_jobs(&opts)?;
+        give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id));
+        Ok(())
+    })
+}
+
+/// A pager over every page of a listing, starting at the options' next token (`options` may be NULL). The
+/// options are copied. On success `*pager_out` is a new pager the caller frees with `cibatch_pager_free`; it
+/// keeps the client's connections alive and may outlive the client handle.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_pages(
+    client: *const cibatch_client,
+    options: *const cibatch_list_options,
+    pager_out: *mut *mut cibatch_pager,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let client = arg_ref(client, "client")?;
+        let opts = options.as_ref().map(|o| o.options.clone()).unwrap_or_default();
+        check_out(pager_out, "pager_out")?;
+        give(pager_out, cibatch_pager::new(client.client.clone(), opts));
+        Ok(())
+    })
+}
+
+/// Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_cancel_job(
+    client: *const cibatch_client,
+    job_id: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let (client, job_id) = (arg_ref(client, "client")?, arg_str(job_id, "job_id")?);
+        client.client.cancel_job(job_id)?;
+        Ok(())
+    })
+}
+
+/// Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
+/// every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_state` (may be
+/// NULL) is called on the calling thread with `user_data` each time the state changes. Past `max_wait_ms` the
+/// result is `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
+/// `cibatch_job_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_wait_for_job(
+    client: *const cibatch_client,
+    job_id: *const c_char,
+    max_wait_ms: u64,
+    initial_interval_ms: u64,
+    max_interval_ms: u64,
+    on_state: cibatch_state_callback,
+    user_data: *mut c_void,
+    job_out: *mut *mut cibatch_job,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let (client, job_id) = (arg_ref(client, "client")?, arg_str(job_id, "job_id")?);
+        check_out(job_out, "job_out")?;
+        let mut opts = WaitOptions::default();
+        for (ms, slot) in [
+            (max_wait_ms, &mut opts.max_wait),
+            (initial_interval_ms, &mut opts.initial_interval),
+            (max_interval_ms, &mut opts.max_interval),
+        ] {
+            if ms > 0 {
+                *slot = Duration::from_millis(ms);
+            }
+        }
+        let job = client.client.wait_for_job_with(job_id, &opts, |j| {
+            if let Some(cb) = on_state {
+                let handle = cibatch_job::new(j.clone());
+                // SAFETY: the caller supplied a function that accepts its own user_data and a borrowed job.
+                cb(user_data, &handle);
+            }
+        })?;
+        give(job_out, cibatch_job::new(job));
+        Ok(())
+    })
+}

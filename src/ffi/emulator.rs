@@ -1,0 +1,278 @@
+//! The emulator, for C, Python and Go tests and for users' own tests.
+
+use super::client::cibatch_config;
+use super::*;
+use crate::emulator::{Emulator, EmulatorConfig, Fault};
+use crate::JobState;
+use std::time::Duration;
+
+/// A running emulator. Thread-safe: its functions may be called from any thread, also while clients use it.
+pub struct cibatch_emulator {
+    emulator: Emulator,
+    endpoint: CString,
+    bucket: CString,
+    region: CString,
+    secret_id: CString,
+    secret_key: CString,
+    token: Option<CString>,
+}
+
+/// Faults without parameters (`cibatch_emulator_inject`'s `fault`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cibatch_fault {
+    /// Close the connection without answering or handling the request.
+    CIBATCH_FAULT_CLOSE_CONNECTION = 0,
+    /// Handle the request, then send the full `Content-Length` but only half the body, and close.
+    CIBATCH_FAULT_CUT_BODY = 1,
+    /// Handle the request, then answer 200 with the XML cut in half.
+    CIBATCH_FAULT_TRUNCATED_XML = 2,
+    /// Answer 200 with a body that is not well-formed XML, without handling the request.
+    CIBATCH_FAULT_MALFORMED_XML = 3,
+}
+
+/// Starts an emulator on 127.0.0.1: `port` 0 picks a free one. With `session_token` (may be NULL) every request must
+/// carry and sign that token. New jobs stay `Submitted` for `submitted_ms` and then `Running` for `running_ms`
+/// before they succeed (0 and 0 give 200 ms and 800 ms). On success `*emulator_out` is a running emulator the caller
+/// stops and frees with `cibatch_emulator_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_start(
+    port: u16,
+    session_token: *const c_char,
+    submitted_ms: u64,
+    running_ms: u64,
+    emulator_out: *mut *mut cibatch_emulator,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let token = arg_opt_str(session_token, "session_token")?;
+        check_out(emulator_out, "emulator_out")?;
+        let mut cfg = EmulatorConfig { port, session_token: token.map(str::to_string), ..Default::default() };
+        if submitted_ms > 0 || running_ms > 0 {
+            cfg.submitted_for = Duration::from_millis(submitted_ms);
+            cfg.running_for = Duration::from_millis(running_ms);
+        }
+        let emulator = Emulator::start(cfg)
+            .map_err(|e| cibatch_error::new(CIBATCH_IO, format!("cannot start the emulator on port {port}: {e}")))?;
+        give(
+            emulator_out,
+            cibatch_emulator {
+                endpoint: cstring(&emulator.endpoint()),
+                bucket: cstring(emulator.bucket()),
+                region: cstring(emulator.region()),
+                secret_id: cstring(emulator.secret_id()),
+                secret_key: cstring(emulator.secret_key()),
+                token: emulator.session_token().map(cstring),
+                emulator,
+            },
+        );
+        Ok(())
+    })
+}
+
+fn emu_str(emulator: *const cibatch_emulator, f: impl FnOnce(&cibatch_emulator) -> *const c_char) -> *const c_char {
+    guard(std::ptr::null(), || unsafe { emulator.as_ref() }.map_or(std::ptr::null(), f))
+}
+
+/// `"http://127.0.0.1:PORT"`. Every string an emulator getter returns is borrowed: valid until the emulator is
+/// freed. NULL for a NULL `emulator`.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_endpoint(emulator: *const cibatch_emulator) -> *const c_char {
+    emu_str(emulator, |e| e.endpoint.as_ptr())
+}
+
+/// The emulated bucket, `"examplebucket-1250000000"`.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_bucket(emulator: *const cibatch_emulator) -> *const c_char {
+    emu_str(emulator, |e| e.bucket.as_ptr())
+}
+
+/// The emulated region, `"ap-beijing"`.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_region(emulator: *const cibatch_emulator) -> *const c_char {
+    emu_str(emulator, |e| e.region.as_ptr())
+}
+
+/// The SecretId the emulator accepts.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_secret_id(emulator: *const cibatch_emulator) -> *const c_char {
+    emu_str(emulator, |e| e.secret_id.as_ptr())
+}
+
+/// The SecretKey the emulator accepts (a local-only test key).
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_secret_key(emulator: *const cibatch_emulator) -> *const c_char {
+    emu_str(emulator, |e| e.secret_key.as_ptr())
+}
+
+/// The session token the emulator requires, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_session_token(emulator: *const cibatch_emulator) -> *const c_char {
+    emu_str(emulator, |e| opt_ptr(&e.token))
+}
+
+/// The port it listens on (0 for a NULL `emulator`).
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_port(emulator: *const cibatch_emulator) -> u16 {
+    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.port()))
+}
+
+/// A client configuration for this emulator (endpoint, bucket, region, keys, token). On success `*config_out` is
+/// a new configuration the caller frees with `cibatch_config_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_client_config(
+    emulator: *const cibatch_emulator,
+    config_out: *mut *mut cibatch_config,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let e = arg_ref(emulator, "emulator")?;
+        check_out(config_out, "config_out")?;
+        give(config_out, cibatch_config { config: e.emulator.client_config() });
+        Ok(())
+    })
+}
+
+unsafe fn inject(
+    emulator: *const cibatch_emulator,
+    times: u32,
+    error: *mut *mut cibatch_error,
+    fault: impl FnOnce() -> FfiResult<Fault>,
+) -> cibatch_result {
+    call(error, || {
+        let e = arg_ref(emulator, "emulator")?;
+        e.emulator.inject(fault()?, times);
+        Ok(())
+    })
+}
+
+/// The next `times` requests get HTTP `status` with an `<Error>` body carrying `code` (e.g. 503, `"SlowDown"`),
+/// without being handled.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_inject_status(
+    emulator: *const cibatch_emulator,
+    status: u16,
+    code: *const c_char,
+    times: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    inject(emulator, times, error, || Ok(Fault::status(status, arg_str(code, "code")?)))
+}
+
+/// The next `times` requests are handled after a delay of `delay_ms`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_inject_delay(
+    emulator: *const cibatch_emulator,
+    delay_ms: u64,
+    times: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    inject(emulator, times, error, || Ok(Fault::Delay(Duration::from_millis(delay_ms))))
+}
+
+/// The next `times` requests get a 200 answer of about `bytes` bytes, without being handled.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_inject_huge_body(
+    emulator: *const cibatch_emulator,
+    bytes: usize,
+    times: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    inject(emulator, times, error, || Ok(Fault::HugeBody(bytes)))
+}
+
+/// The next `times` requests get `fault` (a `cibatch_fault`).
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_inject(
+    emulator: *const cibatch_emulator,
+    fault: u32,
+    times: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    use cibatch_fault::*;
+    inject(emulator, times, error, || match fault {
+        f if f == CIBATCH_FAULT_CLOSE_CONNECTION as u32 => Ok(Fault::CloseConnection),
+        f if f == CIBATCH_FAULT_CUT_BODY as u32 => Ok(Fault::CutBody),
+        f if f == CIBATCH_FAULT_TRUNCATED_XML as u32 => Ok(Fault::TruncatedXml),
+        f if f == CIBATCH_FAULT_MALFORMED_XML as u32 => Ok(Fault::MalformedXml),
+        _ => Err(Error::invalid("fault", format!("{fault} is not a cibatch_fault")).into()),
+    })
+}
+
+/// Drops every queued fault.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_clear_faults(emulator: *const cibatch_emulator) {
+    guard((), || {
+        if let Some(e) = unsafe { emulator.as_ref() } {
+            e.emulator.clear_faults()
+        }
+    })
+}
+
+/// Jobs created so far (0 for a NULL `emulator`).
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_job_count(emulator: *const cibatch_emulator) -> usize {
+    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.job_count()))
+}
+
+/// Requests received so far, faulted ones included (0 for a NULL `emulator`).
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_request_count(emulator: *const cibatch_emulator) -> u64 {
+    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.request_count()))
+}
+
+/// Changes how long jobs stay `Submitted` and then `Running`.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_set_timing(emulator: *const cibatch_emulator, submitted_ms: u64, running_ms: u64) {
+    guard((), || {
+        if let Some(e) = unsafe { emulator.as_ref() } {
+            e.emulator.set_timing(Duration::from_millis(submitted_ms), Duration::from_millis(running_ms))
+        }
+    })
+}
+
+/// Makes job `job_id` end `Failed` with `code` and `message` instead of `Success`. `CIBATCH_INVALID_INPUT` when the
+/// job does not exist or already ended.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_fail_job(
+    emulator: *const cibatch_emulator,
+    job_id: *const c_char,
+    code: *const c_char,
+    message: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let e = arg_ref(emulator, "emulator")?;
+        let (id, code, message) = (arg_str(job_id, "job_id")?, arg_str(code, "code")?, arg_str(message, "message")?);
+        if !e.emulator.fail_job(id, code, message) {
+            return Err(Error::invalid("job_id", format!("{id} does not exist or already ended")).into());
+        }
+        Ok(())
+    })
+}
+
+/// Puts job `job_id` in `state` (`"Running"`, `"Pause"`, ...) now; it stays there. `CIBATCH_INVALID_INPUT` for an
+/// unknown job.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_set_job_state(
+    emulator: *const cibatch_emulator,
+    job_id: *const c_char,
+    state: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let e = arg_ref(emulator, "emulator")?;
+        let (id, state) = (arg_str(job_id, "job_id")?, arg_str(state, "state")?);
+        if !e.emulator.set_job_state(id, JobState::parse(state)) {
+            return Err(Error::invalid("job_id", format!("{id} does not exist")).into());
+        }
+        Ok(())
+    })
+}
+
+/// Stops the emulator (waiting for its threads) and frees it. NULL does nothing. Clients pointing at it then get
+/// transport errors.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_free(emulator: *mut cibatch_emulator) {
+    guard((), || free_box(emulator))
+}

@@ -1,0 +1,469 @@
+//! `cibatch_job` (a job and its getters), `cibatch_job_list` (a describe result or a page) and `cibatch_pager`.
+//! Jobs and lists are immutable once made: any number of threads may read one at once.
+
+use super::*;
+use crate::{Client, Job, JobState, ListOptions, PageCursor};
+use std::sync::{Arc, OnceLock};
+
+/// A job's state as a number (`cibatch_job_state_code`). `CIBATCH_STATE_OTHER` is a state this version does
+/// not know: read its text with `cibatch_job_state`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cibatch_state {
+    CIBATCH_STATE_SUBMITTED = 0,
+    CIBATCH_STATE_RUNNING = 1,
+    CIBATCH_STATE_SUCCESS = 2,
+    CIBATCH_STATE_FAILED = 3,
+    CIBATCH_STATE_PAUSE = 4,
+    CIBATCH_STATE_CANCEL = 5,
+    CIBATCH_STATE_OTHER = 6,
+}
+
+/// The string fields of a job, each turned into a C string the first time it is asked for.
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    Name,
+    Type,
+    State,
+    Code,
+    Message,
+    CreationTime,
+    StartTime,
+    EndTime,
+    Prefix,
+    Manifest,
+    UrlFile,
+    Object,
+    WorkflowIds,
+    TimeStart,
+    TimeEnd,
+    Tag,
+    TemplateId,
+    JobParamXml,
+    OutputRegion,
+    OutputBucket,
+    OutputObject,
+    OutputXml,
+    QueueId,
+    UserData,
+    JobLevel,
+    CallBack,
+    CallBackFormat,
+    CallBackType,
+    MqMode,
+    MqRegion,
+    MqName,
+    RawXml,
+}
+const FIELDS: usize = Field::RawXml as usize + 1;
+
+/// One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
+pub struct cibatch_job {
+    job: Job,
+    strings: [OnceLock<Option<CString>>; FIELDS],
+}
+
+impl cibatch_job {
+    pub(crate) fn new(job: Job) -> Self {
+        cibatch_job { job, strings: std::array::from_fn(|_| OnceLock::new()) }
+    }
+
+    fn value(&self, f: Field) -> Option<String> {
+        let j = &self.job;
+        let op = &j.operation;
+        let ti = op.time_interval.as_ref();
+        let out = op.output.as_ref();
+        let mq = op.callback_mq_config.as_ref();
+        let s = |v: &str| Some(v.to_string());
+        match f {
+            Field::Id => s(&j.job_id),
+            Field::Name => s(&j.name),
+            Field::Type => s(j.job_type.as_str()),
+            Field::State => s(j.state.as_str()),
+            Field::Code => s(&j.code),
+            Field::Message => s(&j.message),
+            Field::CreationTime => j.creation_time.clone(),
+            Field::StartTime => j.start_time.clone(),
+            Field::EndTime => j.end_time.clone(),
+            Field::Prefix => j.input.prefix.clone(),
+            Field::Manifest => j.input.manifest.clone(),
+            Field::UrlFile => j.input.url_file.clone(),
+            Field::Object => j.input.object.clone(),
+            Field::WorkflowIds => op.workflow_ids.clone(),
+            Field::TimeStart => ti.and_then(|t| t.start.clone()),
+            Field::TimeEnd => ti.and_then(|t| t.end.clone()),
+            Field::Tag => op.tag.clone(),
+            Field::TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.clone()),
+            Field::JobParamXml => op.job_param.as_ref().map(|p| p.element.to_xml()),
+            Field::OutputRegion => out.and_then(|o| o.region.clone()),
+            Field::OutputBucket => out.and_then(|o| o.bucket.clone()),
+            Field::OutputObject => out.and_then(|o| o.object.clone()),
+            Field::OutputXml => out.map(|o| o.element.to_xml()),
+            Field::QueueId => op.queue_id.clone(),
+            Field::UserData => op.user_data.clone(),
+            Field::JobLevel => op.job_level.clone(),
+            Field::CallBack => op.callback.clone(),
+            Field::CallBackFormat => op.callback_format.clone(),
+            Field::CallBackType => op.callback_type.clone(),
+            Field::MqMode => mq.and_then(|m| m.mq_mode.clone()),
+            Field::MqRegion => mq.and_then(|m| m.mq_region.clone()),
+            Field::MqName => mq.and_then(|m| m.mq_name.clone()),
+            Field::RawXml => s(&j.raw_xml),
+        }
+    }
+
+    fn ptr(&self, f: Field) -> *const c_char {
+        opt_ptr(self.strings[f as usize].get_or_init(|| self.value(f).map(|v| cstring(&v))))
+    }
+}
+
+fn get(job: *const cibatch_job, f: Field) -> *const c_char {
+    guard(std::ptr::null(), || unsafe { job.as_ref() }.map_or(std::ptr::null(), |j| j.ptr(f)))
+}
+
+/// The job ID. Every `const char *` a job getter returns is borrowed: valid until the job (or the list it came
+/// from) is freed. Getters return NULL when `job` is NULL or the field is absent.
+#[no_mangle]
+pub extern "C" fn cibatch_job_id(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Id)
+}
+
+/// The job's name.
+#[no_mangle]
+pub extern "C" fn cibatch_job_name(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Name)
+}
+
+/// `"Workflow"` or `"Job"` (or a newer type's text).
+#[no_mangle]
+pub extern "C" fn cibatch_job_type(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Type)
+}
+
+/// The state's text: `"Submitted"`, `"Running"`, `"Success"`, `"Failed"`, `"Pause"`, `"Cancel"`, or a newer one.
+#[no_mangle]
+pub extern "C" fn cibatch_job_state(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::State)
+}
+
+/// The state as a number; `CIBATCH_STATE_OTHER` for a state this version does not know (or a NULL `job`).
+#[no_mangle]
+pub extern "C" fn cibatch_job_state_code(job: *const cibatch_job) -> cibatch_state {
+    use cibatch_state::*;
+    guard(CIBATCH_STATE_OTHER, || match unsafe { job.as_ref() }.map(|j| &j.job.state) {
+        Some(JobState::Submitted) => CIBATCH_STATE_SUBMITTED,
+        Some(JobState::Running) => CIBATCH_STATE_RUNNING,
+        Some(JobState::Success) => CIBATCH_STATE_SUCCESS,
+        Some(JobState::Failed) => CIBATCH_STATE_FAILED,
+        Some(JobState::Pause) => CIBATCH_STATE_PAUSE,
+        Some(JobState::Cancel) => CIBATCH_STATE_CANCEL,
+        Some(JobState::Other(_)) | None => CIBATCH_STATE_OTHER,
+    })
+}
+
+/// True for `Success`, `Failed` and `Cancel`; false otherwise (and for a NULL `job`).
+#[no_mangle]
+pub extern "C" fn cibatch_job_is_terminal(job: *const cibatch_job) -> bool {
+    guard(false, || unsafe { job.as_ref() }.is_some_and(|j| j.job.is_terminal()))
+}
+
+/// `"Success"` unless the job failed; then the failure's code.
+#[no_mangle]
+pub extern "C" fn cibatch_job_code(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Code)
+}
+
+/// The failure's message (empty unless the job failed).
+#[no_mangle]
+pub extern "C" fn cibatch_job_message(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Message)
+}
+
+/// Creation time, `"2022-06-27T15:23:10+0800"`.
+#[no_mangle]
+pub extern "C" fn cibatch_job_creation_time(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::CreationTime)
+}
+
+/// When the job started running; NULL until then.
+#[no_mangle]
+pub extern "C" fn cibatch_job_start_time(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::StartTime)
+}
+
+/// When the job ended; NULL until then.
+#[no_mangle]
+pub extern "C" fn cibatch_job_end_time(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::EndTime)
+}
+
+/// The input's `Prefix`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_input_prefix(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Prefix)
+}
+
+/// The input's `Manifest`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_input_manifest(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Manifest)
+}
+
+/// The input's `UrlFile`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_input_url_file(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::UrlFile)
+}
+
+/// The input's `Object`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_input_object(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Object)
+}
+
+/// A Workflow job's `WorkflowIds`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_workflow_ids(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::WorkflowIds)
+}
+
+/// `TimeInterval` `Start`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_time_interval_start(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::TimeStart)
+}
+
+/// `TimeInterval` `End`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_time_interval_end(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::TimeEnd)
+}
+
+/// A Job-type job's `Tag` (`"Transcode"`, ...), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_tag(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Tag)
+}
+
+/// `JobParam` `TemplateId`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_template_id(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::TemplateId)
+}
+
+/// The whole `<JobParam>` element as XML (with every tag-specific container), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_job_param_xml(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::JobParamXml)
+}
+
+/// `Output` `Region`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_output_region(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::OutputRegion)
+}
+
+/// `Output` `Bucket`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_output_bucket(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::OutputBucket)
+}
+
+/// `Output` `Object`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_output_object(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::OutputObject)
+}
+
+/// The whole `<Output>` element as XML (with `SpriteObject`, `AuObject`, ...), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_output_xml(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::OutputXml)
+}
+
+/// `QueueId`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_queue_id(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::QueueId)
+}
+
+/// `UserData`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_user_data(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::UserData)
+}
+
+/// `JobLevel` as sent by the service (`"0"` to `"2"`), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_job_level(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::JobLevel)
+}
+
+/// `CallBack` URL, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::CallBack)
+}
+
+/// `CallBackFormat` (`"XML"` or `"JSON"`), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_format(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::CallBackFormat)
+}
+
+/// `CallBackType` (`"Url"` or `"TDMQ"`), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_type(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::CallBackType)
+}
+
+/// `CallBackMqConfig` `MqMode`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_mq_mode(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::MqMode)
+}
+
+/// `CallBackMqConfig` `MqRegion`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_mq_region(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::MqRegion)
+}
+
+/// `CallBackMqConfig` `MqName`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_mq_name(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::MqName)
+}
+
+/// The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.
+#[no_mangle]
+pub extern "C" fn cibatch_job_raw_xml(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::RawXml)
+}
+
+/// A copy of `job` that the caller owns and frees with `cibatch_job_free` (for example to keep a job from a list
+/// after freeing the list). NULL if `job` is NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_clone(job: *const cibatch_job) -> *mut cibatch_job {
+    guard(std::ptr::null_mut(), || match unsafe { job.as_ref() } {
+        Some(j) => Box::into_raw(Box::new(cibatch_job::new(j.job.clone()))),
+        None => std::ptr::null_mut(),
+    })
+}
+
+/// Frees a job the caller owns. NULL does nothing. Never pass a job borrowed from a list.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_free(job: *mut cibatch_job) {
+    guard((), || free_box(job))
+}
+
+/// Jobs from a describe of several IDs or from one page of a listing.
+pub struct cibatch_job_list {
+    jobs: Vec<cibatch_job>,
+    non_exist: Vec<CString>,
+    next_token: Option<CString>,
+    request_id: CString,
+}
+
+impl cibatch_job_list {
+    pub(crate) fn new(jobs: Vec<Job>, non_exist: Vec<String>, next_token: Option<String>, request_id: String) -> Self {
+        cibatch_job_list {
+            jobs: jobs.into_iter().map(cibatch_job::new).collect(),
+            non_exist: non_exist.iter().map(|s| cstring(s)).collect(),
+            next_token: next_token.as_deref().map(cstring),
+            request_id: cstring(&request_id),
+        }
+    }
+}
+
+/// How many jobs the list holds (0 for a NULL `list`).
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_count(list: *const cibatch_job_list) -> usize {
+    guard(0, || unsafe { list.as_ref() }.map_or(0, |l| l.jobs.len()))
+}
+
+/// Job `index` (0-based), borrowed: valid until the list is freed; do not free it (use `cibatch_job_clone` to
+/// keep it). NULL when `list` is NULL or `index` is out of range.
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_get(list: *const cibatch_job_list, index: usize) -> *const cibatch_job {
+    guard(std::ptr::null(), || {
+        unsafe { list.as_ref() }.and_then(|l| l.jobs.get(index)).map_or(std::ptr::null(), |j| j as *const _)
+    })
+}
+
+/// For a describe: how many of the queried IDs do not exist.
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_non_exist_count(list: *const cibatch_job_list) -> usize {
+    guard(0, || unsafe { list.as_ref() }.map_or(0, |l| l.non_exist.len()))
+}
+
+/// For a describe: queried ID `index` that does not exist, borrowed until the list is freed; NULL out of range.
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_non_exist_get(list: *const cibatch_job_list, index: usize) -> *const c_char {
+    guard(std::ptr::null(), || {
+        unsafe { list.as_ref() }.and_then(|l| l.non_exist.get(index)).map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// For a page: the token of the next page, or NULL on the last page. Borrowed until the list is freed.
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_next_token(list: *const cibatch_job_list) -> *const c_char {
+    guard(std::ptr::null(), || unsafe { list.as_ref() }.map_or(std::ptr::null(), |l| opt_ptr(&l.next_token)))
+}
+
+/// The service's request id for this answer. Borrowed until the list is freed.
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_request_id(list: *const cibatch_job_list) -> *const c_char {
+    guard(std::ptr::null(), || unsafe { list.as_ref() }.map_or(std::ptr::null(), |l| l.request_id.as_ptr()))
+}
+
+/// Frees a list and every job borrowed from it. NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_list_free(list: *mut cibatch_job_list) {
+    guard((), || free_box(list))
+}
+
+/// Walks every page of a listing (`cibatch_client_pages`). Use from one thread at a time.
+pub struct cibatch_pager {
+    client: Arc<Client>,
+    cursor: PageCursor,
+}
+
+impl cibatch_pager {
+    pub(crate) fn new(client: Arc<Client>, opts: ListOptions) -> Self {
+        cibatch_pager { client, cursor: PageCursor::new(opts) }
+    }
+}
+
+/// Fetches the next page. On success `*page_out` is a new list the caller frees with `cibatch_job_list_free`, or
+/// NULL when the previous page was the last. A repeated `NextToken` is `CIBATCH_INVALID_RESPONSE` (instead of
+/// looping forever); after any error the pager is done.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_pager_next(
+    pager: *mut cibatch_pager,
+    page_out: *mut *mut cibatch_job_list,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let pager = arg_mut(pager, "pager")?;
+        check_out(page_out, "page_out")?;
+        match pager.cursor.next_page(&pager.client).transpose()? {
+            Some(page) => give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id)),
+            None => *page_out = std::ptr::null_mut(),
+        }
+        Ok(())
+    })
+}
+
+/// Pages fetched so far.
+#[no_mangle]
+pub extern "C" fn cibatch_pager_pages_fetched(pager: *const cibatch_pager) -> u32 {
+    guard(0, || unsafe { pager.as_ref() }.map_or(0, |p| p.cursor.pages_fetched()))
+}
+
+/// Frees a pager. NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_pager_free(pager: *mut cibatch_pager) {
+    guard((), || free_box(pager))
+}

@@ -1,0 +1,413 @@
+//! Request builders: `cibatch_workflow_request`, `cibatch_job_request`, `cibatch_list_options`.
+//! Each is used from one thread at a time; the client only reads them, so one may be reused for many calls.
+
+use super::*;
+use crate::model::{CallBackMqConfig, TimeInterval};
+use crate::xml::{self, XmlElement};
+use crate::{Input, JobRequest, JobState, JobType, ListOptions, Order, WorkflowJobRequest};
+
+/// Which objects a job runs over (the `input_kind` arguments).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cibatch_input_kind {
+    /// Every object under a key prefix.
+    CIBATCH_INPUT_PREFIX = 0,
+    /// A COS inventory `manifest.json` URL.
+    CIBATCH_INPUT_MANIFEST = 1,
+    /// An object whose lines are object URLs.
+    CIBATCH_INPUT_URL_FILE = 2,
+    /// One object key.
+    CIBATCH_INPUT_OBJECT = 3,
+}
+
+/// Sort order of a listing by creation time (the `order` argument).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cibatch_order {
+    CIBATCH_ORDER_DESC = 0,
+    CIBATCH_ORDER_ASC = 1,
+}
+
+/// A request to create a Workflow job.
+pub struct cibatch_workflow_request {
+    pub(crate) request: WorkflowJobRequest,
+}
+
+/// A request to create a Job-type job.
+pub struct cibatch_job_request {
+    pub(crate) request: JobRequest,
+}
+
+/// Filters and paging for a listing.
+pub struct cibatch_list_options {
+    pub(crate) options: ListOptions,
+}
+
+fn input(kind: u32, value: &str) -> FfiResult<Input> {
+    let v = value.to_string();
+    use cibatch_input_kind::*;
+    Ok(match kind {
+        k if k == CIBATCH_INPUT_PREFIX as u32 => Input::Prefix(v),
+        k if k == CIBATCH_INPUT_MANIFEST as u32 => Input::Manifest(v),
+        k if k == CIBATCH_INPUT_URL_FILE as u32 => Input::UrlFile(v),
+        k if k == CIBATCH_INPUT_OBJECT as u32 => Input::Object(v),
+        _ => return Err(Error::invalid("input_kind", format!("{kind} is not a cibatch_input_kind")).into()),
+    })
+}
+
+/// Parses an XML fragment (one or more elements) into elements to pass through.
+fn fragment(xml_text: &str, arg: &'static str) -> FfiResult<Vec<XmlElement>> {
+    let doc = xml::parse(&format!("<f>{xml_text}</f>"), Default::default())
+        .map_err(|e| Error::invalid(arg, format!("not a well-formed XML fragment: {e}")))?;
+    if !doc.root.text.trim().is_empty() {
+        return Err(Error::invalid(arg, "text outside any element").into());
+    }
+    Ok(doc.root.children)
+}
+
+/// A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
+/// copied. On success `*request_out` is a new request the caller frees with `cibatch_workflow_request_free`.
+/// Arguments are checked when the request is sent.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_workflow_request_new(
+    name: *const c_char,
+    input_kind: u32,
+    input_value: *const c_char,
+    workflow_id: *const c_char,
+    request_out: *mut *mut cibatch_workflow_request,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let name = arg_str(name, "name")?;
+        let input = input(input_kind, arg_str(input_value, "input_value")?)?;
+        let workflow_id = arg_str(workflow_id, "workflow_id")?;
+        check_out(request_out, "request_out")?;
+        give(request_out, cibatch_workflow_request { request: WorkflowJobRequest::new(name, input, workflow_id) });
+        Ok(())
+    })
+}
+
+/// Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`); either may be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_workflow_request_set_time_interval(
+    request: *mut cibatch_workflow_request,
+    start: *const c_char,
+    end: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let r = arg_mut(request, "request")?;
+        r.request.time_interval = Some(TimeInterval {
+            start: arg_opt_str(start, "start")?.map(str::to_string),
+            end: arg_opt_str(end, "end")?.map(str::to_string),
+        });
+        Ok(())
+    })
+}
+
+/// Frees a workflow request. NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_workflow_request_free(request: *mut cibatch_workflow_request) {
+    guard((), || free_box(request))
+}
+
+/// A request to run job type `tag` (`"Transcode"`, `"Snapshot"`, ...) over an input (`input_kind` is a
+/// `cibatch_input_kind`). Strings are copied. On success `*request_out` is a new request the caller frees with
+/// `cibatch_job_request_free`. Arguments are checked when the request is sent.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_new(
+    name: *const c_char,
+    tag: *const c_char,
+    input_kind: u32,
+    input_value: *const c_char,
+    request_out: *mut *mut cibatch_job_request,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let (name, tag) = (arg_str(name, "name")?, arg_str(tag, "tag")?);
+        let input = input(input_kind, arg_str(input_value, "input_value")?)?;
+        check_out(request_out, "request_out")?;
+        give(request_out, cibatch_job_request { request: JobRequest::new(name, tag, input) });
+        Ok(())
+    })
+}
+
+unsafe fn edit_job(
+    request: *mut cibatch_job_request,
+    error: *mut *mut cibatch_error,
+    f: impl FnOnce(&mut JobRequest) -> FfiResult<()>,
+) -> cibatch_result {
+    call(error, || f(&mut arg_mut(request, "request")?.request))
+}
+
+/// Adds a text element to `<JobParam>`, e.g. `("TemplateId", "t1...")`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_add_param(
+    request: *mut cibatch_job_request,
+    name: *const c_char,
+    value: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.job_param.push(XmlElement::with_text(arg_str(name, "name")?, arg_str(value, "value")?));
+        Ok(())
+    })
+}
+
+/// Adds elements given as an XML fragment to `<JobParam>`, for tag-specific containers this library does not
+/// model, e.g. `"<Snapshot><Mode>Interval</Mode><Count>3</Count></Snapshot>"`. The fragment is parsed here (a
+/// malformed one is `CIBATCH_INVALID_INPUT`) and re-escaped when sent.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_add_param_xml(
+    request: *mut cibatch_job_request,
+    xml_fragment: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.job_param.extend(fragment(arg_str(xml_fragment, "xml_fragment")?, "xml_fragment")?);
+        Ok(())
+    })
+}
+
+/// Sets `<Output>` `Region`, `Bucket` and `Object` (placeholders such as `${InputName}` are kept as given).
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_output(
+    request: *mut cibatch_job_request,
+    region: *const c_char,
+    bucket: *const c_char,
+    object: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        let (region, bucket, object) = (arg_str(region, "region")?, arg_str(bucket, "bucket")?, arg_str(object, "object")?);
+        r.output.retain(|e| !matches!(e.name.as_str(), "Region" | "Bucket" | "Object"));
+        r.output.insert(0, XmlElement::with_text("Object", object));
+        r.output.insert(0, XmlElement::with_text("Bucket", bucket));
+        r.output.insert(0, XmlElement::with_text("Region", region));
+        Ok(())
+    })
+}
+
+/// Adds elements given as an XML fragment to `<Output>`, e.g. `"<SpriteObject>s/${Number}.jpg</SpriteObject>"`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_add_output_xml(
+    request: *mut cibatch_job_request,
+    xml_fragment: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.output.extend(fragment(arg_str(xml_fragment, "xml_fragment")?, "xml_fragment")?);
+        Ok(())
+    })
+}
+
+/// Adds elements given as an XML fragment to `<Operation>`, for operation fields this library does not model.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_add_operation_xml(
+    request: *mut cibatch_job_request,
+    xml_fragment: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.extra_operation.extend(fragment(arg_str(xml_fragment, "xml_fragment")?, "xml_fragment")?);
+        Ok(())
+    })
+}
+
+/// Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"`,
+/// `callback_type` `"Url"` or `"TDMQ"`; `user_data` is at most 1024 characters.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_options(
+    request: *mut cibatch_job_request,
+    queue_id: *const c_char,
+    user_data: *const c_char,
+    callback: *const c_char,
+    callback_format: *const c_char,
+    callback_type: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        let own = |s: Option<&str>| s.map(str::to_string);
+        r.queue_id = own(arg_opt_str(queue_id, "queue_id")?);
+        r.user_data = own(arg_opt_str(user_data, "user_data")?);
+        r.callback = own(arg_opt_str(callback, "callback")?);
+        r.callback_format = own(arg_opt_str(callback_format, "callback_format")?);
+        r.callback_type = own(arg_opt_str(callback_type, "callback_type")?);
+        Ok(())
+    })
+}
+
+/// The job's priority, 0 to 2 (checked when sent).
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_job_level(
+    request: *mut cibatch_job_request,
+    level: u8,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.job_level = Some(level);
+        Ok(())
+    })
+}
+
+/// A TDMQ callback target; NULL leaves a field out.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_callback_mq(
+    request: *mut cibatch_job_request,
+    mq_mode: *const c_char,
+    mq_region: *const c_char,
+    mq_name: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.callback_mq_config = Some(CallBackMqConfig {
+            mq_mode: arg_opt_str(mq_mode, "mq_mode")?.map(str::to_string),
+            mq_region: arg_opt_str(mq_region, "mq_region")?.map(str::to_string),
+            mq_name: arg_opt_str(mq_name, "mq_name")?.map(str::to_string),
+        });
+        Ok(())
+    })
+}
+
+/// Only objects uploaded between `start` and `end`; either may be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_time_interval(
+    request: *mut cibatch_job_request,
+    start: *const c_char,
+    end: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.time_interval = Some(TimeInterval {
+            start: arg_opt_str(start, "start")?.map(str::to_string),
+            end: arg_opt_str(end, "end")?.map(str::to_string),
+        });
+        Ok(())
+    })
+}
+
+/// Frees a job request. NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_free(request: *mut cibatch_job_request) {
+    guard((), || free_box(request))
+}
+
+/// Empty list options: the service's defaults. On success `*options_out` is new options the caller frees with
+/// `cibatch_list_options_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_new(
+    options_out: *mut *mut cibatch_list_options,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        check_out(options_out, "options_out")?;
+        give(options_out, cibatch_list_options { options: ListOptions::default() });
+        Ok(())
+    })
+}
+
+unsafe fn edit_list(
+    options: *mut cibatch_list_options,
+    error: *mut *mut cibatch_error,
+    f: impl FnOnce(&mut ListOptions) -> FfiResult<()>,
+) -> cibatch_result {
+    call(error, || f(&mut arg_mut(options, "options")?.options))
+}
+
+/// Only `"Workflow"` or `"Job"` jobs; NULL for the service's default.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_set_type(
+    options: *mut cibatch_list_options,
+    job_type: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_list(options, error, |o| {
+        o.job_type = arg_opt_str(job_type, "job_type")?.map(JobType::parse);
+        Ok(())
+    })
+}
+
+/// Sort by creation time (`order` is a `cibatch_order`).
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_set_order(
+    options: *mut cibatch_list_options,
+    order: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_list(options, error, |o| {
+        o.order_by_time = Some(match order {
+            o if o == cibatch_order::CIBATCH_ORDER_DESC as u32 => Order::Desc,
+            o if o == cibatch_order::CIBATCH_ORDER_ASC as u32 => Order::Asc,
+            _ => return Err(Error::invalid("order", format!("{order} is not a cibatch_order")).into()),
+        });
+        Ok(())
+    })
+}
+
+/// Adds a state to match (`"Running"`, `"Failed"`, ...); none added means all states.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_add_state(
+    options: *mut cibatch_list_options,
+    state: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_list(options, error, |o| {
+        o.states.push(JobState::parse(arg_str(state, "state")?));
+        Ok(())
+    })
+}
+
+/// Page size, 1 to 100 (checked when sent); 0 for the service's default (10).
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_set_size(
+    options: *mut cibatch_list_options,
+    size: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_list(options, error, |o| {
+        o.size = (size > 0).then_some(size);
+        Ok(())
+    })
+}
+
+/// The page to fetch: the previous page's `cibatch_job_list_next_token`, or NULL for the first page.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_set_next_token(
+    options: *mut cibatch_list_options,
+    next_token: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_list(options, error, |o| {
+        o.next_token = arg_opt_str(next_token, "next_token")?.map(str::to_string);
+        Ok(())
+    })
+}
+
+/// Sets the filters; each NULL leaves that filter unset (replacing what an earlier call set). The creation
+/// times are like `"2022-02-25T12:00:00+0800"`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_set_filters(
+    options: *mut cibatch_list_options,
+    start_creation_time: *const c_char,
+    end_creation_time: *const c_char,
+    workflow_id: *const c_char,
+    job_id: *const c_char,
+    name: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_list(options, error, |o| {
+        let own = |s: Option<&str>| s.map(str::to_string);
+        o.start_creation_time = own(arg_opt_str(start_creation_time, "start_creation_time")?);
+        o.end_creation_time = own(arg_opt_str(end_creation_time, "end_creation_time")?);
+        o.workflow_id = own(arg_opt_str(workflow_id, "workflow_id")?);
+        o.job_id = own(arg_opt_str(job_id, "job_id")?);
+        o.name = own(arg_opt_str(name, "name")?);
+        Ok(())
+    })
+}
+
+/// Frees list options. NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_list_options_free(options: *mut cibatch_list_options) {
+    guard((), || free_box(options))
+}

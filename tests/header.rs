@@ -1,0 +1,33 @@
+//! The committed `include/cibatch.h` is exactly what cbindgen generates from `src/ffi`.
+//! To update it after changing the C API: `CIBATCH_BLESS=1 cargo test --test header`.
+
+fn version_macros() -> String {
+    let v = env!("CARGO_PKG_VERSION");
+    let mut parts = v.split('.');
+    let mut next = || parts.next().unwrap_or("0").to_string();
+    let (major, minor, patch) = (next(), next(), next());
+    format!(
+        "\n/** The version of this header; compare with cibatch_version() for the library's. */\n\
+         #define CIBATCH_VERSION \"{v}\"\n\
+         #define CIBATCH_VERSION_MAJOR {major}\n\
+         #define CIBATCH_VERSION_MINOR {minor}\n\
+         #define CIBATCH_VERSION_PATCH {patch}\n"
+    )
+}
+
+#[test]
+fn committed_header_matches_a_fresh_generation() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let mut config = cbindgen::Config::from_file(format!("{dir}/cbindgen.toml")).expect("cbindgen.toml");
+    config.after_includes = Some(version_macros());
+    let mut fresh = Vec::new();
+    cbindgen::Builder::new().with_crate(dir).with_config(config).generate().expect("cbindgen runs").write(&mut fresh);
+    let fresh = String::from_utf8(fresh).unwrap();
+    let path = format!("{dir}/include/cibatch.h");
+    if std::env::var_os("CIBATCH_BLESS").is_some() {
+        std::fs::create_dir_all(format!("{dir}/include")).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == fresh, "include/cibatch.h is stale: run `CIBATCH_BLESS=1 cargo test --test header`");
+}
