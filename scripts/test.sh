@@ -12,8 +12,11 @@ cargo clippy --all-targets -- -D warnings
 step "Rust: unit, integration and doc tests"
 cargo test
 
-step "Build the release emulator binary and demo"
-cargo build --release --bin cibatch-emulator --example demo
+step "Build the release library (shared and static), emulator binary and demo"
+cargo build --release --lib --bin cibatch-emulator --example demo
+
+step "C and C++: the ABI from real C, under valgrind"
+./scripts/test-c.sh
 
 step "Python: the official SDK (cos-python-sdk-v5) against the emulator"
 if [ ! -x target/venv/bin/python ]; then
@@ -21,6 +24,9 @@ if [ ! -x target/venv/bin/python ]; then
 fi
 target/venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt
 target/venv/bin/python -m pytest -q tests/python
+
+step "C example query_job against the standalone emulator"
+./scripts/test-query-job.sh
 
 step "Demo runs end to end against the embedded emulator"
 target/release/examples/demo > target/demo.out

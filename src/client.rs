@@ -12,6 +12,8 @@ use md5::{Digest, Md5};
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
 
@@ -104,7 +106,7 @@ impl Client {
                 return Err(Error::invalid(arg, "must be more than zero"));
             }
         }
-        let agent = ureq::Agent::config_builder()
+        let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
@@ -114,8 +116,8 @@ impl Client {
             .user_agent(config.user_agent.as_str())
             .max_idle_connections(64)
             .max_idle_connections_per_host(32)
-            .build()
-            .new_agent();
+            .build();
+        let agent = ureq::Agent::with_parts(agent_config, DefaultConnector::default(), IpLiteralResolver::default());
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -458,6 +460,31 @@ impl Client {
     }
 }
 
+/// Resolves IP-literal hosts (`127.0.0.1`, `[::1]`) directly; names go to ureq's resolver. ureq's resolver
+/// runs every lookup under a timeout on a new thread, which an address that needs no lookup should not cost.
+#[derive(Debug, Default)]
+struct IpLiteralResolver {
+    names: DefaultResolver,
+}
+
+impl Resolver for IpLiteralResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+        let host = uri.host().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+            let default_port = if uri.scheme_str() == Some("https") { 443 } else { 80 };
+            let mut addrs = self.empty();
+            addrs.push(std::net::SocketAddr::new(ip, uri.port_u16().unwrap_or(default_port)));
+            return Ok(addrs);
+        }
+        self.names.resolve(uri, config, timeout)
+    }
+}
+
 fn excerpt(body: &[u8]) -> String {
     let s = String::from_utf8_lossy(&body[..body.len().min(200)]);
     s.into_owned()
@@ -550,7 +577,9 @@ impl PageCursor {
                 return Some(Err(Error::InvalidResponse {
                     operation: Operation::ListJobs,
                     status: 200,
-                    reason: format!("NextToken {t:?} was already returned by an earlier page; stopping instead of looping"),
+                    reason: format!(
+                        "NextToken {t:?} was already returned by an earlier page; stopping instead of looping"
+                    ),
                     excerpt: String::new(),
                     request_id: page.request_id,
                     attempts: 1,

@@ -120,7 +120,9 @@ pub unsafe extern "C" fn cibatch_config_set_timeouts(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
-        for (ms, slot) in [(total_ms, &mut c.timeout), (connect_ms, &mut c.connect_timeout), (read_ms, &mut c.read_timeout)] {
+        for (ms, slot) in
+            [(total_ms, &mut c.timeout), (connect_ms, &mut c.connect_timeout), (read_ms, &mut c.read_timeout)]
+        {
             if ms > 0 {
                 *slot = Duration::from_millis(ms);
             }

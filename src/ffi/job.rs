@@ -449,7 +449,9 @@ pub unsafe extern "C" fn cibatch_pager_next(
         let pager = arg_mut(pager, "pager")?;
         check_out(page_out, "page_out")?;
         match pager.cursor.next_page(&pager.client).transpose()? {
-            Some(page) => give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id)),
+            Some(page) => {
+                give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id))
+            }
             None => *page_out = std::ptr::null_mut(),
         }
         Ok(())

@@ -189,7 +189,11 @@ pub(crate) unsafe fn arg_mut<'a, T>(p: *mut T, name: &'static str) -> FfiResult<
 ///
 /// # Safety
 /// `p` is NULL (only with `count == 0`) or points to `count` valid string pointers.
-pub(crate) unsafe fn arg_str_array<'a>(p: *const *const c_char, count: usize, name: &'static str) -> FfiResult<Vec<&'a str>> {
+pub(crate) unsafe fn arg_str_array<'a>(
+    p: *const *const c_char,
+    count: usize,
+    name: &'static str,
+) -> FfiResult<Vec<&'a str>> {
     if count == 0 {
         return Ok(Vec::new());
     }

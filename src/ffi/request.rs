@@ -179,7 +179,8 @@ pub unsafe extern "C" fn cibatch_job_request_set_output(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit_job(request, error, |r| {
-        let (region, bucket, object) = (arg_str(region, "region")?, arg_str(bucket, "bucket")?, arg_str(object, "object")?);
+        let (region, bucket, object) =
+            (arg_str(region, "region")?, arg_str(bucket, "bucket")?, arg_str(object, "object")?);
         r.output.retain(|e| !matches!(e.name.as_str(), "Region" | "Bucket" | "Object"));
         r.output.insert(0, XmlElement::with_text("Object", object));
         r.output.insert(0, XmlElement::with_text("Bucket", bucket));

@@ -1,0 +1,593 @@
+/* The C ABI from real C, against the in-process emulator: every operation, every error kind, paging to the end,
+ * waiting, the signer against the spec's worked examples, threads, and (generated) every export with NULL and
+ * invalid UTF-8. Run under valgrind by scripts/test.sh with zero leaks and zero errors required. */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cibatch.h"
+#include "check.h"
+#include "fixture.h"
+
+int checks_passed = 0;
+int checks_failed = 0;
+
+
+/* Runs a call that must succeed; on failure prints its error message and exits. */
+#define OK(call_with_err)                                                                \
+  do {                                                                                   \
+    cibatch_error *err_ = NULL;                                                          \
+    cibatch_result r_ = call_with_err;                                                   \
+    if (r_ != CIBATCH_OK) {                                                              \
+      fprintf(stderr, "FATAL %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call_with_err, \
+              cibatch_result_name(r_), cibatch_error_message(err_));                     \
+      cibatch_error_free(err_);                                                          \
+      exit(2);                                                                           \
+    }                                                                                    \
+  } while (0)
+#define E (&err_)
+
+static cibatch_emulator *emu;
+static cibatch_client *client;
+
+static void test_version(void) {
+  CHECK_EQ_STR(cibatch_version(), CIBATCH_VERSION, "library and header versions agree");
+  CHECK_EQ_STR(cibatch_result_name(CIBATCH_SERVICE), "CIBATCH_SERVICE", "result names");
+  CHECK_EQ_STR(cibatch_result_name(99), "CIBATCH_UNKNOWN", "unknown result name");
+}
+
+static void test_signer(void) {
+  const char *host = "examplebucket-1250000000.ci.ap-beijing.myqcloud.com";
+  const char *hn[] = {"host", "x-ci-security-token"};
+  const char *hv[] = {host, "tok+en/="};
+  char *auth = NULL;
+  OK(cibatch_sign("GET", "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9", NULL, NULL, 0, hn, hv, 1,
+                  "AKIDtestSecretId1234567890abcdef", "testSecretKey1234567890abcdefghij", 1699999940, 1700010000,
+                  &auth, E));
+  CHECK(strstr(auth, "q-signature=6b3df850d92e7c8feee62297ad13e6c4c4146cce") != NULL, "spec example 2: describe");
+  CHECK(strncmp(auth, "q-sign-algorithm=sha1&q-ak=AKIDtestSecretId1234567890abcdef&q-sign-time=1699999940;1700010000&"
+                      "q-key-time=1699999940;1700010000&q-header-list=host&q-url-param-list=&q-signature=", 170) == 0,
+        "field order");
+  cibatch_string_free(auth);
+
+  OK(cibatch_sign("GET", "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9", NULL, NULL, 0, hn, hv, 2,
+                  "AKIDtestSecretId1234567890abcdef", "testSecretKey1234567890abcdefghij", 1699999940, 1700010000,
+                  &auth, E));
+  CHECK(strstr(auth, "q-header-list=host;x-ci-security-token&") != NULL, "token header signed");
+  CHECK(strstr(auth, "q-signature=38f755b255067e70cff2766489df6aaa040ac12a") != NULL, "spec example 2: token");
+  cibatch_string_free(auth);
+
+  {
+    const char *pn[] = {"type", "orderByTime", "states", "size", "nextToken", "workflowId", "jobId"};
+    const char *pv[] = {"Workflow", "Desc", "All", "10", "", "", ""};
+    OK(cibatch_sign("GET", "/inventorytriggerjob", pn, pv, 7, hn, hv, 1, "AKIDtestSecretId1234567890abcdef",
+                    "testSecretKey1234567890abcdefghij", 1699999940, 1700010000, &auth, E));
+    CHECK(strstr(auth, "q-url-param-list=jobid;nexttoken;orderbytime;size;states;type;workflowid&") != NULL, "params");
+    CHECK(strstr(auth, "q-signature=06d1dfe4851659c8e7717b4c139d6d930b9ee440") != NULL, "spec example 2: list");
+    cibatch_string_free(auth);
+  }
+  {
+    const char *pn[] = {"states", "name", "type", "nextToken", "startCreationTime", "orderByTime", "size"};
+    const char *pv[] = {"Running,Failed", "a b/c", "Job", "25", "2022-02-25T12:00:00+0800", "Asc", "5"};
+    OK(cibatch_sign("GET", "/inventorytriggerjob", pn, pv, 7, hn, hv, 1, "AKIDtestSecretId1234567890abcdef",
+                    "testSecretKey1234567890abcdefghij", 1700000000, 1700003600, &auth, E));
+    CHECK(strstr(auth, "q-signature=b3c3b93bcde98c7dff8a70619456b2e83ed80b34") != NULL, "spec example 3: list");
+    cibatch_string_free(auth);
+  }
+  {
+    const char *n[] = {"x-cos-stroage-class", "Host", "x-cos-content-sha1"};
+    const char *v[] = {"nearline", "testbucket-125000000.cos.ap-guangzhou.myqcloud.com",
+                       "db8ac1c259eb89d4a131b253bacfca5f319d54f2"};
+    OK(cibatch_sign("PUT", "/testfile2", NULL, NULL, 0, n, v, 3, "QmFzZTY0IGlzIGEgZ2VuZXJp",
+                    "AKIDZfbOA78asKUYBcXFrJD0a1ICvR98JM", 1480932292, 1481012292, &auth, E));
+    CHECK(strstr(auth, "q-signature=ce4ac0ecbcdb30538b3fee0a97cc6389694ce53a") != NULL, "spec example 1");
+    cibatch_string_free(auth);
+  }
+  {
+    const char *bad[] = {BAD_UTF8};
+    cibatch_error *err = NULL;
+    cibatch_result r = cibatch_sign("GET", "/", bad, bad, 1, NULL, NULL, 0, "id", "key", 1, 2, &auth, &err);
+    CHECK_EQ_INT(r, CIBATCH_INVALID_UTF8, "invalid UTF-8 inside an array");
+    CHECK_EQ_STR(cibatch_error_argument(err), "param_names", "names the array");
+    cibatch_error_free(err);
+    err = NULL;
+    r = cibatch_sign("GET", "/", NULL, NULL, 2, NULL, NULL, 0, "id", "key", 1, 2, &auth, &err);
+    CHECK_EQ_INT(r, CIBATCH_NULL_ARGUMENT, "NULL array with a count");
+    cibatch_error_free(err);
+  }
+}
+
+static cibatch_job *create_workflow(const char *name) {
+  cibatch_workflow_request *req = NULL;
+  cibatch_job *job = NULL;
+  OK(cibatch_workflow_request_new(name, CIBATCH_INPUT_PREFIX, "input/", "w7476ff3564ee45b7b490d64bccaba6cc", &req, E));
+  OK(cibatch_workflow_request_set_time_interval(req, "2022-02-01T12:00:00+0800", "2022-05-01T12:00:00+0800", E));
+  OK(cibatch_client_create_workflow_job(client, req, &job, E));
+  cibatch_workflow_request_free(req);
+  return job;
+}
+
+static void test_create(void) {
+  cibatch_job *wf = create_workflow("c-workflow");
+  CHECK_EQ_STR(cibatch_job_state(wf), "Submitted", "new job state");
+  CHECK_EQ_INT(cibatch_job_state_code(wf), CIBATCH_STATE_SUBMITTED, "state code");
+  CHECK(!cibatch_job_is_terminal(wf), "not terminal");
+  CHECK_EQ_STR(cibatch_job_type(wf), "Workflow", "type");
+  CHECK_EQ_STR(cibatch_job_name(wf), "c-workflow", "name");
+  CHECK_EQ_STR(cibatch_job_code(wf), "Success", "code");
+  CHECK_EQ_STR(cibatch_job_message(wf), "", "message");
+  CHECK(strlen(cibatch_job_id(wf)) == 33, "job id");
+  CHECK(cibatch_job_creation_time(wf) != NULL, "creation time");
+  CHECK(cibatch_job_start_time(wf) == NULL && cibatch_job_end_time(wf) == NULL, "'-' times are NULL");
+  CHECK_EQ_STR(cibatch_job_input_prefix(wf), "input/", "prefix");
+  CHECK(cibatch_job_input_object(wf) == NULL, "absent input is NULL");
+  CHECK_EQ_STR(cibatch_job_workflow_ids(wf), "w7476ff3564ee45b7b490d64bccaba6cc", "workflow ids");
+  CHECK_EQ_STR(cibatch_job_time_interval_start(wf), "2022-02-01T12:00:00+0800", "interval start");
+  CHECK_EQ_STR(cibatch_job_time_interval_end(wf), "2022-05-01T12:00:00+0800", "interval end");
+  CHECK(strstr(cibatch_job_raw_xml(wf), "<JobsDetail>") == cibatch_job_raw_xml(wf), "raw xml");
+  CHECK(cibatch_job_id(wf) == cibatch_job_id(wf), "getters return a stable pointer");
+  cibatch_job_free(wf);
+
+  {
+    cibatch_job_request *req = NULL;
+    cibatch_job *job = NULL;
+    OK(cibatch_job_request_new("c <job> & co", "Snapshot", CIBATCH_INPUT_OBJECT, "in/a b.mp4", &req, E));
+    OK(cibatch_job_request_add_param(req, "TemplateId", "t1460606b9752148c4ab182f55163ba7cd", E));
+    OK(cibatch_job_request_add_param_xml(req, "<Snapshot><Mode>Interval</Mode><Count>3</Count></Snapshot>", E));
+    OK(cibatch_job_request_set_output(req, "ap-chongqing", "test-1234567890", "out/${InputName}.jpg", E));
+    OK(cibatch_job_request_add_output_xml(req, "<SpriteObject>s/${Number}.jpg</SpriteObject>", E));
+    OK(cibatch_job_request_set_options(req, "p893bcda225bf4945a378da6662e81a89", "my data", "https://cb.example.com/x",
+                                       "JSON", "Url", E));
+    OK(cibatch_job_request_set_job_level(req, 2, E));
+    OK(cibatch_job_request_set_callback_mq(req, "Queue", "Guangzhou", "q1", E));
+    OK(cibatch_job_request_set_time_interval(req, "2022-02-01T12:00:00+0800", NULL, E));
+    OK(cibatch_job_request_add_operation_xml(req, "<FutureField>v</FutureField>", E));
+    OK(cibatch_client_create_job(client, req, &job, E));
+    CHECK_EQ_STR(cibatch_job_type(job), "Job", "job type");
+    CHECK_EQ_STR(cibatch_job_name(job), "c <job> & co", "escaped name round-trips");
+    CHECK_EQ_STR(cibatch_job_input_object(job), "in/a b.mp4", "object input");
+    CHECK_EQ_STR(cibatch_job_tag(job), "Snapshot", "tag");
+    CHECK_EQ_STR(cibatch_job_template_id(job), "t1460606b9752148c4ab182f55163ba7cd", "template id");
+    CHECK(strstr(cibatch_job_job_param_xml(job), "<Snapshot><Mode>Interval</Mode><Count>3</Count></Snapshot>") != NULL,
+          "pass-through job param");
+    CHECK_EQ_STR(cibatch_job_output_region(job), "ap-chongqing", "output region");
+    CHECK_EQ_STR(cibatch_job_output_bucket(job), "test-1234567890", "output bucket");
+    CHECK_EQ_STR(cibatch_job_output_object(job), "out/${InputName}.jpg", "output object");
+    CHECK(strstr(cibatch_job_output_xml(job), "<SpriteObject>s/${Number}.jpg</SpriteObject>") != NULL, "output xml");
+    CHECK_EQ_STR(cibatch_job_queue_id(job), "p893bcda225bf4945a378da6662e81a89", "queue id");
+    CHECK_EQ_STR(cibatch_job_user_data(job), "my data", "user data");
+    CHECK_EQ_STR(cibatch_job_job_level(job), "2", "job level");
+    CHECK_EQ_STR(cibatch_job_callback(job), "https://cb.example.com/x", "callback");
+    CHECK_EQ_STR(cibatch_job_callback_format(job), "JSON", "callback format");
+    CHECK_EQ_STR(cibatch_job_callback_type(job), "Url", "callback type");
+    CHECK_EQ_STR(cibatch_job_callback_mq_mode(job), "Queue", "mq mode");
+    CHECK_EQ_STR(cibatch_job_callback_mq_region(job), "Guangzhou", "mq region");
+    CHECK_EQ_STR(cibatch_job_callback_mq_name(job), "q1", "mq name");
+    CHECK(cibatch_job_time_interval_end(job) == NULL, "absent end");
+    CHECK(strstr(cibatch_job_raw_xml(job), "<FutureField>v</FutureField>") != NULL, "raw xml keeps unmodelled fields");
+    cibatch_job_free(job);
+
+    {
+      cibatch_error *err = NULL;
+      cibatch_result r = cibatch_job_request_add_param_xml(req, "<Open>", &err);
+      CHECK_EQ_INT(r, CIBATCH_INVALID_INPUT, "malformed XML fragment");
+      CHECK_EQ_STR(cibatch_error_argument(err), "xml_fragment", "names the fragment");
+      cibatch_error_free(err);
+      err = NULL;
+      OK(cibatch_job_request_set_job_level(req, 9, E));
+      r = cibatch_client_create_job(client, req, &job, &err);
+      CHECK_EQ_INT(r, CIBATCH_INVALID_INPUT, "job level out of range");
+      CHECK_EQ_STR(cibatch_error_argument(err), "job_level", "names job_level");
+      cibatch_error_free(err);
+    }
+    cibatch_job_request_free(req);
+  }
+}
+
+static void test_describe(void) {
+  cibatch_job *a = create_workflow("describe-a");
+  cibatch_job *b = create_workflow("describe-b");
+  cibatch_job *got = NULL;
+  cibatch_job_list *list = NULL;
+  const char *ids[3];
+  OK(cibatch_client_describe_job(client, cibatch_job_id(a), &got, E));
+  CHECK_EQ_STR(cibatch_job_name(got), "describe-a", "describe one");
+  cibatch_job_free(got);
+
+  ids[0] = cibatch_job_id(a);
+  ids[1] = "b00000000000000000000000000000000";
+  ids[2] = cibatch_job_id(b);
+  OK(cibatch_client_describe_jobs(client, ids, 3, &list, E));
+  CHECK_EQ_INT(cibatch_job_list_count(list), 2, "two found");
+  CHECK_EQ_STR(cibatch_job_id(cibatch_job_list_get(list, 0)), ids[0], "first");
+  CHECK_EQ_STR(cibatch_job_id(cibatch_job_list_get(list, 1)), ids[2], "second");
+  CHECK(cibatch_job_list_get(list, 2) == NULL, "out of range is NULL");
+  CHECK_EQ_INT(cibatch_job_list_non_exist_count(list), 1, "one missing");
+  CHECK_EQ_STR(cibatch_job_list_non_exist_get(list, 0), ids[1], "the missing id");
+  CHECK(cibatch_job_list_non_exist_get(list, 1) == NULL, "out of range");
+  CHECK(cibatch_job_list_request_id(list) != NULL && *cibatch_job_list_request_id(list), "request id");
+  CHECK(cibatch_job_list_next_token(list) == NULL, "no token on a describe");
+  got = cibatch_job_clone(cibatch_job_list_get(list, 1));
+  cibatch_job_list_free(list);
+  CHECK_EQ_STR(cibatch_job_name(got), "describe-b", "a clone outlives its list");
+  cibatch_job_free(got);
+
+  {
+    cibatch_error *err = NULL;
+    cibatch_result r = cibatch_client_describe_job(client, "b00000000000000000000000000000000", &got, &err);
+    CHECK_EQ_INT(r, CIBATCH_JOB_NOT_FOUND, "missing job");
+    CHECK_EQ_INT(cibatch_error_result(err), CIBATCH_JOB_NOT_FOUND, "error kind");
+    CHECK(strstr(cibatch_error_message(err), "does not exist") != NULL, "message");
+    CHECK(cibatch_error_request_id(err) != NULL, "request id of a not-found");
+    cibatch_error_free(err);
+  }
+  cibatch_job_free(a);
+  cibatch_job_free(b);
+}
+
+static void test_list_and_paging(void) {
+  cibatch_list_options *opts = NULL;
+  cibatch_pager *pager = NULL;
+  cibatch_job_list *page = NULL;
+  int i, pages = 0, total = 0;
+  char name[32];
+  for (i = 0; i < 7; i++) {
+    snprintf(name, sizeof name, "page-%d", i);
+    cibatch_job_free(create_workflow(name));
+  }
+  OK(cibatch_list_options_new(&opts, E));
+  OK(cibatch_list_options_set_type(opts, "Workflow", E));
+  OK(cibatch_list_options_set_order(opts, CIBATCH_ORDER_ASC, E));
+  OK(cibatch_list_options_set_size(opts, 3, E));
+  OK(cibatch_list_options_set_filters(opts, NULL, NULL, "w7476ff3564ee45b7b490d64bccaba6cc", NULL, NULL, E));
+
+  /* By hand: follow next tokens. */
+  OK(cibatch_client_list_jobs(client, opts, &page, E));
+  CHECK_EQ_INT(cibatch_job_list_count(page), 3, "first page is full");
+  CHECK(cibatch_job_list_next_token(page) != NULL, "a next token");
+  OK(cibatch_list_options_set_next_token(opts, cibatch_job_list_next_token(page), E));
+  cibatch_job_list_free(page);
+  OK(cibatch_client_list_jobs(client, opts, &page, E));
+  CHECK_EQ_INT(cibatch_job_list_count(page), 3, "second page");
+  cibatch_job_list_free(page);
+  OK(cibatch_list_options_set_next_token(opts, NULL, E));
+
+  /* With a pager, to the end. */
+  OK(cibatch_client_pages(client, opts, &pager, E));
+  for (;;) {
+    OK(cibatch_pager_next(pager, &page, E));
+    if (!page) break;
+    pages++;
+    total += (int)cibatch_job_list_count(page);
+    if (cibatch_job_list_next_token(page) == NULL) CHECK_EQ_INT(pages, cibatch_pager_pages_fetched(pager), "count");
+    cibatch_job_list_free(page);
+  }
+  OK(cibatch_pager_next(pager, &page, E));
+  CHECK(page == NULL, "a finished pager stays finished");
+  cibatch_pager_free(pager);
+  CHECK_EQ_INT(total, (int)cibatch_emulator_job_count(emu) - 1, "every Workflow job (one Job-type job is filtered out)");
+  CHECK(pages >= 3, "several pages");
+
+  /* States filter, and bad options. */
+  OK(cibatch_list_options_add_state(opts, "Cancel", E));
+  OK(cibatch_client_list_jobs(client, opts, &page, E));
+  CHECK_EQ_INT(cibatch_job_list_count(page), 0, "no cancelled jobs yet");
+  cibatch_job_list_free(page);
+  {
+    cibatch_error *err = NULL;
+    cibatch_result r;
+    OK(cibatch_list_options_set_size(opts, 101, E));
+    r = cibatch_client_list_jobs(client, opts, &page, &err);
+    CHECK_EQ_INT(r, CIBATCH_INVALID_INPUT, "size 101");
+    CHECK_EQ_STR(cibatch_error_argument(err), "size", "names size");
+    CHECK_EQ_INT(cibatch_error_attempts(err), 0, "nothing sent");
+    cibatch_error_free(err);
+    err = NULL;
+    r = cibatch_list_options_set_order(opts, 7, &err);
+    CHECK_EQ_INT(r, CIBATCH_INVALID_INPUT, "bad order");
+    cibatch_error_free(err);
+  }
+  /* NULL options: the service's defaults. */
+  OK(cibatch_client_list_jobs(client, NULL, &page, E));
+  CHECK_EQ_INT(cibatch_job_list_count(page), 10, "default page size");
+  cibatch_job_list_free(page);
+  cibatch_list_options_free(opts);
+}
+
+static void test_cancel(void) {
+  cibatch_job *job = NULL, *after = NULL;
+  cibatch_error *err = NULL;
+  cibatch_result r;
+  cibatch_emulator_set_timing(emu, 60000, 60000);
+  job = create_workflow("to-cancel");
+  OK(cibatch_client_cancel_job(client, cibatch_job_id(job), E));
+  OK(cibatch_client_describe_job(client, cibatch_job_id(job), &after, E));
+  CHECK_EQ_INT(cibatch_job_state_code(after), CIBATCH_STATE_CANCEL, "cancelled");
+  CHECK(cibatch_job_is_terminal(after), "terminal");
+  cibatch_job_free(after);
+  r = cibatch_client_cancel_job(client, cibatch_job_id(job), &err);
+  CHECK_EQ_INT(r, CIBATCH_SERVICE, "second cancel refused");
+  CHECK_EQ_INT(cibatch_error_status(err), 400, "status");
+  CHECK_EQ_STR(cibatch_error_code(err), "InvalidArgument", "code");
+  CHECK(cibatch_error_service_message(err) != NULL, "service message");
+  CHECK(cibatch_error_request_id(err) != NULL, "request id");
+  CHECK(cibatch_error_trace_id(err) != NULL, "trace id");
+  CHECK_EQ_INT(cibatch_error_attempts(err), 1, "4xx not retried");
+  CHECK(strstr(cibatch_error_message(err), "cancel job") != NULL, "message names the operation");
+  cibatch_error_free(err);
+  cibatch_job_free(job);
+  cibatch_emulator_set_timing(emu, 50, 100);
+}
+
+static int state_changes;
+static char states_seen[128];
+static void on_state(void *user_data, const cibatch_job *job) {
+  int *count = (int *)user_data;
+  (*count)++;
+  strncat(states_seen, cibatch_job_state(job), sizeof states_seen - strlen(states_seen) - 2);
+  strcat(states_seen, ",");
+}
+
+static void test_wait(void) {
+  cibatch_job *job = create_workflow("wait"), *done = NULL;
+  cibatch_error *err = NULL;
+  cibatch_result r;
+  state_changes = 0;
+  states_seen[0] = 0;
+  OK(cibatch_client_wait_for_job(client, cibatch_job_id(job), 20000, 20, 50, on_state, &state_changes, &done, E));
+  CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_SUCCESS, "waited to success");
+  CHECK_EQ_STR(states_seen, "Submitted,Running,Success,", "each state reported once");
+  CHECK_EQ_INT(state_changes, 3, "callback count");
+  CHECK(cibatch_job_end_time(done) != NULL, "end time");
+  cibatch_job_free(done);
+  cibatch_job_free(job);
+
+  job = create_workflow("fails");
+  OK(cibatch_emulator_fail_job(emu, cibatch_job_id(job), "InvalidInput", "not a video", E));
+  OK(cibatch_client_wait_for_job(client, cibatch_job_id(job), 20000, 20, 50, NULL, NULL, &done, E));
+  CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_FAILED, "failed");
+  CHECK_EQ_STR(cibatch_job_code(done), "InvalidInput", "failure code");
+  CHECK_EQ_STR(cibatch_job_message(done), "not a video", "failure message");
+  cibatch_job_free(done);
+  cibatch_job_free(job);
+
+  cibatch_emulator_set_timing(emu, 60000, 60000);
+  job = create_workflow("slow");
+  done = NULL;
+  r = cibatch_client_wait_for_job(client, cibatch_job_id(job), 200, 50, 50, NULL, NULL, &done, &err);
+  CHECK_EQ_INT(r, CIBATCH_WAIT_TIMEOUT, "wait timeout");
+  CHECK(done == NULL, "out-parameter untouched on failure");
+  CHECK(strstr(cibatch_error_message(err), "Submitted") != NULL, "says the last state");
+  cibatch_error_free(err);
+  OK(cibatch_emulator_set_job_state(emu, cibatch_job_id(job), "Pause", E));
+  OK(cibatch_client_describe_job(client, cibatch_job_id(job), &done, E));
+  CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_PAUSE, "forced state");
+  cibatch_job_free(done);
+  cibatch_job_free(job);
+  cibatch_emulator_set_timing(emu, 50, 100);
+}
+
+static void test_error_kinds(void) {
+  cibatch_config *cfg = NULL;
+  cibatch_client *c = NULL;
+  cibatch_job_list *page = NULL;
+  cibatch_emulator *second = NULL;
+  cibatch_error *err = NULL;
+  cibatch_result r;
+
+  /* Invalid input: a bucket that would change the host. */
+  OK(cibatch_config_new("evil.com/x-125", "ap-beijing", "id", "key", &cfg, E));
+  r = cibatch_client_new(cfg, &c, &err);
+  CHECK_EQ_INT(r, CIBATCH_INVALID_INPUT, "bad bucket");
+  CHECK_EQ_STR(cibatch_error_argument(err), "bucket", "names bucket");
+  CHECK(c == NULL, "no client");
+  cibatch_error_free(err);
+  cibatch_config_free(cfg);
+
+  /* Transport: nothing listens there. */
+  OK(cibatch_emulator_client_config(emu, &cfg, E));
+  OK(cibatch_config_set_endpoint(cfg, "http://127.0.0.1:1", E));
+  OK(cibatch_config_set_retries(cfg, 2, false, 1, 5, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  err = NULL;
+  r = cibatch_client_list_jobs(c, NULL, &page, &err);
+  CHECK_EQ_INT(r, CIBATCH_TRANSPORT, "connection refused");
+  CHECK_EQ_INT(cibatch_error_attempts(err), 2, "retried");
+  CHECK_EQ_INT(cibatch_error_status(err), 0, "no status");
+  cibatch_error_free(err);
+  cibatch_client_free(c);
+  cibatch_config_free(cfg);
+
+  /* Service: the wrong key. Temporary credentials are refused by an emulator without a token too. */
+  OK(cibatch_config_new(cibatch_emulator_bucket(emu), cibatch_emulator_region(emu), cibatch_emulator_secret_id(emu),
+                        "wrong-key", &cfg, E));
+  OK(cibatch_config_set_endpoint(cfg, cibatch_emulator_endpoint(emu), E));
+  OK(cibatch_client_new(cfg, &c, E));
+  err = NULL;
+  r = cibatch_client_list_jobs(c, NULL, &page, &err);
+  CHECK_EQ_INT(r, CIBATCH_SERVICE, "wrong key");
+  CHECK_EQ_INT(cibatch_error_status(err), 403, "403");
+  CHECK_EQ_STR(cibatch_error_code(err), "AccessDenied", "AccessDenied");
+  CHECK(strstr(cibatch_error_message(err), "wrong-key") == NULL, "no secret in messages");
+  cibatch_error_free(err);
+  cibatch_client_free(c);
+  cibatch_config_free(cfg);
+
+  /* Invalid response, retries and faults. */
+  OK(cibatch_emulator_inject(emu, CIBATCH_FAULT_MALFORMED_XML, 5, E));
+  err = NULL;
+  r = cibatch_client_list_jobs(client, NULL, &page, &err);
+  CHECK_EQ_INT(r, CIBATCH_INVALID_RESPONSE, "malformed XML");
+  CHECK_EQ_INT(cibatch_error_attempts(err), 3, "read retried up to 3 attempts");
+  cibatch_error_free(err);
+  cibatch_emulator_clear_faults(emu);
+  {
+    uint64_t before = cibatch_emulator_request_count(emu);
+    OK(cibatch_emulator_inject_status(emu, 503, "SlowDown", 1, E));
+    OK(cibatch_client_list_jobs(client, NULL, &page, E));
+    cibatch_job_list_free(page);
+    CHECK_EQ_INT(cibatch_emulator_request_count(emu) - before, 2, "one retry after SlowDown");
+  }
+  {
+    size_t jobs = cibatch_emulator_job_count(emu);
+    cibatch_job *job = NULL;
+    cibatch_workflow_request *req = NULL;
+    OK(cibatch_workflow_request_new("lost-answer", CIBATCH_INPUT_PREFIX, "p/", "w1", &req, E));
+    OK(cibatch_emulator_inject(emu, CIBATCH_FAULT_CUT_BODY, 1, E));
+    err = NULL;
+    r = cibatch_client_create_workflow_job(client, req, &job, &err);
+    CHECK_EQ_INT(r, CIBATCH_TRANSPORT, "cut body");
+    CHECK_EQ_INT(cibatch_emulator_job_count(emu), jobs + 1, "create not repeated");
+    cibatch_error_free(err);
+    cibatch_workflow_request_free(req);
+  }
+  OK(cibatch_emulator_inject_delay(emu, 2000, 1, E));
+  OK(cibatch_emulator_client_config(emu, &cfg, E));
+  OK(cibatch_config_set_timeouts(cfg, 200, 0, 0, E));
+  OK(cibatch_config_set_retries(cfg, 1, false, 1, 5, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  err = NULL;
+  r = cibatch_client_list_jobs(c, NULL, &page, &err);
+  CHECK_EQ_INT(r, CIBATCH_TRANSPORT, "timeout");
+  CHECK(strstr(cibatch_error_message(err), "Timeout") != NULL, "says timeout");
+  cibatch_error_free(err);
+  OK(cibatch_emulator_inject_huge_body(emu, 100000, 1, E));
+  OK(cibatch_config_set_max_response_bytes(cfg, 10000, E));
+  cibatch_client_free(c);
+  OK(cibatch_client_new(cfg, &c, E));
+  err = NULL;
+  r = cibatch_client_list_jobs(c, NULL, &page, &err);
+  CHECK(r != CIBATCH_OK, "huge body refused");
+  CHECK(strstr(cibatch_error_message(err), "exceeds the limit") != NULL, "says why");
+  cibatch_error_free(err);
+  cibatch_client_free(c);
+  cibatch_config_free(cfg);
+
+  /* IO: the emulator's port is taken. */
+  err = NULL;
+  r = cibatch_emulator_start(cibatch_emulator_port(emu), NULL, 0, 0, &second, &err);
+  CHECK_EQ_INT(r, CIBATCH_IO, "port in use");
+  CHECK(second == NULL, "no emulator");
+  cibatch_error_free(err);
+
+  /* From the environment with nothing set. */
+  err = NULL;
+  r = cibatch_config_from_env(&cfg, &err);
+  CHECK_EQ_INT(r, CIBATCH_INVALID_INPUT, "no environment");
+  cibatch_error_free(err);
+}
+
+static void test_token(void) {
+  cibatch_emulator *e = NULL;
+  cibatch_config *cfg = NULL;
+  cibatch_client *c = NULL;
+  cibatch_job_list *page = NULL;
+  OK(cibatch_emulator_start(0, "tok+en/=", 10, 10, &e, E));
+  CHECK_EQ_STR(cibatch_emulator_session_token(e), "tok+en/=", "token getter");
+  OK(cibatch_emulator_client_config(e, &cfg, E));
+  OK(cibatch_config_set_user_agent(cfg, "c-tests/1.0", E));
+  OK(cibatch_config_set_https(cfg, true, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  OK(cibatch_client_list_jobs(c, NULL, &page, E));
+  cibatch_job_list_free(page);
+  cibatch_client_free(c);
+  OK(cibatch_config_set_token(cfg, NULL, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  {
+    cibatch_error *err = NULL;
+    CHECK_EQ_INT(cibatch_client_list_jobs(c, NULL, &page, &err), CIBATCH_SERVICE, "token required");
+    cibatch_error_free(err);
+  }
+  cibatch_client_free(c);
+  cibatch_config_free(cfg);
+  cibatch_emulator_free(e);
+}
+
+#define THREADS 4
+#define CALLS 10
+static void *worker(void *arg) {
+  int t = *(int *)arg, i, bad = 0;
+  char name[32];
+  for (i = 0; i < CALLS; i++) {
+    cibatch_workflow_request *req = NULL;
+    cibatch_job *job = NULL, *again = NULL;
+    snprintf(name, sizeof name, "thread-%d-%d", t, i);
+    if (cibatch_workflow_request_new(name, CIBATCH_INPUT_PREFIX, "p/", "w1", &req, NULL) != CIBATCH_OK) bad++;
+    if (cibatch_client_create_workflow_job(client, req, &job, NULL) != CIBATCH_OK) bad++;
+    if (cibatch_client_describe_job(client, cibatch_job_id(job), &again, NULL) != CIBATCH_OK) bad++;
+    if (!again || strcmp(cibatch_job_name(again), name) != 0) bad++;
+    cibatch_job_free(again);
+    cibatch_job_free(job);
+    cibatch_workflow_request_free(req);
+  }
+  *(int *)arg = bad;
+  return NULL;
+}
+
+static void test_threads(void) {
+  pthread_t th[THREADS];
+  int args[THREADS], i;
+  size_t before = cibatch_emulator_job_count(emu);
+  for (i = 0; i < THREADS; i++) {
+    args[i] = i;
+    pthread_create(&th[i], NULL, worker, &args[i]);
+  }
+  for (i = 0; i < THREADS; i++) {
+    pthread_join(th[i], NULL);
+    CHECK_EQ_INT(args[i], 0, "thread calls all succeeded");
+  }
+  CHECK_EQ_INT(cibatch_emulator_job_count(emu) - before, THREADS * CALLS, "every create landed once");
+}
+
+static void run_abi_checks(void) {
+  struct fixture fx;
+  memset(&fx, 0, sizeof fx);
+  fx.emu = emu;
+  fx.client = client;
+  OK(cibatch_emulator_client_config(emu, &fx.config, E));
+  OK(cibatch_workflow_request_new("n", CIBATCH_INPUT_PREFIX, "p", "w", &fx.wf_request, E));
+  OK(cibatch_job_request_new("n", "Transcode", CIBATCH_INPUT_PREFIX, "p", &fx.job_request, E));
+  OK(cibatch_list_options_new(&fx.options, E));
+  OK(cibatch_client_pages(client, NULL, &fx.pager, E));
+  OK(cibatch_client_list_jobs(client, NULL, &fx.list, E));
+  fx.job = cibatch_job_clone(cibatch_job_list_get(fx.list, 0));
+  cibatch_client_describe_job(client, "b0", NULL, &fx.error);
+  abi_checks(&fx);
+  printf("ABI checks: %d calls over %d functions\n", abi_check_calls, abi_functions);
+  cibatch_config_free(fx.config);
+  cibatch_workflow_request_free(fx.wf_request);
+  cibatch_job_request_free(fx.job_request);
+  cibatch_list_options_free(fx.options);
+  cibatch_pager_free(fx.pager);
+  cibatch_job_list_free(fx.list);
+  cibatch_job_free(fx.job);
+  cibatch_error_free(fx.error);
+}
+
+int main(void) {
+  cibatch_config *cfg = NULL;
+  test_version();
+  test_signer();
+  OK(cibatch_emulator_start(0, NULL, 50, 100, &emu, E));
+  OK(cibatch_emulator_client_config(emu, &cfg, E));
+  OK(cibatch_config_set_retries(cfg, 3, false, 1, 10, E));
+  OK(cibatch_client_new(cfg, &client, E));
+  cibatch_config_free(cfg);
+
+  test_create();
+  test_describe();
+  test_list_and_paging();
+  test_cancel();
+  test_wait();
+  test_error_kinds();
+  test_token();
+  test_threads();
+  run_abi_checks();
+
+  cibatch_client_free(client);
+  cibatch_emulator_free(emu);
+  printf("%d passed, %d failed\n", checks_passed, checks_failed);
+  return checks_failed == 0 ? 0 : 1;
+}

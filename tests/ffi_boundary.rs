@@ -1,0 +1,72 @@
+//! Every `extern "C"` function runs inside the panic boundary: its body starts by calling `guard` or `call`
+//! (from src/ffi/mod.rs), or a helper of src/ffi whose own body does. One export that forgot it would be enough
+//! to abort a host process on a bug, so this scans the source and fails on any that skips it.
+
+use std::collections::HashMap;
+
+/// (name, body) of every `fn` in the text, with `is_export` set for `extern "C"` ones.
+fn functions(src: &str) -> Vec<(String, bool, String)> {
+    let mut out = Vec::new();
+    let mut rest = src;
+    while let Some(i) = rest.find("fn ") {
+        let before = &rest[..i];
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let prefix = &before[line_start..];
+        let after = &rest[i + 3..];
+        let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let Some(open) = after.find('{') else { break };
+        // A `;` before the `{` means a declaration without a body (e.g. a callback type).
+        if name.is_empty() || after[..open].contains(';') {
+            rest = &after[open..];
+            continue;
+        }
+        let mut depth = 0;
+        let mut end = open;
+        for (j, c) in after[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + j;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let body = after[open + 1..end].trim().to_string();
+        out.push((name, prefix.contains("extern \"C\""), body));
+        rest = &after[end..];
+    }
+    out
+}
+
+fn first_call(body: &str) -> String {
+    body.trim_start_matches("use cibatch_fault::*;")
+        .trim_start_matches("use cibatch_state::*;")
+        .trim()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+#[test]
+fn every_export_is_behind_the_panic_boundary() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ffi");
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let src = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        all.extend(functions(&src));
+    }
+    let bodies: HashMap<&str, &str> = all.iter().map(|(n, _, b)| (n.as_str(), b.as_str())).collect();
+    let guarded_helper = |name: &str| {
+        matches!(name, "guard" | "call")
+            || bodies.get(name).is_some_and(|b| matches!(first_call(b).as_str(), "guard" | "call"))
+    };
+    let exports: Vec<&(String, bool, String)> = all.iter().filter(|(_, export, _)| *export).collect();
+    assert!(exports.len() > 80, "found only {} exports: is the scan broken?", exports.len());
+    let unguarded: Vec<&str> =
+        exports.iter().filter(|(_, _, body)| !guarded_helper(&first_call(body))).map(|(n, _, _)| n.as_str()).collect();
+    assert!(unguarded.is_empty(), "exports outside the panic boundary: {unguarded:?}");
+}
