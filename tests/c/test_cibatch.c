@@ -60,6 +60,20 @@ static void test_signer(void) {
   cibatch_string_free(auth);
 
   {
+    const char *cn[] = {"content-length", "host"};
+    const char *cv[] = {"0", host};
+    OK(cibatch_sign("PUT", "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9", NULL, NULL, 0, cn, cv, 2,
+                    "AKIDtestSecretId1234567890abcdef", "testSecretKey1234567890abcdefghij", 1699999940, 1700010000,
+                    &auth, E));
+    CHECK(strstr(auth, "q-signature=d687fa9d8555b6b63e320911d45f876bc6960544") != NULL, "spec example 2: cancel");
+    cibatch_string_free(auth);
+    OK(cibatch_sign("GET", "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9", NULL, NULL, 0, hn, hv, 1,
+                    "AKIDtestSecretId1234567890abcdef", "testSecretKey1234567890abcdefghij", 1700000000, 1700003600,
+                    &auth, E));
+    CHECK(strstr(auth, "q-signature=7195c8691b3c4fd5377ea4939bbfe24215ec670b") != NULL, "spec example 3: describe");
+    cibatch_string_free(auth);
+  }
+  {
     const char *pn[] = {"type", "orderByTime", "states", "size", "nextToken", "workflowId", "jobId"};
     const char *pv[] = {"Workflow", "Desc", "All", "10", "", "", ""};
     OK(cibatch_sign("GET", "/inventorytriggerjob", pn, pv, 7, hn, hv, 1, "AKIDtestSecretId1234567890abcdef",
