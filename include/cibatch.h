@@ -272,6 +272,12 @@ const char *cibatch_error_trace_id(const cibatch_error *error);
 uint32_t cibatch_error_attempts(const cibatch_error *error);
 
 /**
+ * True when the call failed because time ran out: a connect, read or whole-call timeout
+ * (`CIBATCH_TRANSPORT`), or a wait that ended first (`CIBATCH_WAIT_TIMEOUT`). False for a NULL `error`.
+ */
+bool cibatch_error_is_timeout(const cibatch_error *error);
+
+/**
  * Frees an error. NULL does nothing.
  */
 void cibatch_error_free(cibatch_error *error);

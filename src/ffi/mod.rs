@@ -61,6 +61,7 @@ pub struct cibatch_error {
     request_id: Option<CString>,
     trace_id: Option<CString>,
     attempts: u32,
+    timeout: bool,
 }
 
 /// A C string from Rust text; an interior NUL (which C cannot carry) ends the string there.
@@ -85,6 +86,7 @@ impl cibatch_error {
             request_id: None,
             trace_id: None,
             attempts: 0,
+            timeout: false,
         }
     }
 
@@ -111,6 +113,8 @@ impl From<Error> for cibatch_error {
         out.request_id = opt_cstring(e.request_id());
         out.trace_id = opt_cstring(e.trace_id());
         out.attempts = e.attempts();
+        out.timeout =
+            matches!(e, Error::Transport { kind: crate::TransportKind::Timeout, .. } | Error::WaitTimeout { .. });
         match &e {
             Error::InvalidInput { argument, .. } => out.argument = Some(cstring(argument)),
             Error::Service(se) => out.service_message = opt_cstring(Some(&se.message)),
@@ -324,6 +328,13 @@ pub extern "C" fn cibatch_error_trace_id(error: *const cibatch_error) -> *const 
 #[no_mangle]
 pub extern "C" fn cibatch_error_attempts(error: *const cibatch_error) -> u32 {
     guard(0, || unsafe { error.as_ref() }.map_or(0, |e| e.attempts))
+}
+
+/// True when the call failed because time ran out: a connect, read or whole-call timeout
+/// (`CIBATCH_TRANSPORT`), or a wait that ended first (`CIBATCH_WAIT_TIMEOUT`). False for a NULL `error`.
+#[no_mangle]
+pub extern "C" fn cibatch_error_is_timeout(error: *const cibatch_error) -> bool {
+    guard(false, || unsafe { error.as_ref() }.is_some_and(|e| e.timeout))
 }
 
 /// Frees an error. NULL does nothing.

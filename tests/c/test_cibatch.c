@@ -374,6 +374,7 @@ static void test_wait(void) {
   CHECK_EQ_INT(r, CIBATCH_WAIT_TIMEOUT, "wait timeout");
   CHECK(done == NULL, "out-parameter untouched on failure");
   CHECK(strstr(cibatch_error_message(err), "Submitted") != NULL, "says the last state");
+  CHECK(cibatch_error_is_timeout(err), "a wait timeout is a timeout");
   cibatch_error_free(err);
   OK(cibatch_emulator_set_job_state(emu, cibatch_job_id(job), "Pause", E));
   OK(cibatch_client_describe_job(client, cibatch_job_id(job), &done, E));
@@ -410,6 +411,7 @@ static void test_error_kinds(void) {
   CHECK_EQ_INT(r, CIBATCH_TRANSPORT, "connection refused");
   CHECK_EQ_INT(cibatch_error_attempts(err), 2, "retried");
   CHECK_EQ_INT(cibatch_error_status(err), 0, "no status");
+  CHECK(!cibatch_error_is_timeout(err), "refused is not a timeout");
   cibatch_error_free(err);
   cibatch_client_free(c);
   cibatch_config_free(cfg);
@@ -466,6 +468,7 @@ static void test_error_kinds(void) {
   r = cibatch_client_list_jobs(c, NULL, &page, &err);
   CHECK_EQ_INT(r, CIBATCH_TRANSPORT, "timeout");
   CHECK(strstr(cibatch_error_message(err), "Timeout") != NULL, "says timeout");
+  CHECK(cibatch_error_is_timeout(err), "is a timeout");
   cibatch_error_free(err);
   OK(cibatch_emulator_inject_huge_body(emu, 100000, 1, E));
   OK(cibatch_config_set_max_response_bytes(cfg, 10000, E));
