@@ -25,7 +25,11 @@ fi
 target/venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt
 target/venv/bin/python -m pytest -q tests/python
 
-step "C example query_job against the standalone emulator"
+step "Python binding: pip install ./bindings/python, then its suite"
+target/venv/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
+(cd target && venv/bin/python -m pytest -q ../bindings/python/tests)
+
+step "C and Python query_job examples against the standalone emulator"
 ./scripts/test-query-job.sh
 
 step "Demo runs end to end against the embedded emulator"

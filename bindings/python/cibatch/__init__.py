@@ -1,0 +1,23 @@
+"""cibatch: a fast, correct client for Tencent Cloud Cloud Infinite batch data-processing jobs.
+
+    import cibatch
+    client = cibatch.Client.from_env()
+    for job in client.iter_jobs(type="Workflow", states=["Running"]):
+        print(job.job_id, job.state)
+
+Pure ctypes over libcibatch (bundled in this package; CIBATCH_LIBRARY may point at another build).
+"""
+from ._client import TERMINAL_STATES, Client, DescribeResult, Job, Page, sign
+from ._emulator import Emulator
+from ._errors import (EmulatorError, Error, InvalidArgument, InvalidResponse, JobNotFound, ServiceError,
+                      TimeoutError, TransportError)
+from ._ffi import lib as _lib
+
+__version__ = "0.1.0"
+library_version: str = _lib.cibatch_version().decode()
+
+__all__ = [
+    "Client", "Job", "Page", "DescribeResult", "Emulator", "sign", "TERMINAL_STATES",
+    "Error", "InvalidArgument", "TransportError", "TimeoutError", "ServiceError", "InvalidResponse",
+    "JobNotFound", "EmulatorError", "library_version",
+]

@@ -1,0 +1,36 @@
+"""Checks on Python values at the boundary: wrong types are TypeError, never a crash."""
+from __future__ import annotations
+
+from typing import Optional
+
+from ._errors import InvalidArgument
+
+
+def text(value: object, name: str) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str, not {type(value).__name__}")
+    if "\0" in value:
+        # A C string ends at NUL: passing it on would silently send a different value.
+        raise InvalidArgument(f"invalid argument `{name}`: contains NUL", argument=name)
+    # Lone surrogates pass through as invalid UTF-8, which the library refuses with a clear error.
+    return value.encode("utf-8", "surrogatepass")
+
+
+def opt_text(value: object, name: str) -> Optional[bytes]:
+    return None if value is None else text(value, name)
+
+
+def integer(value: object, name: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be int, not {type(value).__name__}")
+    if not lo <= value <= hi:
+        raise InvalidArgument(f"invalid argument `{name}`: {value} is outside {lo}..={hi}", argument=name)
+    return value
+
+
+def millis(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not value > 0:
+        raise InvalidArgument(f"invalid argument `{name}`: must be more than zero", argument=name)
+    return max(1, int(value * 1000))

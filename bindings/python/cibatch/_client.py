@@ -1,0 +1,430 @@
+"""Client, Job, pages and the signer: thin wrappers over libcibatch."""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from xml.sax.saxutils import escape
+
+from . import _args
+from ._errors import InvalidArgument, call
+from ._ffi import STATE_CALLBACK, lib
+from ._handle import Handle
+
+_INPUT_KINDS = {"prefix": 0, "manifest": 1, "url_file": 2, "object": 3}
+_ORDERS = {"Desc": 0, "Asc": 1}
+TERMINAL_STATES = frozenset({"Success", "Failed", "Cancel"})
+
+# Python attribute -> the C getter's suffix (cibatch_job_<suffix>).
+_JOB_FIELDS = {
+    "job_id": "id", "name": "name", "type": "type", "state": "state", "code": "code", "message": "message",
+    "creation_time": "creation_time", "start_time": "start_time", "end_time": "end_time",
+    "prefix": "input_prefix", "manifest": "input_manifest", "url_file": "input_url_file", "object": "input_object",
+    "workflow_ids": "workflow_ids", "time_interval_start": "time_interval_start",
+    "time_interval_end": "time_interval_end", "tag": "tag", "template_id": "template_id",
+    "job_param_xml": "job_param_xml", "output_region": "output_region", "output_bucket": "output_bucket",
+    "output_object": "output_object", "output_xml": "output_xml", "queue_id": "queue_id", "user_data": "user_data",
+    "callback": "callback", "callback_format": "callback_format", "callback_type": "callback_type",
+    "callback_mq_mode": "callback_mq_mode", "callback_mq_region": "callback_mq_region",
+    "callback_mq_name": "callback_mq_name", "raw_xml": "raw_xml",
+}
+
+
+class _Owned(Handle):
+    """Memory a Job reads from: its own job handle, or the list it was borrowed from."""
+
+
+def _getter(suffix: str):
+    fn = getattr(lib, f"cibatch_job_{suffix}")
+
+    def get(self: "Job") -> Optional[str]:
+        raw = fn(self._job)
+        return None if raw is None else raw.decode("utf-8", "replace")
+
+    return get
+
+
+class Job:
+    """One job. Fields are read from the library on access; absent ones are None. Immutable."""
+
+    __slots__ = ("_job", "_owner")
+
+    job_id: str
+    name: str
+    type: str
+    state: str
+    code: str
+    message: str
+    creation_time: Optional[str]
+    start_time: Optional[str]
+    end_time: Optional[str]
+    prefix: Optional[str]
+    manifest: Optional[str]
+    url_file: Optional[str]
+    object: Optional[str]
+    workflow_ids: Optional[str]
+    time_interval_start: Optional[str]
+    time_interval_end: Optional[str]
+    tag: Optional[str]
+    template_id: Optional[str]
+    job_param_xml: Optional[str]
+    output_region: Optional[str]
+    output_bucket: Optional[str]
+    output_object: Optional[str]
+    output_xml: Optional[str]
+    queue_id: Optional[str]
+    user_data: Optional[str]
+    callback: Optional[str]
+    callback_format: Optional[str]
+    callback_type: Optional[str]
+    callback_mq_mode: Optional[str]
+    callback_mq_region: Optional[str]
+    callback_mq_name: Optional[str]
+    raw_xml: str
+
+    def __init__(self, job_ptr: int, owner: Handle):
+        self._job = job_ptr
+        self._owner = owner  # keeps the memory alive as long as this Job
+
+    @classmethod
+    def _own(cls, job_ptr: int) -> "Job":
+        return cls(job_ptr, _Owned(job_ptr, lib.cibatch_job_free))
+
+    @property
+    def is_terminal(self) -> bool:
+        """True for Success, Failed and Cancel."""
+        return bool(lib.cibatch_job_is_terminal(self._job))
+
+    @property
+    def job_level(self) -> Optional[int]:
+        raw = lib.cibatch_job_job_level(self._job)
+        return int(raw) if raw and raw.isdigit() else None
+
+    def to_dict(self) -> dict:
+        d = {name: getattr(self, name) for name in _JOB_FIELDS}
+        d["job_level"] = self.job_level
+        return d
+
+    def __repr__(self) -> str:
+        return f"Job(job_id={self.job_id!r}, name={self.name!r}, type={self.type!r}, state={self.state!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Job) and self.raw_xml == other.raw_xml
+
+    def __hash__(self) -> int:
+        return hash(self.raw_xml)
+
+
+for _name, _suffix in _JOB_FIELDS.items():
+    setattr(Job, _name, property(_getter(_suffix)))
+
+
+@dataclass
+class Page:
+    """One page of a listing. `next_token` is None on the last page."""
+
+    jobs: List[Job]
+    next_token: Optional[str]
+    request_id: str
+
+
+@dataclass
+class DescribeResult:
+    """Jobs found, and the queried IDs that do not exist."""
+
+    jobs: List[Job]
+    non_exist_job_ids: List[str] = field(default_factory=list)
+    request_id: str = ""
+
+
+def _str(b: Optional[bytes]) -> Optional[str]:
+    return None if b is None else b.decode("utf-8", "replace")
+
+
+def _jobs_of(list_ptr: int) -> Tuple[List[Job], "_Owned"]:
+    owner = _Owned(list_ptr, lib.cibatch_job_list_free)
+    jobs = [Job(lib.cibatch_job_list_get(list_ptr, i), owner) for i in range(lib.cibatch_job_list_count(list_ptr))]
+    return jobs, owner
+
+
+def _page(list_ptr: int) -> Page:
+    jobs, owner = _jobs_of(list_ptr)  # `owner` frees the list when the last Job of it goes
+    page = Page(jobs, _str(lib.cibatch_job_list_next_token(list_ptr)),
+                _str(lib.cibatch_job_list_request_id(list_ptr)) or "")
+    del owner
+    return page
+
+
+def _one_input(**inputs: Optional[str]) -> Tuple[int, bytes]:
+    given = [(k, v) for k, v in inputs.items() if v is not None]
+    if len(given) != 1:
+        raise InvalidArgument("invalid argument `input`: give exactly one of prefix, manifest, url_file, object",
+                              argument="input")
+    kind, value = given[0]
+    return _INPUT_KINDS[kind], _args.text(value, kind)
+
+
+XmlValue = Union[str, Mapping[str, Any], Sequence[Any]]
+
+
+def _fragment(name: str, value: XmlValue) -> str:
+    """XML for a pass-through element; the library parses it again, checks names and re-escapes text."""
+    if isinstance(value, str):
+        return f"<{name}>{escape(value)}</{name}>"
+    if isinstance(value, Mapping):
+        return f"<{name}>" + "".join(_fragment(k, v) for k, v in value.items()) + f"</{name}>"
+    if isinstance(value, (list, tuple)):
+        return "".join(_fragment(name, v) for v in value)
+    raise TypeError(f"{name}: expected str, mapping or list, not {type(value).__name__}")
+
+
+class _ListOptions(Handle):
+    def __init__(self, type: Optional[str], states: Union[None, str, Iterable[str]], order_by_time: Optional[str],
+                 size: Optional[int], next_token: Optional[str], start_creation_time: Optional[str],
+                 end_creation_time: Optional[str], workflow_id: Optional[str], job_id: Optional[str],
+                 name: Optional[str]):
+        out = ctypes.c_void_p()
+        call(lib.cibatch_list_options_new, ctypes.byref(out))
+        super().__init__(out.value, lib.cibatch_list_options_free)
+        h = self._handle
+        if type is not None:
+            call(lib.cibatch_list_options_set_type, h, _args.text(type, "type"))
+        if order_by_time is not None:
+            if order_by_time not in _ORDERS:
+                raise InvalidArgument(f"invalid argument `order_by_time`: {order_by_time!r} is not Desc or Asc",
+                                      argument="order_by_time")
+            call(lib.cibatch_list_options_set_order, h, _ORDERS[order_by_time])
+        if states is not None:
+            for state in ([states] if isinstance(states, str) else states):
+                call(lib.cibatch_list_options_add_state, h, _args.text(state, "states"))
+        if size is not None:
+            call(lib.cibatch_list_options_set_size, h, _args.integer(size, "size", 1, 2**32 - 1))
+        call(lib.cibatch_list_options_set_next_token, h, _args.opt_text(next_token, "next_token"))
+        call(lib.cibatch_list_options_set_filters, h, _args.opt_text(start_creation_time, "start_creation_time"),
+             _args.opt_text(end_creation_time, "end_creation_time"), _args.opt_text(workflow_id, "workflow_id"),
+             _args.opt_text(job_id, "job_id"), _args.opt_text(name, "name"))
+
+
+class Client(Handle):
+    """A client for one bucket. Thread-safe: share one between threads to share its connections.
+
+    `timeout` is the longest one attempt may take, in seconds. Describe, list and cancel are retried (3 attempts
+    in all by default); create is not, unless `retry_create=True` (the API has no idempotency token, so a create
+    sent again can start a second job).
+    """
+
+    def __init__(self, bucket: str, region: str, secret_id: str, secret_key: str, token: Optional[str] = None,
+                 endpoint: Optional[str] = None, timeout: float = 30.0, *, connect_timeout: Optional[float] = None,
+                 read_timeout: Optional[float] = None, user_agent: Optional[str] = None,
+                 max_attempts: Optional[int] = None, retry_create: bool = False, https: bool = True,
+                 max_response_bytes: Optional[int] = None):
+        cfg = ctypes.c_void_p()
+        call(lib.cibatch_config_new, _args.text(bucket, "bucket"), _args.text(region, "region"),
+             _args.text(secret_id, "secret_id"), _args.text(secret_key, "secret_key"), ctypes.byref(cfg))
+        try:
+            if token is not None:
+                call(lib.cibatch_config_set_token, cfg, _args.text(token, "token"))
+            if endpoint is not None:
+                call(lib.cibatch_config_set_endpoint, cfg, _args.text(endpoint, "endpoint"))
+            call(lib.cibatch_config_set_https, cfg, bool(https))
+            call(lib.cibatch_config_set_timeouts, cfg, _args.millis(timeout, "timeout"),
+                 0 if connect_timeout is None else _args.millis(connect_timeout, "connect_timeout"),
+                 0 if read_timeout is None else _args.millis(read_timeout, "read_timeout"))
+            if user_agent is not None:
+                call(lib.cibatch_config_set_user_agent, cfg, _args.text(user_agent, "user_agent"))
+            if max_attempts is not None or retry_create:
+                attempts = 3 if max_attempts is None else _args.integer(max_attempts, "max_attempts", 1, 100)
+                call(lib.cibatch_config_set_retries, cfg, attempts, bool(retry_create), 200, 5000)
+            if max_response_bytes is not None:
+                call(lib.cibatch_config_set_max_response_bytes, cfg,
+                     _args.integer(max_response_bytes, "max_response_bytes", 1, 2**63 - 1))
+            out = ctypes.c_void_p()
+            call(lib.cibatch_client_new, cfg, ctypes.byref(out))
+        finally:
+            lib.cibatch_config_free(cfg)
+        super().__init__(out.value, lib.cibatch_client_free)
+
+    @classmethod
+    def from_env(cls) -> "Client":
+        """CIBATCH_BUCKET, CIBATCH_REGION, optional CIBATCH_ENDPOINT; TENCENTCLOUD_SECRET_ID/_SECRET_KEY/
+        _SESSION_TOKEN (else COS_SECRET_ID/COS_SECRET_KEY)."""
+        out = ctypes.c_void_p()
+        call(lib.cibatch_client_new_from_env, ctypes.byref(out))
+        client = cls.__new__(cls)
+        Handle.__init__(client, out.value, lib.cibatch_client_free)
+        return client
+
+    def __repr__(self) -> str:
+        return f"<cibatch.Client {'closed' if not self._ptr else 'open'}>"
+
+    def describe_job(self, job_id: str) -> Job:
+        """One job; raises JobNotFound when the service does not know it."""
+        out = ctypes.c_void_p()
+        call(lib.cibatch_client_describe_job, self._handle, _args.text(job_id, "job_id"), ctypes.byref(out))
+        return Job._own(out.value)
+
+    def describe_jobs(self, job_ids: Sequence[str]) -> DescribeResult:
+        """Several jobs in one request; unknown IDs come back in `non_exist_job_ids`."""
+        if isinstance(job_ids, str):
+            raise TypeError("job_ids must be a sequence of str, not one str")
+        ids = [_args.text(i, "job_ids") for i in job_ids]
+        arr = (ctypes.c_char_p * len(ids))(*ids)
+        out = ctypes.c_void_p()
+        call(lib.cibatch_client_describe_jobs, self._handle, arr, len(ids), ctypes.byref(out))
+        jobs, owner = _jobs_of(out.value)
+        missing = [_str(lib.cibatch_job_list_non_exist_get(out.value, i)) or ""
+                   for i in range(lib.cibatch_job_list_non_exist_count(out.value))]
+        result = DescribeResult(jobs, missing, _str(lib.cibatch_job_list_request_id(out.value)) or "")
+        del owner
+        return result
+
+    def list_jobs(self, type: Optional[str] = None, states: Union[None, str, Iterable[str]] = None,
+                  order_by_time: Optional[str] = None, size: Optional[int] = None, next_token: Optional[str] = None,
+                  start_creation_time: Optional[str] = None, end_creation_time: Optional[str] = None,
+                  workflow_id: Optional[str] = None, job_id: Optional[str] = None,
+                  name: Optional[str] = None) -> Page:
+        """One page. Pass the previous page's `next_token` for the next; or use `iter_jobs`."""
+        with _ListOptions(type, states, order_by_time, size, next_token, start_creation_time, end_creation_time,
+                          workflow_id, job_id, name) as opts:
+            out = ctypes.c_void_p()
+            call(lib.cibatch_client_list_jobs, self._handle, opts._handle, ctypes.byref(out))
+        return _page(out.value)
+
+    def iter_pages(self, **filters: Any) -> Iterator[Page]:
+        """Every page of a listing (same filters as `list_jobs`); stops on a repeated NextToken with an error."""
+        _unknown(filters)
+        with _ListOptions(**{k: filters.get(k) for k in _LIST_FILTERS}) as opts:
+            out = ctypes.c_void_p()
+            call(lib.cibatch_client_pages, self._handle, opts._handle, ctypes.byref(out))
+        with Handle(out.value, lib.cibatch_pager_free) as pager:
+            while True:
+                page = ctypes.c_void_p()
+                call(lib.cibatch_pager_next, pager._handle, ctypes.byref(page))
+                if not page.value:
+                    return
+                yield _page(page.value)
+
+    def iter_jobs(self, **filters: Any) -> Iterator[Job]:
+        """Every job of a listing, across pages (same filters as `list_jobs`)."""
+        for page in self.iter_pages(**filters):
+            yield from page.jobs
+
+    def create_workflow_job(self, name: str, workflow_id: str, *, prefix: Optional[str] = None,
+                            manifest: Optional[str] = None, url_file: Optional[str] = None,
+                            object: Optional[str] = None, start: Optional[str] = None,
+                            end: Optional[str] = None) -> Job:
+        """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time."""
+        kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
+        req = ctypes.c_void_p()
+        call(lib.cibatch_workflow_request_new, _args.text(name, "name"), kind, value,
+             _args.text(workflow_id, "workflow_id"), ctypes.byref(req))
+        with Handle(req.value, lib.cibatch_workflow_request_free) as r:
+            if start is not None or end is not None:
+                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.opt_text(start, "start"),
+                     _args.opt_text(end, "end"))
+            out = ctypes.c_void_p()
+            call(lib.cibatch_client_create_workflow_job, self._handle, r._handle, ctypes.byref(out))
+        return Job._own(out.value)
+
+    def create_job(self, name: str, tag: str, *, prefix: Optional[str] = None, manifest: Optional[str] = None,
+                   url_file: Optional[str] = None, object: Optional[str] = None,
+                   job_param: Optional[Mapping[str, XmlValue]] = None,
+                   output: Optional[Mapping[str, XmlValue]] = None, queue_id: Optional[str] = None,
+                   user_data: Optional[str] = None, job_level: Optional[int] = None, callback: Optional[str] = None,
+                   callback_format: Optional[str] = None, callback_type: Optional[str] = None,
+                   callback_mq: Optional[Mapping[str, str]] = None, start: Optional[str] = None,
+                   end: Optional[str] = None, operation: Optional[Mapping[str, XmlValue]] = None) -> Job:
+        """Runs job type `tag` (Transcode, Snapshot, ...) over exactly one input.
+
+        `job_param`, `output` and `operation` map element names to text, to nested mappings (tag-specific
+        containers) or to lists (repeated elements); they are passed through as given.
+        """
+        kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
+        req = ctypes.c_void_p()
+        call(lib.cibatch_job_request_new, _args.text(name, "name"), _args.text(tag, "tag"), kind, value,
+             ctypes.byref(req))
+        with Handle(req.value, lib.cibatch_job_request_free) as r:
+            h = r._handle
+            for k, v in (job_param or {}).items():
+                call(lib.cibatch_job_request_add_param_xml, h, _args.text(_fragment(k, v), "job_param"))
+            for k, v in (output or {}).items():
+                call(lib.cibatch_job_request_add_output_xml, h, _args.text(_fragment(k, v), "output"))
+            if any(v is not None for v in (queue_id, user_data, callback, callback_format, callback_type)):
+                call(lib.cibatch_job_request_set_options, h, _args.opt_text(queue_id, "queue_id"),
+                     _args.opt_text(user_data, "user_data"), _args.opt_text(callback, "callback"),
+                     _args.opt_text(callback_format, "callback_format"), _args.opt_text(callback_type, "callback_type"))
+            if job_level is not None:
+                call(lib.cibatch_job_request_set_job_level, h, _args.integer(job_level, "job_level", 0, 255))
+            if callback_mq is not None:
+                call(lib.cibatch_job_request_set_callback_mq, h, _args.opt_text(callback_mq.get("MqMode"), "MqMode"),
+                     _args.opt_text(callback_mq.get("MqRegion"), "MqRegion"),
+                     _args.opt_text(callback_mq.get("MqName"), "MqName"))
+            if start is not None or end is not None:
+                call(lib.cibatch_job_request_set_time_interval, h, _args.opt_text(start, "start"),
+                     _args.opt_text(end, "end"))
+            for k, v in (operation or {}).items():
+                call(lib.cibatch_job_request_add_operation_xml, h, _args.text(_fragment(k, v), "operation"))
+            out = ctypes.c_void_p()
+            call(lib.cibatch_client_create_job, self._handle, h, ctypes.byref(out))
+        return Job._own(out.value)
+
+    def cancel_job(self, job_id: str) -> None:
+        """Cancels a job; cancelling one that already ended raises ServiceError."""
+        call(lib.cibatch_client_cancel_job, self._handle, _args.text(job_id, "job_id"))
+
+    def wait_for_job(self, job_id: str, timeout: float = 600.0, on_state: Optional[Callable[[Job], Any]] = None,
+                     poll_interval: float = 1.0, max_interval: float = 15.0) -> Job:
+        """Polls until the job is Success, Failed or Cancel, and returns it; raises TimeoutError after `timeout`
+        seconds. `on_state(job)` is called on this thread each time the state changes; an exception it raises is
+        raised again when the wait ends."""
+        raised: List[BaseException] = []
+
+        def relay(_user_data: int, job_ptr: int) -> None:
+            try:
+                on_state(Job._own(lib.cibatch_job_clone(job_ptr)))  # type: ignore[misc]
+            except BaseException as e:  # noqa: BLE001 - handed back to the caller below
+                if not raised:
+                    raised.append(e)
+
+        callback = STATE_CALLBACK(relay) if on_state is not None else STATE_CALLBACK()
+        out = ctypes.c_void_p()
+        call(lib.cibatch_client_wait_for_job, self._handle, _args.text(job_id, "job_id"),
+             _args.millis(timeout, "timeout"), _args.millis(poll_interval, "poll_interval"),
+             _args.millis(max_interval, "max_interval"), callback, None, ctypes.byref(out))
+        job = Job._own(out.value)
+        if raised:
+            raise raised[0]
+        return job
+
+
+_LIST_FILTERS = ("type", "states", "order_by_time", "size", "next_token", "start_creation_time",
+                 "end_creation_time", "workflow_id", "job_id", "name")
+
+
+def _unknown(filters: Mapping[str, Any]) -> None:
+    extra = set(filters) - set(_LIST_FILTERS)
+    if extra:
+        raise TypeError(f"unknown filter(s): {', '.join(sorted(extra))}")
+
+
+def sign(method: str, path: str, *, secret_id: str, secret_key: str, start: int, end: int,
+         params: Iterable[Tuple[str, str]] = (), headers: Iterable[Tuple[str, str]] = ()) -> str:
+    """The Authorization value (q-sign-algorithm=sha1) for any COS/CI request. `path` is the decoded path."""
+    params, headers = list(params), list(headers)
+
+    def arrays(pairs: List[Tuple[str, str]], what: str):
+        names = (ctypes.c_char_p * len(pairs))(*[_args.text(k, what) for k, _ in pairs])
+        values = (ctypes.c_char_p * len(pairs))(*[_args.text(v, what) for _, v in pairs])
+        return names, values, len(pairs)
+
+    pn, pv, pc = arrays(params, "params")
+    hn, hv, hc = arrays(headers, "headers")
+    out = ctypes.c_void_p()
+    call(lib.cibatch_sign, _args.text(method, "method"), _args.text(path, "path"), pn, pv, pc, hn, hv, hc,
+         _args.text(secret_id, "secret_id"), _args.text(secret_key, "secret_key"),
+         _args.integer(start, "start", -2**63, 2**63 - 1), _args.integer(end, "end", -2**63, 2**63 - 1),
+         ctypes.byref(out))
+    try:
+        return ctypes.string_at(out.value).decode()
+    finally:
+        lib.cibatch_string_free(out.value)

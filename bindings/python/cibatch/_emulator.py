@@ -1,0 +1,110 @@
+"""The local emulator of the service, in process, for tests and demos."""
+from __future__ import annotations
+
+import ctypes
+from typing import Any, Optional
+
+from . import _args
+from ._client import Client
+from ._errors import call
+from ._ffi import lib
+from ._handle import Handle
+
+_FAULTS = {"close_connection": 0, "cut_body": 1, "truncated_xml": 2, "malformed_xml": 3}
+
+
+class Emulator(Handle):
+    """An emulator of the batch-job API on 127.0.0.1 (a free port unless `port` is given).
+
+    Jobs stay Submitted for `submitted` seconds, then Running for `running` seconds, then succeed. With `token`,
+    every request must carry and sign that session token. Use as a context manager, or call `close()`.
+    """
+
+    def __init__(self, port: int = 0, token: Optional[str] = None, submitted: float = 0.2, running: float = 0.8):
+        out = ctypes.c_void_p()
+        call(lib.cibatch_emulator_start, _args.integer(port, "port", 0, 65535), _args.opt_text(token, "token"),
+             _args.millis(submitted, "submitted"), _args.millis(running, "running"), ctypes.byref(out))
+        super().__init__(out.value, lib.cibatch_emulator_free)
+
+    def _s(self, fn) -> Optional[str]:
+        raw = fn(self._handle)
+        return None if raw is None else raw.decode()
+
+    @property
+    def endpoint(self) -> str:
+        return self._s(lib.cibatch_emulator_endpoint) or ""
+
+    @property
+    def bucket(self) -> str:
+        return self._s(lib.cibatch_emulator_bucket) or ""
+
+    @property
+    def region(self) -> str:
+        return self._s(lib.cibatch_emulator_region) or ""
+
+    @property
+    def secret_id(self) -> str:
+        return self._s(lib.cibatch_emulator_secret_id) or ""
+
+    @property
+    def secret_key(self) -> str:
+        return self._s(lib.cibatch_emulator_secret_key) or ""
+
+    @property
+    def token(self) -> Optional[str]:
+        return self._s(lib.cibatch_emulator_session_token)
+
+    @property
+    def port(self) -> int:
+        return lib.cibatch_emulator_port(self._handle)
+
+    def client(self, **options: Any) -> Client:
+        """A Client for this emulator; `options` are Client's keyword options."""
+        return Client(self.bucket, self.region, self.secret_id, self.secret_key, token=self.token,
+                      endpoint=self.endpoint, **options)
+
+    def inject_status(self, status: int, code: str, times: int = 1) -> None:
+        """The next `times` requests get HTTP `status` with an <Error> carrying `code` (e.g. 503, "SlowDown")."""
+        call(lib.cibatch_emulator_inject_status, self._handle, _args.integer(status, "status", 100, 599),
+             _args.text(code, "code"), _args.integer(times, "times", 0, 2**32 - 1))
+
+    def inject_delay(self, seconds: float, times: int = 1) -> None:
+        """The next `times` requests are answered after `seconds`."""
+        call(lib.cibatch_emulator_inject_delay, self._handle, _args.millis(seconds, "seconds"),
+             _args.integer(times, "times", 0, 2**32 - 1))
+
+    def inject_huge_body(self, nbytes: int, times: int = 1) -> None:
+        """The next `times` requests get a 200 answer of about `nbytes` bytes."""
+        call(lib.cibatch_emulator_inject_huge_body, self._handle, _args.integer(nbytes, "nbytes", 0, 2**62),
+             _args.integer(times, "times", 0, 2**32 - 1))
+
+    def inject(self, fault: str, times: int = 1) -> None:
+        """`fault` is "close_connection", "cut_body", "truncated_xml" or "malformed_xml"."""
+        if fault not in _FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; one of {', '.join(_FAULTS)}")
+        call(lib.cibatch_emulator_inject, self._handle, _FAULTS[fault], _args.integer(times, "times", 0, 2**32 - 1))
+
+    def clear_faults(self) -> None:
+        lib.cibatch_emulator_clear_faults(self._handle)
+
+    @property
+    def job_count(self) -> int:
+        return lib.cibatch_emulator_job_count(self._handle)
+
+    @property
+    def request_count(self) -> int:
+        return lib.cibatch_emulator_request_count(self._handle)
+
+    def set_timing(self, submitted: float, running: float) -> None:
+        lib.cibatch_emulator_set_timing(self._handle, _args.millis(submitted, "submitted"),
+                                        _args.millis(running, "running"))
+
+    def fail_job(self, job_id: str, code: str, message: str) -> None:
+        """Makes the job end Failed with `code` and `message`."""
+        call(lib.cibatch_emulator_fail_job, self._handle, _args.text(job_id, "job_id"), _args.text(code, "code"),
+             _args.text(message, "message"))
+
+    def set_job_state(self, job_id: str, state: str) -> None:
+        """Puts the job in `state` now; it stays there."""
+        call(lib.cibatch_emulator_set_job_state, self._handle, _args.text(job_id, "job_id"),
+             _args.text(state, "state"))

@@ -1,0 +1,74 @@
+"""The ctypes table (argtypes/restype) agrees with include/cibatch.h, function by function."""
+import ctypes
+import pathlib
+import re
+
+from cibatch import _ffi
+
+HEADER = pathlib.Path(__file__).resolve().parents[3] / "include" / "cibatch.h"
+
+C_TO_CTYPES = {
+    "const char *": {ctypes.c_char_p},
+    "char *": {ctypes.c_void_p},  # a string the caller frees: kept as a raw pointer
+    "char **": {_ffi.OUT},
+    "const char *const *": {ctypes.POINTER(ctypes.c_char_p)},
+    "cibatch_error **": {_ffi.ERR},
+    "bool": {ctypes.c_bool},
+    "uint8_t": {ctypes.c_uint8},
+    "uint16_t": {ctypes.c_uint16},
+    "uint32_t": {ctypes.c_uint32},
+    "uint64_t": {ctypes.c_uint64},
+    "int32_t": {ctypes.c_int32},
+    "int64_t": {ctypes.c_int64},
+    "size_t": {ctypes.c_size_t},
+    "void *": {ctypes.c_void_p},
+    "cibatch_state_callback": {_ffi.STATE_CALLBACK},
+    "cibatch_result": {ctypes.c_int},
+    "cibatch_state": {ctypes.c_int},
+    "void": {None},
+}
+
+
+def expected(ctype):
+    ctype = " ".join(ctype.split())
+    if ctype in C_TO_CTYPES:
+        return C_TO_CTYPES[ctype]
+    if re.fullmatch(r"(const )?cibatch_\w+ \*", ctype):
+        return {ctypes.c_void_p}  # a handle
+    if re.fullmatch(r"cibatch_\w+ \*\*", ctype):
+        return {_ffi.OUT}  # a handle out-parameter
+    raise AssertionError(f"no ctypes mapping for {ctype!r}")
+
+
+def declarations():
+    text = HEADER.read_text()
+    for ret, name, params in re.findall(r"^([A-Za-z_][\w \*]*?)\s*\b(cibatch_\w+)\(([^;{]*?)\);", text, re.M | re.S):
+        params = " ".join(params.split())
+        types = [] if params in ("", "void") else [re.match(r"(.*?)\w+$", p.strip()).group(1).strip()
+                                                    for p in params.split(",")]
+        yield name, ret.strip(), types
+
+
+def test_every_header_function_is_declared_and_matches():
+    decls = list(declarations())
+    assert len(decls) > 100
+    names = {n for n, _, _ in decls}
+    assert set(_ffi.SIGNATURES) == names, (set(_ffi.SIGNATURES) ^ names)
+    for name, ret, params in decls:
+        restype, argtypes = _ffi.SIGNATURES[name]
+        if ret == "const char *":
+            assert restype is ctypes.c_char_p, name
+        elif ret.endswith("*"):
+            assert restype is ctypes.c_void_p, name
+        else:
+            assert restype in expected(ret), (name, ret, restype)
+        assert len(argtypes) == len(params), name
+        for i, (want, got) in enumerate(zip(params, argtypes)):
+            assert got in expected(want), f"{name} parameter {i}: header {want!r}, ctypes {got}"
+
+
+def test_no_caller_freed_string_uses_c_char_p():
+    """ctypes would copy and lose a char* the caller must free; such results must be void*."""
+    for name, ret, _ in declarations():
+        if ret == "char *":
+            assert _ffi.SIGNATURES[name][0] is ctypes.c_void_p, name
