@@ -80,6 +80,10 @@ typedef enum {
    * The emulator could not start (for example, the port is in use).
    */
   CIBATCH_IO = 10,
+  /**
+   * The caller's wait callback stopped the wait.
+   */
+  CIBATCH_CANCELLED = 11,
 } cibatch_result;
 
 /**
@@ -200,11 +204,14 @@ typedef struct cibatch_pager cibatch_pager;
 typedef struct cibatch_workflow_request cibatch_workflow_request;
 
 /**
- * Called by `cibatch_client_wait_for_job` each time the job's state changes (and once for the first state
- * seen). `job` is borrowed for the duration of the call only; `user_data` is passed through untouched.
+ * Called by `cibatch_client_wait_for_job` after every poll, on the waiting thread, with the job as just
+ * described and whether its state changed since the previous poll (true on the first poll). Return true to go on
+ * waiting, false to stop (the wait then returns `CIBATCH_CANCELLED`). `job` is borrowed for the duration of the
+ * call only; `user_data` is passed through untouched.
  */
-typedef void (*cibatch_state_callback)(void *user_data,
-                                       const cibatch_job *job);
+typedef bool (*cibatch_wait_callback)(void *user_data,
+                                      const cibatch_job *job,
+                                      bool state_changed);
 
 #ifdef __cplusplus
 extern "C" {
@@ -388,6 +395,17 @@ cibatch_result cibatch_client_new_from_env(cibatch_client **client_out,
                                            cibatch_error **error);
 
 /**
+ * A client that shares `client`'s connections and whose every call, retries and waits included, ends within
+ * `timeout_ms` from now (a per-call deadline, such as a Go context's): past it a call fails with a timeout
+ * (`cibatch_error_is_timeout`). Cheap enough to make per call. On success `*client_out` is a new client the caller
+ * frees with `cibatch_client_free`; it may outlive `client`.
+ */
+cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
+                                           uint64_t timeout_ms,
+                                           cibatch_client **client_out,
+                                           cibatch_error **error);
+
+/**
  * Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from
  * it keep what they need and stay usable.
  */
@@ -459,9 +477,10 @@ cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
 
 /**
  * Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
- * every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_state` (may be
- * NULL) is called on the calling thread with `user_data` each time the state changes. Past `max_wait_ms` the
- * result is `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
+ * every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_poll` (may be
+ * NULL) is called on the calling thread with `user_data` after every poll (see `cibatch_wait_callback`); it
+ * returning false stops the wait with `CIBATCH_CANCELLED`. Past `max_wait_ms` the result is
+ * `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
  * `cibatch_job_free`.
  */
 cibatch_result cibatch_client_wait_for_job(const cibatch_client *client,
@@ -469,7 +488,7 @@ cibatch_result cibatch_client_wait_for_job(const cibatch_client *client,
                                            uint64_t max_wait_ms,
                                            uint64_t initial_interval_ms,
                                            uint64_t max_interval_ms,
-                                           cibatch_state_callback on_state,
+                                           cibatch_wait_callback on_poll,
                                            void *user_data,
                                            cibatch_job **job_out,
                                            cibatch_error **error);

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::RequestExt;
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
 
@@ -25,6 +26,8 @@ pub struct Client {
     base_url: String,
     host: String,
     jitter: AtomicU64,
+    /// Every call of this client ends by then (see [`Client::with_deadline`]).
+    deadline: Option<Instant>,
 }
 
 impl std::fmt::Debug for Client {
@@ -122,12 +125,26 @@ impl Client {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
-        Ok(Client { config, agent, base_url, host, jitter: AtomicU64::new(seed | 1) })
+        Ok(Client { config, agent, base_url, host, jitter: AtomicU64::new(seed | 1), deadline: None })
     }
 
     /// A client configured by [`Config::from_env`].
     pub fn from_env() -> Result<Client> {
         Client::new(Config::from_env()?)
+    }
+
+    /// A client that shares this one's connections and whose every call (retries and waits included) ends by
+    /// `deadline`, failing with a timeout if it has not finished: a per-call deadline, as a Go `context` or a
+    /// request handler's budget gives one. Cheap: made per call.
+    pub fn with_deadline(&self, deadline: Instant) -> Client {
+        Client {
+            config: self.config.clone(),
+            agent: self.agent.clone(),
+            base_url: self.base_url.clone(),
+            host: self.host.clone(),
+            jitter: AtomicU64::new(self.jitter.load(Ordering::Relaxed) ^ 0x9E37_79B9_7F4A_7C15),
+            deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -262,30 +279,64 @@ impl Client {
     /// As [`Client::wait_for_job`], calling `on_state` with the job each time its state changes
     /// (and once for the first state seen).
     pub fn wait_for_job_with(&self, job_id: &str, opts: &WaitOptions, mut on_state: impl FnMut(&Job)) -> Result<Job> {
+        self.wait_for_job_polling(job_id, opts, |job, changed| {
+            if changed {
+                on_state(job);
+            }
+            true
+        })
+    }
+
+    /// The general form of waiting: `on_poll(job, state_changed)` runs after every poll; returning false stops
+    /// the wait with [`Error::Cancelled`] (for callers that can be cancelled, such as a Go `context`).
+    pub fn wait_for_job_polling(
+        &self,
+        job_id: &str,
+        opts: &WaitOptions,
+        mut on_poll: impl FnMut(&Job, bool) -> bool,
+    ) -> Result<Job> {
         validate::job_id(job_id)?;
         let started = Instant::now();
-        let deadline = started + opts.max_wait;
+        let mut deadline = started + opts.max_wait;
+        if let Some(d) = self.deadline {
+            deadline = deadline.min(d);
+        }
         let mut interval = opts.initial_interval.max(Duration::from_millis(1));
         let mut last: Option<crate::JobState> = None;
+        let timed_out = |last: &Option<crate::JobState>| Error::WaitTimeout {
+            job_id: job_id.to_string(),
+            last_state: last.as_ref().map_or_else(|| "unknown".to_string(), |s| s.to_string()),
+            waited: started.elapsed(),
+        };
         loop {
-            let job = self.describe_job(job_id)?;
-            if last.as_ref() != Some(&job.state) {
+            let job = match self.describe_job(job_id) {
+                Ok(job) => job,
+                // The poll itself ran into the wait's deadline.
+                Err(Error::Transport { kind: TransportKind::Timeout, .. }) if Instant::now() >= deadline => {
+                    return Err(timed_out(&last))
+                }
+                Err(e) => return Err(e),
+            };
+            let changed = last.as_ref() != Some(&job.state);
+            if changed {
                 last = Some(job.state.clone());
-                on_state(&job);
+            }
+            if !on_poll(&job, changed) {
+                return Err(Error::Cancelled { job_id: job_id.to_string(), last_state: job.state.to_string() });
             }
             if job.is_terminal() {
                 return Ok(job);
             }
             let now = Instant::now();
             if now >= deadline {
-                return Err(Error::WaitTimeout {
-                    job_id: job_id.to_string(),
-                    last_state: job.state.to_string(),
-                    waited: now - started,
-                });
+                return Err(timed_out(&last));
             }
-            // The last poll happens at the deadline, not after it.
+            // The last poll happens at the deadline, not after it; under a client deadline there is no time left
+            // for a poll then, so the wait ends.
             std::thread::sleep(interval.min(deadline - now));
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(timed_out(&last));
+            }
             interval = interval.mul_f64(opts.multiplier.max(1.0)).min(opts.max_interval.max(opts.initial_interval));
         }
     }
@@ -298,6 +349,14 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Transport {
+                    operation: req.op,
+                    kind: TransportKind::Timeout,
+                    message: "the call's deadline passed".into(),
+                    attempts: attempt - 1,
+                });
+            }
             let (err, retry_after) = match self.attempt(req, &url) {
                 Err(kind_msg) => {
                     let (kind, message) = kind_msg;
@@ -342,8 +401,16 @@ impl Client {
                     (e, retry_after)
                 }
             };
-            drop(err);
-            std::thread::sleep(self.backoff(attempt, retry_after));
+            let mut pause = self.backoff(attempt, retry_after);
+            if let Some(d) = self.deadline {
+                let left = d.saturating_duration_since(Instant::now());
+                if pause >= left {
+                    // No time for another attempt: report the last failure.
+                    return Err(err);
+                }
+                pause = pause.min(left);
+            }
+            std::thread::sleep(pause);
         }
     }
 
@@ -412,9 +479,11 @@ impl Client {
             builder = builder.header(*k, v.as_str());
         }
         builder = builder.header("authorization", authorization);
+        // Under a deadline, this attempt may take only what is left of it.
+        let timeout = self.deadline.map(|d| d.saturating_duration_since(Instant::now()).min(self.config.timeout));
         let sent = match req.body {
-            Some(body) => builder.body(body.as_bytes()).map(|r| self.agent.run(r)),
-            None => builder.body(()).map(|r| self.agent.run(r)),
+            Some(body) => builder.body(body.as_bytes()).map(|r| self.run(r, timeout)),
+            None => builder.body(()).map(|r| self.run(r, timeout)),
         };
         let mut resp = match sent {
             Ok(Ok(r)) => r,
@@ -437,6 +506,19 @@ impl Client {
             Err(e) => return Err(transport_error(e)),
         };
         Ok(Reply { status, body, request_id, trace_id, retry_after })
+    }
+
+    fn run(
+        &self,
+        req: ureq::http::Request<impl ureq::AsSendBody>,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        match timeout {
+            None => self.agent.run(req),
+            Some(t) => {
+                req.with_agent(&self.agent).configure().timeout_global(Some(t.max(Duration::from_millis(1)))).run()
+            }
+        }
     }
 
     /// Full jitter: a random duration in `[0, min(cap, base * 2^(attempt-1))]`, or `Retry-After` up to the cap.

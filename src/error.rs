@@ -96,6 +96,10 @@ pub enum Error {
     /// Waiting for a job ended before the job reached a terminal state.
     #[error("job {job_id} still {last_state} after waiting {waited:?}")]
     WaitTimeout { job_id: String, last_state: String, waited: std::time::Duration },
+
+    /// The caller stopped a wait (see [`Client::wait_for_job_polling`](crate::Client::wait_for_job_polling)).
+    #[error("waiting for job {job_id} was cancelled while it was {last_state}")]
+    Cancelled { job_id: String, last_state: String },
 }
 
 fn display_service(e: &ServiceError) -> String {
@@ -120,6 +124,7 @@ pub enum ErrorKind {
     InvalidResponse,
     JobNotFound,
     WaitTimeout,
+    Cancelled,
 }
 
 impl Error {
@@ -131,6 +136,7 @@ impl Error {
             Error::InvalidResponse { .. } => ErrorKind::InvalidResponse,
             Error::JobNotFound { .. } => ErrorKind::JobNotFound,
             Error::WaitTimeout { .. } => ErrorKind::WaitTimeout,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
         }
     }
 

@@ -454,3 +454,49 @@ fn redirects_are_never_followed() {
     assert_eq!(err.status(), Some(302));
     assert_eq!(other.request_count(), 0);
 }
+
+#[test]
+fn a_per_call_deadline_bounds_calls_retries_and_waits() {
+    let (emu, c) = setup_with(EmulatorConfig { submitted_for: Duration::from_secs(3600), ..Default::default() });
+    let job = c.create_workflow_job(&workflow("deadline")).unwrap();
+
+    emu.inject(Fault::Delay(Duration::from_secs(3)), 1);
+    let started = std::time::Instant::now();
+    let bounded = c.with_deadline(std::time::Instant::now() + Duration::from_millis(300));
+    let err = bounded.list_jobs(&ListOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Transport { kind: TransportKind::Timeout, .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    emu.clear_faults();
+
+    // Retries stop at the deadline instead of sleeping past it.
+    emu.inject(Fault::status(503, "SlowDown"), 100);
+    let slow_retries =
+        Client::new(emu.client_config().backoff(Duration::from_secs(1), Duration::from_secs(1))).unwrap();
+    let started = std::time::Instant::now();
+    let err = slow_retries.with_deadline(started + Duration::from_millis(200)).list_jobs(&ListOptions::default());
+    assert_eq!(err.unwrap_err().service_code(), Some("SlowDown"));
+    assert!(started.elapsed() < Duration::from_millis(900));
+    emu.clear_faults();
+
+    // A wait longer than the deadline ends at the deadline.
+    let opts = WaitOptions {
+        initial_interval: Duration::from_millis(50),
+        max_interval: Duration::from_millis(50),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let err = c.with_deadline(started + Duration::from_millis(300)).wait_for_job(&job.job_id, &opts).unwrap_err();
+    assert!(matches!(err, Error::WaitTimeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    // The caller can stop a wait.
+    let mut polls = 0;
+    let err = c
+        .wait_for_job_polling(&job.job_id, &opts, |_, _| {
+            polls += 1;
+            polls < 3
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled { .. }), "{err:?}");
+    assert_eq!(polls, 3);
+}

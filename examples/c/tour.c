@@ -19,9 +19,10 @@ static void die(const char *what, cibatch_error *error) {
     if ((call) != CIBATCH_OK) die(what, error); \
   } while (0)
 
-static void on_state(void *user_data, const cibatch_job *job) {
+static bool on_poll(void *user_data, const cibatch_job *job, bool state_changed) {
   (void)user_data;
-  printf("  state: %s\n", cibatch_job_state(job));
+  if (state_changed) printf("  state: %s\n", cibatch_job_state(job));
+  return true; /* keep waiting */
 }
 
 int main(void) {
@@ -62,7 +63,7 @@ int main(void) {
   printf("cancelled %s\n", cibatch_job_id(job));
 
   printf("waiting for %s\n", cibatch_job_id(wf));
-  TRY("wait", cibatch_client_wait_for_job(client, cibatch_job_id(wf), 30000, 50, 200, on_state, NULL, &done, &error));
+  TRY("wait", cibatch_client_wait_for_job(client, cibatch_job_id(wf), 30000, 50, 200, on_poll, NULL, &done, &error));
 
   ids[0] = cibatch_job_id(wf);
   ids[1] = cibatch_job_id(job);

@@ -19,9 +19,12 @@ pub struct cibatch_client {
     pub(crate) client: Arc<Client>,
 }
 
-/// Called by `cibatch_client_wait_for_job` each time the job's state changes (and once for the first state
-/// seen). `job` is borrowed for the duration of the call only; `user_data` is passed through untouched.
-pub type cibatch_state_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, job: *const cibatch_job)>;
+/// Called by `cibatch_client_wait_for_job` after every poll, on the waiting thread, with the job as just
+/// described and whether its state changed since the previous poll (true on the first poll). Return true to go on
+/// waiting, false to stop (the wait then returns `CIBATCH_CANCELLED`). `job` is borrowed for the duration of the
+/// call only; `user_data` is passed through untouched.
+pub type cibatch_wait_callback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, job: *const cibatch_job, state_changed: bool) -> bool>;
 
 /// Starts a configuration for `bucket` (`name-appid`) in `region` (`ap-beijing`) with permanent keys.
 /// Defaults: HTTPS to `<bucket>.ci.<region>.myqcloud.com`, 60 s per attempt, 10 s to connect, 30 s per read,
@@ -214,6 +217,26 @@ pub unsafe extern "C" fn cibatch_client_new_from_env(
     })
 }
 
+/// A client that shares `client`'s connections and whose every call, retries and waits included, ends within
+/// `timeout_ms` from now (a per-call deadline, such as a Go context's): past it a call fails with a timeout
+/// (`cibatch_error_is_timeout`). Cheap enough to make per call. On success `*client_out` is a new client the caller
+/// frees with `cibatch_client_free`; it may outlive `client`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_with_timeout(
+    client: *const cibatch_client,
+    timeout_ms: u64,
+    client_out: *mut *mut cibatch_client,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let client = arg_ref(client, "client")?;
+        check_out(client_out, "client_out")?;
+        let deadline = std::time::Instant::now() + Duration::from_millis(timeout_ms);
+        give(client_out, cibatch_client { client: Arc::new(client.client.with_deadline(deadline)) });
+        Ok(())
+    })
+}
+
 /// Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from
 /// it keep what they need and stay usable.
 #[no_mangle]
@@ -346,9 +369,10 @@ pub unsafe extern "C" fn cibatch_client_cancel_job(
 }
 
 /// Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
-/// every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_state` (may be
-/// NULL) is called on the calling thread with `user_data` each time the state changes. Past `max_wait_ms` the
-/// result is `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
+/// every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_poll` (may be
+/// NULL) is called on the calling thread with `user_data` after every poll (see `cibatch_wait_callback`); it
+/// returning false stops the wait with `CIBATCH_CANCELLED`. Past `max_wait_ms` the result is
+/// `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
 /// `cibatch_job_free`.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_client_wait_for_job(
@@ -357,7 +381,7 @@ pub unsafe extern "C" fn cibatch_client_wait_for_job(
     max_wait_ms: u64,
     initial_interval_ms: u64,
     max_interval_ms: u64,
-    on_state: cibatch_state_callback,
+    on_poll: cibatch_wait_callback,
     user_data: *mut c_void,
     job_out: *mut *mut cibatch_job,
     error: *mut *mut cibatch_error,
@@ -375,12 +399,13 @@ pub unsafe extern "C" fn cibatch_client_wait_for_job(
                 *slot = Duration::from_millis(ms);
             }
         }
-        let job = client.client.wait_for_job_with(job_id, &opts, |j| {
-            if let Some(cb) = on_state {
+        let job = client.client.wait_for_job_polling(job_id, &opts, |j, changed| match on_poll {
+            Some(cb) => {
                 let handle = cibatch_job::new(j.clone());
                 // SAFETY: the caller supplied a function that accepts its own user_data and a borrowed job.
-                cb(user_data, &handle);
+                cb(user_data, &handle, changed)
             }
+            None => true,
         })?;
         give(job_out, cibatch_job::new(job));
         Ok(())

@@ -46,6 +46,8 @@ pub enum cibatch_result {
     CIBATCH_PANIC = 9,
     /// The emulator could not start (for example, the port is in use).
     CIBATCH_IO = 10,
+    /// The caller's wait callback stopped the wait.
+    CIBATCH_CANCELLED = 11,
 }
 
 use cibatch_result::*;
@@ -106,6 +108,7 @@ impl From<Error> for cibatch_error {
             crate::ErrorKind::InvalidResponse => CIBATCH_INVALID_RESPONSE,
             crate::ErrorKind::JobNotFound => CIBATCH_JOB_NOT_FOUND,
             crate::ErrorKind::WaitTimeout => CIBATCH_WAIT_TIMEOUT,
+            crate::ErrorKind::Cancelled => CIBATCH_CANCELLED,
         };
         let mut out = cibatch_error::new(result, e.to_string());
         out.status = e.status().unwrap_or(0);
@@ -266,6 +269,7 @@ pub extern "C" fn cibatch_result_name(result: i32) -> *const c_char {
             8 => c"CIBATCH_INVALID_UTF8",
             9 => c"CIBATCH_PANIC",
             10 => c"CIBATCH_IO",
+            11 => c"CIBATCH_CANCELLED",
             _ => c"CIBATCH_UNKNOWN",
         };
         name.as_ptr()

@@ -337,11 +337,21 @@ static void test_cancel(void) {
 
 static int state_changes;
 static char states_seen[128];
-static void on_state(void *user_data, const cibatch_job *job) {
+static bool on_poll(void *user_data, const cibatch_job *job, bool state_changed) {
   int *count = (int *)user_data;
-  (*count)++;
-  strncat(states_seen, cibatch_job_state(job), sizeof states_seen - strlen(states_seen) - 2);
-  strcat(states_seen, ",");
+  if (state_changed) {
+    (*count)++;
+    strncat(states_seen, cibatch_job_state(job), sizeof states_seen - strlen(states_seen) - 2);
+    strcat(states_seen, ",");
+  }
+  return true;
+}
+
+static bool stop_at_once(void *user_data, const cibatch_job *job, bool state_changed) {
+  (void)user_data;
+  (void)job;
+  (void)state_changed;
+  return false;
 }
 
 static void test_wait(void) {
@@ -350,7 +360,7 @@ static void test_wait(void) {
   cibatch_result r;
   state_changes = 0;
   states_seen[0] = 0;
-  OK(cibatch_client_wait_for_job(client, cibatch_job_id(job), 20000, 20, 50, on_state, &state_changes, &done, E));
+  OK(cibatch_client_wait_for_job(client, cibatch_job_id(job), 20000, 20, 50, on_poll, &state_changes, &done, E));
   CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_SUCCESS, "waited to success");
   CHECK_EQ_STR(states_seen, "Submitted,Running,Success,", "each state reported once");
   CHECK_EQ_INT(state_changes, 3, "callback count");
@@ -376,6 +386,21 @@ static void test_wait(void) {
   CHECK(strstr(cibatch_error_message(err), "Submitted") != NULL, "says the last state");
   CHECK(cibatch_error_is_timeout(err), "a wait timeout is a timeout");
   cibatch_error_free(err);
+  err = NULL;
+  r = cibatch_client_wait_for_job(client, cibatch_job_id(job), 5000, 50, 50, stop_at_once, NULL, &done, &err);
+  CHECK_EQ_INT(r, CIBATCH_CANCELLED, "the callback stops the wait");
+  CHECK(!cibatch_error_is_timeout(err), "a cancel is not a timeout");
+  cibatch_error_free(err);
+  {
+    /* A per-call deadline bounds a wait too. */
+    cibatch_client *bounded = NULL;
+    OK(cibatch_client_with_timeout(client, 300, &bounded, E));
+    err = NULL;
+    r = cibatch_client_wait_for_job(bounded, cibatch_job_id(job), 60000, 50, 50, NULL, NULL, &done, &err);
+    CHECK_EQ_INT(r, CIBATCH_WAIT_TIMEOUT, "deadline ends the wait");
+    cibatch_error_free(err);
+    cibatch_client_free(bounded);
+  }
   OK(cibatch_emulator_set_job_state(emu, cibatch_job_id(job), "Pause", E));
   OK(cibatch_client_describe_job(client, cibatch_job_id(job), &done, E));
   CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_PAUSE, "forced state");
@@ -470,6 +495,19 @@ static void test_error_kinds(void) {
   CHECK(strstr(cibatch_error_message(err), "Timeout") != NULL, "says timeout");
   CHECK(cibatch_error_is_timeout(err), "is a timeout");
   cibatch_error_free(err);
+  {
+    /* A per-call deadline shorter than the client's own timeout. */
+    cibatch_client *bounded = NULL;
+    OK(cibatch_emulator_inject_delay(emu, 2000, 1, E));
+    OK(cibatch_client_with_timeout(client, 200, &bounded, E));
+    err = NULL;
+    r = cibatch_client_list_jobs(bounded, NULL, &page, &err);
+    CHECK_EQ_INT(r, CIBATCH_TRANSPORT, "per-call deadline");
+    CHECK(cibatch_error_is_timeout(err), "deadline is a timeout");
+    cibatch_error_free(err);
+    cibatch_client_free(bounded);
+    cibatch_emulator_clear_faults(emu);
+  }
   OK(cibatch_emulator_inject_huge_body(emu, 100000, 1, E));
   OK(cibatch_config_set_max_response_bytes(cfg, 10000, E));
   cibatch_client_free(c);

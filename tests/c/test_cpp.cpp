@@ -60,7 +60,10 @@ int main() {
   int state_changes = 0;
   err = nullptr;
   ok(cibatch_client_wait_for_job(client.get(), cibatch_job_id(job.get()), 10000, 10, 20,
-                                 [](void *count, const cibatch_job *) { ++*static_cast<int *>(count); }, &state_changes,
+                                 [](void *count, const cibatch_job *, bool changed) {
+                                   if (changed) ++*static_cast<int *>(count);
+                                   return true;
+                                 }, &state_changes,
                                  &done_raw, &err),
      err, "wait with a lambda callback");
   std::unique_ptr<cibatch_job, JobFree> done(done_raw);

@@ -7,8 +7,9 @@ from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, S
 from xml.sax.saxutils import escape
 
 from . import _args
+from . import _errors as cibatch_errors
 from ._errors import InvalidArgument, call
-from ._ffi import STATE_CALLBACK, lib
+from ._ffi import WAIT_CALLBACK, lib
 from ._handle import Handle
 
 _INPUT_KINDS = {"prefix": 0, "manifest": 1, "url_file": 2, "object": 3}
@@ -375,26 +376,31 @@ class Client(Handle):
     def wait_for_job(self, job_id: str, timeout: float = 600.0, on_state: Optional[Callable[[Job], Any]] = None,
                      poll_interval: float = 1.0, max_interval: float = 15.0) -> Job:
         """Polls until the job is Success, Failed or Cancel, and returns it; raises TimeoutError after `timeout`
-        seconds. `on_state(job)` is called on this thread each time the state changes; an exception it raises is
-        raised again when the wait ends."""
+        seconds. `on_state(job)` is called on this thread each time the state changes; an exception it raises
+        stops the wait and is raised again here."""
         raised: List[BaseException] = []
 
-        def relay(_user_data: int, job_ptr: int) -> None:
+        def relay(_user_data: int, job_ptr: int, state_changed: bool) -> bool:
+            if not state_changed:
+                return True
             try:
                 on_state(Job._own(lib.cibatch_job_clone(job_ptr)))  # type: ignore[misc]
-            except BaseException as e:  # noqa: BLE001 - handed back to the caller below
-                if not raised:
-                    raised.append(e)
+                return True
+            except BaseException as e:  # noqa: BLE001 - raised again below, once the wait has stopped
+                raised.append(e)
+                return False
 
-        callback = STATE_CALLBACK(relay) if on_state is not None else STATE_CALLBACK()
+        callback = WAIT_CALLBACK(relay) if on_state is not None else WAIT_CALLBACK()
         out = ctypes.c_void_p()
-        call(lib.cibatch_client_wait_for_job, self._handle, _args.text(job_id, "job_id"),
-             _args.millis(timeout, "timeout"), _args.millis(poll_interval, "poll_interval"),
-             _args.millis(max_interval, "max_interval"), callback, None, ctypes.byref(out))
-        job = Job._own(out.value)
-        if raised:
-            raise raised[0]
-        return job
+        try:
+            call(lib.cibatch_client_wait_for_job, self._handle, _args.text(job_id, "job_id"),
+                 _args.millis(timeout, "timeout"), _args.millis(poll_interval, "poll_interval"),
+                 _args.millis(max_interval, "max_interval"), callback, None, ctypes.byref(out))
+        except cibatch_errors.Error:
+            if raised:
+                raise raised[0] from None
+            raise
+        return Job._own(out.value)
 
 
 _LIST_FILTERS = ("type", "states", "order_by_time", "size", "next_token", "start_creation_time",

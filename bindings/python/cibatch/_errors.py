@@ -8,7 +8,7 @@ from typing import Optional
 from ._ffi import lib
 
 OK, INVALID_INPUT, TRANSPORT, SERVICE, INVALID_RESPONSE, JOB_NOT_FOUND, WAIT_TIMEOUT = range(7)
-NULL_ARGUMENT, INVALID_UTF8, PANIC, IO = range(7, 11)
+NULL_ARGUMENT, INVALID_UTF8, PANIC, IO, CANCELLED = range(7, 12)
 
 
 class Error(Exception):

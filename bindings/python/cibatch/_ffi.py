@@ -15,7 +15,7 @@ OUT = POINTER(c_void_p)  # T ** out-parameters
 STR = c_char_p           # const char * arguments, and borrowed const char * results (never freed by the caller)
 RESULT = c_int
 
-STATE_CALLBACK = CFUNCTYPE(None, c_void_p, c_void_p)
+WAIT_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p, c_bool)
 
 # name: (restype, argtypes). One line per exported function of include/cibatch.h.
 SIGNATURES = {
@@ -45,6 +45,7 @@ SIGNATURES = {
     "cibatch_config_free": (None, [H]),
     "cibatch_client_new": (RESULT, [H, OUT, ERR]),
     "cibatch_client_new_from_env": (RESULT, [OUT, ERR]),
+    "cibatch_client_with_timeout": (RESULT, [H, c_uint64, OUT, ERR]),
     "cibatch_client_free": (None, [H]),
     "cibatch_client_create_workflow_job": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_create_job": (RESULT, [H, H, OUT, ERR]),
@@ -53,7 +54,7 @@ SIGNATURES = {
     "cibatch_client_list_jobs": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_pages": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_cancel_job": (RESULT, [H, STR, ERR]),
-    "cibatch_client_wait_for_job": (RESULT, [H, STR, c_uint64, c_uint64, c_uint64, STATE_CALLBACK, c_void_p, OUT, ERR]),
+    "cibatch_client_wait_for_job": (RESULT, [H, STR, c_uint64, c_uint64, c_uint64, WAIT_CALLBACK, c_void_p, OUT, ERR]),
     "cibatch_workflow_request_new": (RESULT, [STR, c_uint32, STR, STR, OUT, ERR]),
     "cibatch_workflow_request_set_time_interval": (RESULT, [H, STR, STR, ERR]),
     "cibatch_workflow_request_free": (None, [H]),

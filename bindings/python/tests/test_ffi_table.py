@@ -22,7 +22,7 @@ C_TO_CTYPES = {
     "int64_t": {ctypes.c_int64},
     "size_t": {ctypes.c_size_t},
     "void *": {ctypes.c_void_p},
-    "cibatch_state_callback": {_ffi.STATE_CALLBACK},
+    "cibatch_wait_callback": {_ffi.WAIT_CALLBACK},
     "cibatch_result": {ctypes.c_int},
     "cibatch_state": {ctypes.c_int},
     "void": {None},

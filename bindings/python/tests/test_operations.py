@@ -140,7 +140,7 @@ def test_wait(client, emu):
     assert "Submitted" in str(e.value)
 
 
-def test_callback_exception_is_raised_after_the_wait(client):
+def test_callback_exception_stops_the_wait(client):
     job = client.create_workflow_job("w", WF, prefix="p/")
 
     def boom(_job):
