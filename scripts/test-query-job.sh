@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# examples/c/query_job.c and examples/python/query_job.py end to end: the standalone emulator, a job created by the official Python SDK,
+# examples/c/query_job.c, examples/python/query_job.py and examples/go/query_job end to end: the standalone emulator, a job created by the official Python SDK,
 # and the C example configured from the environment like the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +25,5 @@ LD_LIBRARY_PATH=target/release target/c/query_job "$job" | tee target/c/query_jo
 grep -q "name *query-me" target/c/query_job.out
 target/venv/bin/python examples/python/query_job.py "$job" | tee target/c/query_job_py.out
 grep -q "name *query-me" target/c/query_job_py.out
+target/go-query_job "$job" | tee target/c/query_job_go.out
+grep -q "name *query-me" target/c/query_job_go.out

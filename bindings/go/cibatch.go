@@ -1,0 +1,114 @@
+// Package cibatch is a client for Tencent Cloud Cloud Infinite batch data-processing jobs ("inventory
+// trigger jobs"): create (Workflow and Job types), describe, list, cancel and wait, plus the COS request
+// signer and a local emulator of the service for tests.
+//
+// It is a thin cgo layer over libcibatch, the Rust core, linked statically: build the library once with
+// `cargo build --release` at the repository root, then `go build` as usual. A built Go binary needs no shared
+// library at run time.
+//
+// A Client is safe for concurrent use by many goroutines and should be shared. Every call takes a
+// context.Context: its deadline bounds the whole call, retries and waits included; WaitForJob and AllJobs also
+// stop when it is cancelled.
+package cibatch
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../../include
+#cgo LDFLAGS: ${SRCDIR}/../../target/release/libcibatch.a -ldl -lm -lpthread
+#include <stdlib.h>
+#include "cibatch.h"
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unsafe"
+)
+
+// Version is the version of the linked libcibatch.
+func Version() string { return C.GoString(C.cibatch_version()) }
+
+// cstr copies s into C memory; the caller frees it with C.free. A NUL inside s cannot cross into C: the caller
+// checks with checkText first.
+func cstr(s string) *C.char { return C.CString(s) }
+
+// cstrOpt is cstr, or NULL for "".
+func cstrOpt(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return C.CString(s)
+}
+
+func free(p *C.char) {
+	if p != nil {
+		C.free(unsafe.Pointer(p))
+	}
+}
+
+// checkText refuses strings C cannot carry: a NUL would silently end the string early.
+func checkText(name string, values ...string) error {
+	for _, v := range values {
+		for i := 0; i < len(v); i++ {
+			if v[i] == 0 {
+				return &Error{Kind: KindInvalidArgument, Argument: name,
+					Message: fmt.Sprintf("invalid argument `%s`: contains NUL", name)}
+			}
+		}
+	}
+	return nil
+}
+
+func goStr(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	return C.GoString(p)
+}
+
+// millis converts a duration to whole milliseconds, at least 1 for a positive duration, 0 for none.
+func millis(d time.Duration) C.uint64_t {
+	if d <= 0 {
+		return 0
+	}
+	ms := d.Milliseconds()
+	if ms == 0 {
+		ms = 1
+	}
+	return C.uint64_t(ms)
+}
+
+// withContext returns ctx's error if it is already done, else the time left before its deadline (0: none).
+func withContext(ctx context.Context) (time.Duration, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if left <= 0 {
+			return 0, context.DeadlineExceeded
+		}
+		return left, nil
+	}
+	return 0, nil
+}
+
+// ctxError adds ctx's error to err when the context ended during the call, so that both
+// errors.Is(err, context.DeadlineExceeded) and errors.As(err, &cibatchErr) work.
+func ctxError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	cerr := ctx.Err()
+	// The library stops at the context's deadline, which it was given in whole milliseconds: a timeout that
+	// close to the deadline is the context's, even if the Go clock has not quite reached it.
+	if dl, ok := ctx.Deadline(); ok && cerr == nil && errors.Is(err, ErrTimeout) && time.Until(dl) < 20*time.Millisecond {
+		cerr = context.DeadlineExceeded
+	}
+	if cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%w: %w", cerr, err)
+	}
+	return err
+}

@@ -1,0 +1,612 @@
+package cibatch
+
+/*
+#include <stdlib.h>
+#include "cibatch.h"
+
+#include <stdint.h>
+
+extern bool cibatchGoWaitCallback(uintptr_t handle, cibatch_job *job, bool state_changed);
+
+// The library's callback takes void* user data and a const job; cgo exports take neither, so the user data is
+// a cgo.Handle (an integer, not a Go pointer) carried through void*.
+static bool cibatch_go_wait_trampoline(void *user_data, const cibatch_job *job, bool state_changed) {
+	return cibatchGoWaitCallback((uintptr_t)user_data, (cibatch_job *)job, state_changed);
+}
+
+static cibatch_result cibatch_go_wait(const cibatch_client *client, const char *job_id, uint64_t max_wait_ms,
+                                      uint64_t initial_ms, uint64_t max_interval_ms, uintptr_t handle,
+                                      cibatch_job **job_out, cibatch_error **error) {
+	return cibatch_client_wait_for_job(client, job_id, max_wait_ms, initial_ms, max_interval_ms,
+	                                   cibatch_go_wait_trampoline, (void *)handle, job_out, error);
+}
+*/
+import "C"
+
+import (
+	"context"
+	"iter"
+	"runtime"
+	"runtime/cgo"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// Config configures a Client. Bucket, Region, SecretID and SecretKey are required.
+type Config struct {
+	Bucket    string // "examplebucket-1250000000"
+	Region    string // "ap-beijing"
+	SecretID  string
+	SecretKey string
+	Token     string // session token of temporary credentials
+	Endpoint  string // a full base URL ("http://127.0.0.1:9000") replacing scheme and host
+	// Timeout bounds one attempt (default 60s); a context deadline bounds a whole call.
+	Timeout        time.Duration
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
+	UserAgent      string
+	// MaxAttempts for describe, list and cancel (default 3). Create is retried only with RetryCreate: the API has
+	// no idempotency token, so a create sent again can start a second job.
+	MaxAttempts int
+	RetryCreate bool
+	// HTTP makes requests to the default host over plain HTTP instead of HTTPS.
+	HTTP bool
+}
+
+// Client is a client for one bucket, safe for concurrent use. Close it when done.
+type Client struct {
+	mu  sync.RWMutex // calls hold it shared; Close holds it exclusively
+	ptr *C.cibatch_client
+}
+
+// NewClient checks cfg (nothing is sent) and makes a client.
+func NewClient(cfg Config) (*Client, error) {
+	if err := checkText("config", cfg.Bucket, cfg.Region, cfg.SecretID, cfg.SecretKey, cfg.Token, cfg.Endpoint,
+		cfg.UserAgent); err != nil {
+		return nil, err
+	}
+	bucket, region, id, key := cstr(cfg.Bucket), cstr(cfg.Region), cstr(cfg.SecretID), cstr(cfg.SecretKey)
+	defer free(bucket)
+	defer free(region)
+	defer free(id)
+	defer free(key)
+	var ccfg *C.cibatch_config
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_config_new(bucket, region, id, key, &ccfg, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	defer C.cibatch_config_free(ccfg)
+	set := func(result C.cibatch_result, cerr *C.cibatch_error) error { return check(result, cerr) }
+	if cfg.Token != "" {
+		t := cstr(cfg.Token)
+		defer free(t)
+		if err := set(C.cibatch_config_set_token(ccfg, t, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Endpoint != "" {
+		e := cstr(cfg.Endpoint)
+		defer free(e)
+		if err := set(C.cibatch_config_set_endpoint(ccfg, e, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.HTTP {
+		if err := set(C.cibatch_config_set_https(ccfg, false, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if err := set(C.cibatch_config_set_timeouts(ccfg, millis(cfg.Timeout), millis(cfg.ConnectTimeout),
+		millis(cfg.ReadTimeout), &cerr), cerr); err != nil {
+		return nil, err
+	}
+	if cfg.UserAgent != "" {
+		ua := cstr(cfg.UserAgent)
+		defer free(ua)
+		if err := set(C.cibatch_config_set_user_agent(ccfg, ua, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MaxAttempts > 0 || cfg.RetryCreate {
+		attempts := cfg.MaxAttempts
+		if attempts <= 0 {
+			attempts = 3
+		}
+		if err := set(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), 200, 5000,
+			&cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	var ptr *C.cibatch_client
+	if err := check(C.cibatch_client_new(ccfg, &ptr, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return newClient(ptr), nil
+}
+
+// NewClientFromEnv makes a client from CIBATCH_BUCKET, CIBATCH_REGION, optional CIBATCH_ENDPOINT and
+// TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY/TENCENTCLOUD_SESSION_TOKEN (else COS_SECRET_ID/COS_SECRET_KEY).
+func NewClientFromEnv() (*Client, error) {
+	var ptr *C.cibatch_client
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_client_new_from_env(&ptr, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return newClient(ptr), nil
+}
+
+func newClient(ptr *C.cibatch_client) *Client {
+	c := &Client{ptr: ptr}
+	// A safety net only: call Close.
+	runtime.SetFinalizer(c, (*Client).Close)
+	return c
+}
+
+// Close frees the client. It is idempotent, and waits for calls in progress on other goroutines.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr != nil {
+		C.cibatch_client_free(c.ptr)
+		c.ptr = nil
+		runtime.SetFinalizer(c, nil)
+	}
+	return nil
+}
+
+var errClosed = &Error{Kind: KindInvalidArgument, Argument: "client", Message: "cibatch: the client is closed"}
+
+// use runs f with the client's handle, bounded by ctx's deadline: a derived handle shares the connections.
+func (c *Client) use(ctx context.Context, f func(*C.cibatch_client) error) error {
+	left, err := withContext(ctx)
+	if err != nil {
+		return err
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return errClosed
+	}
+	handle := c.ptr
+	if left > 0 {
+		var derived *C.cibatch_client
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_with_timeout(c.ptr, millis(left), &derived, &cerr), cerr); err != nil {
+			return err
+		}
+		defer C.cibatch_client_free(derived)
+		handle = derived
+	}
+	err = f(handle)
+	runtime.KeepAlive(c)
+	return ctxError(ctx, err)
+}
+
+// DescribeJob describes one job. A job the service does not know is an error matching ErrJobNotFound.
+func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
+	if err := checkText("jobID", jobID); err != nil {
+		return Job{}, err
+	}
+	var job Job
+	err := c.use(ctx, func(h *C.cibatch_client) error {
+		id := cstr(jobID)
+		defer free(id)
+		var out *C.cibatch_job
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_describe_job(h, id, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		job = takeJob(out)
+		return nil
+	})
+	return job, err
+}
+
+// DescribeJobs describes several jobs in one request; unknown IDs are listed in NonExistJobIDs.
+func (c *Client) DescribeJobs(ctx context.Context, jobIDs []string) (DescribeResult, error) {
+	if err := checkText("jobIDs", jobIDs...); err != nil {
+		return DescribeResult{}, err
+	}
+	var res DescribeResult
+	err := c.use(ctx, func(h *C.cibatch_client) error {
+		n := len(jobIDs)
+		// The array lives in C memory: cgo forbids passing C a Go pointer to Go pointers.
+		mem := C.malloc(C.size_t(max(n, 1)) * C.size_t(unsafe.Sizeof((*C.char)(nil))))
+		defer C.free(mem)
+		arr := unsafe.Slice((**C.char)(mem), n)
+		for i, id := range jobIDs {
+			arr[i] = cstr(id)
+			defer free(arr[i])
+		}
+		var out *C.cibatch_job_list
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_describe_jobs(h, (**C.char)(mem), C.size_t(n), &out, &cerr), cerr); err != nil {
+			return err
+		}
+		res.Jobs, res.NonExistJobIDs, _, res.RequestID = takeList(out)
+		return nil
+	})
+	return res, err
+}
+
+// ListOptions filters and pages a listing. Zero values are not sent (the service's defaults apply).
+type ListOptions struct {
+	Type              string   // "Workflow" or "Job"
+	States            []string // e.g. {"Running", "Failed"}; empty: all
+	OrderByTime       string   // "Desc" (default) or "Asc"
+	Size              int      // 1..100 (default 10)
+	NextToken         string
+	StartCreationTime string // "2022-02-25T12:00:00+0800"
+	EndCreationTime   string
+	WorkflowID        string
+	JobID             string
+	Name              string
+}
+
+func (o *ListOptions) build() (*C.cibatch_list_options, error) {
+	if err := checkText("ListOptions", append([]string{o.Type, o.OrderByTime, o.NextToken, o.StartCreationTime,
+		o.EndCreationTime, o.WorkflowID, o.JobID, o.Name}, o.States...)...); err != nil {
+		return nil, err
+	}
+	var opts *C.cibatch_list_options
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_list_options_new(&opts, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	fail := func(result C.cibatch_result, cerr *C.cibatch_error) error {
+		if err := check(result, cerr); err != nil {
+			C.cibatch_list_options_free(opts)
+			return err
+		}
+		return nil
+	}
+	var strs []*C.char
+	defer func() {
+		for _, s := range strs {
+			free(s)
+		}
+	}()
+	opt := func(s string) *C.char {
+		p := cstrOpt(s)
+		strs = append(strs, p)
+		return p
+	}
+	if o.Type != "" {
+		if err := fail(C.cibatch_list_options_set_type(opts, opt(o.Type), &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	switch strings.ToLower(o.OrderByTime) {
+	case "":
+	case "desc":
+		if err := fail(C.cibatch_list_options_set_order(opts, C.CIBATCH_ORDER_DESC, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	case "asc":
+		if err := fail(C.cibatch_list_options_set_order(opts, C.CIBATCH_ORDER_ASC, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	default:
+		C.cibatch_list_options_free(opts)
+		return nil, &Error{Kind: KindInvalidArgument, Argument: "OrderByTime",
+			Message: "invalid argument `OrderByTime`: " + o.OrderByTime + " is not Desc or Asc"}
+	}
+	for _, st := range o.States {
+		if err := fail(C.cibatch_list_options_add_state(opts, opt(st), &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if o.Size < 0 || o.Size > 1<<31 {
+		C.cibatch_list_options_free(opts)
+		return nil, &Error{Kind: KindInvalidArgument, Argument: "size", Message: "invalid argument `size`: negative"}
+	}
+	if err := fail(C.cibatch_list_options_set_size(opts, C.uint32_t(o.Size), &cerr), cerr); err != nil {
+		return nil, err
+	}
+	if err := fail(C.cibatch_list_options_set_next_token(opts, opt(o.NextToken), &cerr), cerr); err != nil {
+		return nil, err
+	}
+	if err := fail(C.cibatch_list_options_set_filters(opts, opt(o.StartCreationTime), opt(o.EndCreationTime),
+		opt(o.WorkflowID), opt(o.JobID), opt(o.Name), &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return opts, nil
+}
+
+// ListJobs fetches one page. Pass the previous page's NextToken for the next one, or use AllJobs.
+func (c *Client) ListJobs(ctx context.Context, o ListOptions) (Page, error) {
+	opts, err := o.build()
+	if err != nil {
+		return Page{}, err
+	}
+	defer C.cibatch_list_options_free(opts)
+	var page Page
+	err = c.use(ctx, func(h *C.cibatch_client) error {
+		var out *C.cibatch_job_list
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_list_jobs(h, opts, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		page.Jobs, _, page.NextToken, page.RequestID = takeList(out)
+		return nil
+	})
+	return page, err
+}
+
+// AllJobs iterates over every job of a listing, page by page, until the last page, an error (yielded once,
+// last) or the end of ctx. A NextToken that repeats is an error instead of an endless loop.
+func (c *Client) AllJobs(ctx context.Context, o ListOptions) iter.Seq2[Job, error] {
+	return func(yield func(Job, error) bool) {
+		opts, err := o.build()
+		if err != nil {
+			yield(Job{}, err)
+			return
+		}
+		defer C.cibatch_list_options_free(opts)
+		var pager *C.cibatch_pager
+		err = c.use(ctx, func(h *C.cibatch_client) error {
+			var cerr *C.cibatch_error
+			// The pager keeps what it needs of h, including ctx's deadline.
+			return check(C.cibatch_client_pages(h, opts, &pager, &cerr), cerr)
+		})
+		if err != nil {
+			yield(Job{}, err)
+			return
+		}
+		defer C.cibatch_pager_free(pager)
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(Job{}, err)
+				return
+			}
+			var page *C.cibatch_job_list
+			var cerr *C.cibatch_error
+			if err := check(C.cibatch_pager_next(pager, &page, &cerr), cerr); err != nil {
+				yield(Job{}, ctxError(ctx, err))
+				return
+			}
+			if page == nil {
+				return
+			}
+			jobs, _, _, _ := takeList(page)
+			for _, j := range jobs {
+				if !yield(j, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Input names the objects a job runs over: set exactly one field.
+type Input struct {
+	Prefix   string // every object under a key prefix
+	Manifest string // a COS inventory manifest.json URL
+	URLFile  string // an object whose lines are object URLs
+	Object   string // one object key
+}
+
+func (in Input) kind() (C.uint32_t, string, error) {
+	var kinds []C.uint32_t
+	var values []string
+	for k, v := range map[C.uint32_t]string{C.CIBATCH_INPUT_PREFIX: in.Prefix, C.CIBATCH_INPUT_MANIFEST: in.Manifest,
+		C.CIBATCH_INPUT_URL_FILE: in.URLFile, C.CIBATCH_INPUT_OBJECT: in.Object} {
+		if v != "" {
+			kinds, values = append(kinds, k), append(values, v)
+		}
+	}
+	if len(kinds) != 1 {
+		return 0, "", &Error{Kind: KindInvalidArgument, Argument: "Input",
+			Message: "invalid argument `Input`: set exactly one of Prefix, Manifest, URLFile, Object"}
+	}
+	return kinds[0], values[0], checkText("Input", values[0])
+}
+
+// WorkflowJobRequest creates a job that triggers a workflow.
+type WorkflowJobRequest struct {
+	Name       string
+	WorkflowID string
+	Input      Input
+	// Start and End filter objects by upload time ("2022-02-01T12:00:00+0800"); optional.
+	Start, End string
+}
+
+// CreateWorkflowJob creates a Workflow job. It is not retried unless Config.RetryCreate is set.
+func (c *Client) CreateWorkflowJob(ctx context.Context, r WorkflowJobRequest) (Job, error) {
+	kind, value, err := r.Input.kind()
+	if err != nil {
+		return Job{}, err
+	}
+	if err := checkText("WorkflowJobRequest", r.Name, r.WorkflowID, r.Start, r.End); err != nil {
+		return Job{}, err
+	}
+	name, val, wf := cstr(r.Name), cstr(value), cstr(r.WorkflowID)
+	defer free(name)
+	defer free(val)
+	defer free(wf)
+	var req *C.cibatch_workflow_request
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_workflow_request_new(name, kind, val, wf, &req, &cerr), cerr); err != nil {
+		return Job{}, err
+	}
+	defer C.cibatch_workflow_request_free(req)
+	if r.Start != "" || r.End != "" {
+		start, end := cstrOpt(r.Start), cstrOpt(r.End)
+		defer free(start)
+		defer free(end)
+		if err := check(C.cibatch_workflow_request_set_time_interval(req, start, end, &cerr), cerr); err != nil {
+			return Job{}, err
+		}
+	}
+	var job Job
+	err = c.use(ctx, func(h *C.cibatch_client) error {
+		var out *C.cibatch_job
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_create_workflow_job(h, req, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		job = takeJob(out)
+		return nil
+	})
+	return job, err
+}
+
+// JobRequest creates a Job-type job: one job type (Tag) run directly over an input.
+type JobRequest struct {
+	Name  string
+	Tag   string // "Transcode", "Snapshot", "ImageInspect", ...
+	Input Input
+	// TemplateID becomes JobParam/TemplateId.
+	TemplateID string
+	// JobParamXML and OutputXML are XML fragments passed through into <JobParam> and <Output>, for elements
+	// this package does not model, e.g. "<Snapshot><Mode>Interval</Mode></Snapshot>".
+	JobParamXML string
+	// OutputRegion, OutputBucket and OutputObject set <Output>; OutputObject may hold ${InputName} etc.
+	OutputRegion, OutputBucket, OutputObject string
+	OutputXML                                string
+	QueueID, UserData                        string
+	JobLevel                                 *int // 0..2
+	CallBack, CallBackFormat, CallBackType   string
+	Start, End                               string
+	// OperationXML is passed through into <Operation>.
+	OperationXML string
+}
+
+// CreateJob creates a Job-type job. It is not retried unless Config.RetryCreate is set.
+func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
+	kind, value, err := r.Input.kind()
+	if err != nil {
+		return Job{}, err
+	}
+	if err := checkText("JobRequest", r.Name, r.Tag, r.TemplateID, r.JobParamXML, r.OutputRegion, r.OutputBucket,
+		r.OutputObject, r.OutputXML, r.QueueID, r.UserData, r.CallBack, r.CallBackFormat, r.CallBackType, r.Start,
+		r.End, r.OperationXML); err != nil {
+		return Job{}, err
+	}
+	var strs []*C.char
+	defer func() {
+		for _, s := range strs {
+			free(s)
+		}
+	}()
+	s := func(v string) *C.char {
+		p := cstrOpt(v)
+		strs = append(strs, p)
+		return p
+	}
+	var req *C.cibatch_job_request
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_job_request_new(s(r.Name), s(r.Tag), kind, s(value), &req, &cerr), cerr); err != nil {
+		return Job{}, err
+	}
+	defer C.cibatch_job_request_free(req)
+	steps := []func() C.cibatch_result{}
+	if r.TemplateID != "" {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_add_param(req, s("TemplateId"), s(r.TemplateID), &cerr)
+		})
+	}
+	if r.JobParamXML != "" {
+		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_add_param_xml(req, s(r.JobParamXML), &cerr) })
+	}
+	if r.OutputRegion != "" || r.OutputBucket != "" || r.OutputObject != "" {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_output(req, s(r.OutputRegion), s(r.OutputBucket), s(r.OutputObject), &cerr)
+		})
+	}
+	if r.OutputXML != "" {
+		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_add_output_xml(req, s(r.OutputXML), &cerr) })
+	}
+	if r.QueueID != "" || r.UserData != "" || r.CallBack != "" || r.CallBackFormat != "" || r.CallBackType != "" {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_options(req, s(r.QueueID), s(r.UserData), s(r.CallBack),
+				s(r.CallBackFormat), s(r.CallBackType), &cerr)
+		})
+	}
+	if r.JobLevel != nil {
+		level := *r.JobLevel
+		if level < 0 || level > 255 {
+			level = 255 // refused by the library with a clear error
+		}
+		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_job_level(req, C.uint8_t(level), &cerr) })
+	}
+	if r.Start != "" || r.End != "" {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_time_interval(req, s(r.Start), s(r.End), &cerr)
+		})
+	}
+	if r.OperationXML != "" {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_add_operation_xml(req, s(r.OperationXML), &cerr)
+		})
+	}
+	for _, step := range steps {
+		if err := check(step(), cerr); err != nil {
+			return Job{}, err
+		}
+	}
+	var job Job
+	err = c.use(ctx, func(h *C.cibatch_client) error {
+		var out *C.cibatch_job
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_create_job(h, req, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		job = takeJob(out)
+		return nil
+	})
+	return job, err
+}
+
+// CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError.
+func (c *Client) CancelJob(ctx context.Context, jobID string) error {
+	if err := checkText("jobID", jobID); err != nil {
+		return err
+	}
+	return c.use(ctx, func(h *C.cibatch_client) error {
+		id := cstr(jobID)
+		defer free(id)
+		var cerr *C.cibatch_error
+		return check(C.cibatch_client_cancel_job(h, id, &cerr), cerr)
+	})
+}
+
+// WaitOptions tunes WaitForJob. Zero values take the defaults.
+type WaitOptions struct {
+	MaxWait      time.Duration // default 10 minutes (a context deadline may end the wait sooner)
+	PollInterval time.Duration // first interval between polls, default 1s, growing 1.5x per poll
+	MaxInterval  time.Duration // default 15s
+	// OnState is called on the waiting goroutine each time the state changes (and for the first state seen).
+	OnState func(Job)
+}
+
+// WaitForJob polls until the job is Success, Failed or Cancel and returns it. It stops with an error matching
+// ErrTimeout after MaxWait or at ctx's deadline, and with ctx's error when ctx is cancelled.
+func (c *Client) WaitForJob(ctx context.Context, jobID string, o WaitOptions) (Job, error) {
+	if err := checkText("jobID", jobID); err != nil {
+		return Job{}, err
+	}
+	st := &waitState{ctx: ctx, onState: o.OnState}
+	handle := cgo.NewHandle(st)
+	defer handle.Delete()
+	var job Job
+	err := c.use(ctx, func(h *C.cibatch_client) error {
+		id := cstr(jobID)
+		defer free(id)
+		var out *C.cibatch_job
+		var cerr *C.cibatch_error
+		result := C.cibatch_go_wait(h, id, millis(o.MaxWait), millis(o.PollInterval), millis(o.MaxInterval),
+			C.uintptr_t(handle), &out, &cerr)
+		if err := check(result, cerr); err != nil {
+			return err
+		}
+		job = takeJob(out)
+		return nil
+	})
+	if st.panicked != nil {
+		panic(st.panicked)
+	}
+	return job, err
+}

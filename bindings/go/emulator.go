@@ -1,0 +1,219 @@
+package cibatch
+
+/*
+#include <stdlib.h>
+#include "cibatch.h"
+*/
+import "C"
+
+import (
+	"runtime"
+	"sync"
+	"time"
+)
+
+// EmulatorOptions configures StartEmulator. Zero values take the defaults.
+type EmulatorOptions struct {
+	Port  uint16 // 0: a free port
+	Token string // when set, every request must carry and sign this session token
+	// Submitted and Running are how long a new job stays in each state before it succeeds
+	// (defaults 200ms and 800ms).
+	Submitted, Running time.Duration
+}
+
+// Emulator is a local emulator of the batch-job API on 127.0.0.1, for tests. Safe for concurrent use.
+type Emulator struct {
+	mu  sync.RWMutex
+	ptr *C.cibatch_emulator
+}
+
+// StartEmulator starts an emulator. Close it when done.
+func StartEmulator(o EmulatorOptions) (*Emulator, error) {
+	if err := checkText("Token", o.Token); err != nil {
+		return nil, err
+	}
+	token := cstrOpt(o.Token)
+	defer free(token)
+	var ptr *C.cibatch_emulator
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_emulator_start(C.uint16_t(o.Port), token, millis(o.Submitted), millis(o.Running), &ptr,
+		&cerr), cerr); err != nil {
+		return nil, err
+	}
+	e := &Emulator{ptr: ptr}
+	runtime.SetFinalizer(e, (*Emulator).Close)
+	return e, nil
+}
+
+// Close stops the emulator. Idempotent.
+func (e *Emulator) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ptr != nil {
+		C.cibatch_emulator_free(e.ptr)
+		e.ptr = nil
+		runtime.SetFinalizer(e, nil)
+	}
+	return nil
+}
+
+func (e *Emulator) str(f func(*C.cibatch_emulator) *C.char) string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.ptr == nil {
+		return ""
+	}
+	return goStr(f(e.ptr))
+}
+
+// Endpoint is "http://127.0.0.1:PORT".
+func (e *Emulator) Endpoint() string {
+	return e.str(func(p *C.cibatch_emulator) *C.char { return C.cibatch_emulator_endpoint(p) })
+}
+
+// Bucket is the emulated bucket.
+func (e *Emulator) Bucket() string {
+	return e.str(func(p *C.cibatch_emulator) *C.char { return C.cibatch_emulator_bucket(p) })
+}
+
+// Region is the emulated region.
+func (e *Emulator) Region() string {
+	return e.str(func(p *C.cibatch_emulator) *C.char { return C.cibatch_emulator_region(p) })
+}
+
+// SecretID is the SecretId the emulator accepts.
+func (e *Emulator) SecretID() string {
+	return e.str(func(p *C.cibatch_emulator) *C.char { return C.cibatch_emulator_secret_id(p) })
+}
+
+// SecretKey is the (local-only) SecretKey the emulator accepts.
+func (e *Emulator) SecretKey() string {
+	return e.str(func(p *C.cibatch_emulator) *C.char { return C.cibatch_emulator_secret_key(p) })
+}
+
+// Token is the session token the emulator requires, or "".
+func (e *Emulator) Token() string {
+	return e.str(func(p *C.cibatch_emulator) *C.char { return C.cibatch_emulator_session_token(p) })
+}
+
+// Config is a client configuration for this emulator.
+func (e *Emulator) Config() Config {
+	return Config{Bucket: e.Bucket(), Region: e.Region(), SecretID: e.SecretID(), SecretKey: e.SecretKey(),
+		Token: e.Token(), Endpoint: e.Endpoint()}
+}
+
+func (e *Emulator) do(f func(*C.cibatch_emulator, **C.cibatch_error) C.cibatch_result) error {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.ptr == nil {
+		return &Error{Kind: KindInvalidArgument, Argument: "emulator", Message: "cibatch: the emulator is closed"}
+	}
+	var cerr *C.cibatch_error
+	return check(f(e.ptr, &cerr), cerr)
+}
+
+// Fault is a fault without parameters, for Inject.
+type Fault uint32
+
+const (
+	FaultCloseConnection Fault = C.CIBATCH_FAULT_CLOSE_CONNECTION // close without answering
+	FaultCutBody         Fault = C.CIBATCH_FAULT_CUT_BODY         // handle, then send half the body and close
+	FaultTruncatedXML    Fault = C.CIBATCH_FAULT_TRUNCATED_XML    // handle, then answer 200 with half the XML
+	FaultMalformedXML    Fault = C.CIBATCH_FAULT_MALFORMED_XML    // answer 200 with XML that is not well-formed
+)
+
+// Inject applies f to the next `times` requests.
+func (e *Emulator) Inject(f Fault, times int) error {
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_inject(p, C.uint32_t(f), C.uint32_t(times), cerr)
+	})
+}
+
+// InjectStatus answers the next `times` requests with HTTP status and an <Error> carrying code.
+func (e *Emulator) InjectStatus(status int, code string, times int) error {
+	if err := checkText("code", code); err != nil {
+		return err
+	}
+	c := cstr(code)
+	defer free(c)
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_inject_status(p, C.uint16_t(status), c, C.uint32_t(times), cerr)
+	})
+}
+
+// InjectDelay answers the next `times` requests after d.
+func (e *Emulator) InjectDelay(d time.Duration, times int) error {
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_inject_delay(p, millis(d), C.uint32_t(times), cerr)
+	})
+}
+
+// InjectHugeBody answers the next `times` requests with about n bytes.
+func (e *Emulator) InjectHugeBody(n int, times int) error {
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_inject_huge_body(p, C.size_t(n), C.uint32_t(times), cerr)
+	})
+}
+
+// ClearFaults drops every queued fault.
+func (e *Emulator) ClearFaults() {
+	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
+		C.cibatch_emulator_clear_faults(p)
+		return C.CIBATCH_OK
+	})
+}
+
+// JobCount is the number of jobs created so far.
+func (e *Emulator) JobCount() int {
+	n := 0
+	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
+		n = int(C.cibatch_emulator_job_count(p))
+		return C.CIBATCH_OK
+	})
+	return n
+}
+
+// RequestCount is the number of requests received so far.
+func (e *Emulator) RequestCount() uint64 {
+	var n uint64
+	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
+		n = uint64(C.cibatch_emulator_request_count(p))
+		return C.CIBATCH_OK
+	})
+	return n
+}
+
+// SetTiming changes how long jobs stay Submitted and then Running.
+func (e *Emulator) SetTiming(submitted, running time.Duration) {
+	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
+		C.cibatch_emulator_set_timing(p, millis(submitted), millis(running))
+		return C.CIBATCH_OK
+	})
+}
+
+// FailJob makes a job end Failed with code and message.
+func (e *Emulator) FailJob(jobID, code, message string) error {
+	if err := checkText("FailJob", jobID, code, message); err != nil {
+		return err
+	}
+	id, c, m := cstr(jobID), cstr(code), cstr(message)
+	defer free(id)
+	defer free(c)
+	defer free(m)
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_fail_job(p, id, c, m, cerr)
+	})
+}
+
+// SetJobState puts a job in state now; it stays there.
+func (e *Emulator) SetJobState(jobID, state string) error {
+	if err := checkText("SetJobState", jobID, state); err != nil {
+		return err
+	}
+	id, st := cstr(jobID), cstr(state)
+	defer free(id)
+	defer free(st)
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_set_job_state(p, id, st, cerr)
+	})
+}

@@ -1,0 +1,125 @@
+package cibatch
+
+/*
+#include "cibatch.h"
+*/
+import "C"
+
+import (
+	"errors"
+)
+
+// Kind classifies an Error. Values follow the C library's cibatch_result.
+type Kind int
+
+const (
+	KindInvalidArgument Kind = 1  // refused before anything was sent; Argument names it
+	KindTransport       Kind = 2  // no answer: DNS, connect, timeout, TLS, broken connection
+	KindService         Kind = 3  // the service answered with an error (returned as *ServiceError)
+	KindInvalidResponse Kind = 4  // an answer that could not be read
+	KindJobNotFound     Kind = 5  // DescribeJob of an unknown ID
+	KindWaitTimeout     Kind = 6  // WaitForJob ran out of time
+	KindNullArgument    Kind = 7  // a bug in this package: a NULL reached the C library
+	KindInvalidUTF8     Kind = 8  // a string that is not UTF-8
+	KindInternal        Kind = 9  // an internal error in the library
+	KindIO              Kind = 10 // the emulator could not start
+	KindCancelled       Kind = 11 // the context was cancelled during a wait
+)
+
+// Sentinel errors for errors.Is.
+var (
+	ErrInvalidArgument = errors.New("cibatch: invalid argument")
+	ErrTransport       = errors.New("cibatch: transport error")
+	ErrTimeout         = errors.New("cibatch: timeout")
+	ErrService         = errors.New("cibatch: service error")
+	ErrInvalidResponse = errors.New("cibatch: invalid response")
+	ErrJobNotFound     = errors.New("cibatch: job not found")
+	ErrCancelled       = errors.New("cibatch: cancelled")
+)
+
+// Error is every failure but a service error. Message never contains a secret.
+type Error struct {
+	Kind      Kind
+	Message   string
+	Argument  string // for KindInvalidArgument and KindInvalidUTF8
+	Status    int    // HTTP status when there was an answer
+	RequestID string
+	TraceID   string
+	Attempts  int // requests sent for the call
+	Timeout   bool
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Is matches the sentinel errors.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrInvalidArgument:
+		return e.Kind == KindInvalidArgument || e.Kind == KindInvalidUTF8 || e.Kind == KindNullArgument
+	case ErrTransport:
+		return e.Kind == KindTransport
+	case ErrTimeout:
+		return e.Timeout
+	case ErrInvalidResponse:
+		return e.Kind == KindInvalidResponse
+	case ErrJobNotFound:
+		return e.Kind == KindJobNotFound
+	case ErrCancelled:
+		return e.Kind == KindCancelled
+	}
+	return false
+}
+
+// ServiceError is an error answer from the service.
+type ServiceError struct {
+	Status    int    // HTTP status
+	Code      string // the service's code, e.g. "InvalidArgument", "SlowDown"
+	Message   string // the service's message
+	RequestID string
+	TraceID   string
+	Attempts  int
+	full      string
+}
+
+func (e *ServiceError) Error() string { return e.full }
+
+// Is matches ErrService.
+func (e *ServiceError) Is(target error) bool { return target == ErrService }
+
+// takeError converts and frees a C error object.
+func takeError(result C.cibatch_result, cerr *C.cibatch_error) error {
+	defer C.cibatch_error_free(cerr)
+	msg := goStr(C.cibatch_error_message(cerr))
+	if msg == "" {
+		msg = goStr(C.cibatch_result_name(C.int32_t(result)))
+	}
+	if result == C.CIBATCH_SERVICE {
+		return &ServiceError{
+			Status:    int(C.cibatch_error_status(cerr)),
+			Code:      goStr(C.cibatch_error_code(cerr)),
+			Message:   goStr(C.cibatch_error_service_message(cerr)),
+			RequestID: goStr(C.cibatch_error_request_id(cerr)),
+			TraceID:   goStr(C.cibatch_error_trace_id(cerr)),
+			Attempts:  int(C.cibatch_error_attempts(cerr)),
+			full:      msg,
+		}
+	}
+	return &Error{
+		Kind:      Kind(result),
+		Message:   msg,
+		Argument:  goStr(C.cibatch_error_argument(cerr)),
+		Status:    int(C.cibatch_error_status(cerr)),
+		RequestID: goStr(C.cibatch_error_request_id(cerr)),
+		TraceID:   goStr(C.cibatch_error_trace_id(cerr)),
+		Attempts:  int(C.cibatch_error_attempts(cerr)),
+		Timeout:   bool(C.cibatch_error_is_timeout(cerr)),
+	}
+}
+
+// check turns a C result into a Go error.
+func check(result C.cibatch_result, cerr *C.cibatch_error) error {
+	if result == C.CIBATCH_OK {
+		return nil
+	}
+	return takeError(result, cerr)
+}

@@ -1,0 +1,3 @@
+module github.com/cibatch/cibatch/bindings/go
+
+go 1.23

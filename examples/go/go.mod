@@ -1,0 +1,7 @@
+module github.com/cibatch/cibatch/examples/go
+
+go 1.23
+
+require github.com/cibatch/cibatch/bindings/go v0.0.0
+
+replace github.com/cibatch/cibatch/bindings/go => ../../bindings/go
