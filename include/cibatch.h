@@ -147,7 +147,7 @@ typedef enum {
    */
   CIBATCH_FAULT_TRUNCATED_XML = 2,
   /**
-   * Answer 200 with a body that is not well-formed XML, without handling the request.
+   * Handle the request, then answer 200 with a body that is not well-formed XML.
    */
   CIBATCH_FAULT_MALFORMED_XML = 3,
 } cibatch_fault;
@@ -375,6 +375,38 @@ cibatch_result cibatch_config_set_max_response_bytes(cibatch_config *config,
                                                      cibatch_error **error);
 
 /**
+ * The deepest XML nesting accepted in a response (default 32); past it a call fails with
+ * `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
+ */
+cibatch_result cibatch_config_set_max_xml_depth(cibatch_config *config,
+                                                uint32_t max_depth,
+                                                cibatch_error **error);
+
+/**
+ * Seconds to add to this machine's clock when signing (default 0). The client also corrects it by itself
+ * when the service reports a skewed request time and sends its `Date`.
+ */
+cibatch_result cibatch_config_set_clock_offset(cibatch_config *config,
+                                               int64_t seconds,
+                                               cibatch_error **error);
+
+/**
+ * A PEM file of root certificates to trust instead of the built-in (Mozilla) roots; NULL restores them. Read and
+ * checked when the client is created. Certificate verification cannot be turned off.
+ */
+cibatch_result cibatch_config_set_ca_bundle(cibatch_config *config,
+                                            const char *pem_path,
+                                            cibatch_error **error);
+
+/**
+ * An HTTP(S) proxy URL (`"http://proxy:3128"`, reached with CONNECT). NULL (the default) honours `ALL_PROXY`,
+ * `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` from the environment. Checked when the client is created.
+ */
+cibatch_result cibatch_config_set_proxy(cibatch_config *config,
+                                        const char *proxy_url,
+                                        cibatch_error **error);
+
+/**
  * Frees a configuration. NULL does nothing. Clients made from it are not affected.
  */
 void cibatch_config_free(cibatch_config *config);
@@ -404,6 +436,12 @@ cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
                                            uint64_t timeout_ms,
                                            cibatch_client **client_out,
                                            cibatch_error **error);
+
+/**
+ * The clock offset, in seconds, the client currently signs with (set, or learned from the service). 0 for a
+ * NULL `client`.
+ */
+int64_t cibatch_client_clock_offset(const cibatch_client *client);
 
 /**
  * Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from
@@ -605,6 +643,12 @@ uint64_t cibatch_emulator_request_count(const cibatch_emulator *emulator);
 void cibatch_emulator_set_timing(const cibatch_emulator *emulator,
                                  uint64_t submitted_ms,
                                  uint64_t running_ms);
+
+/**
+ * Puts the emulated service's clock `seconds` ahead of this machine's (negative: behind), to test clock skew.
+ */
+void cibatch_emulator_set_clock_skew(const cibatch_emulator *emulator,
+                                     int64_t seconds);
 
 /**
  * Makes job `job_id` end `Failed` with `code` and `message` instead of `Success`. `CIBATCH_INVALID_INPUT` when the

@@ -5,6 +5,13 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+for tool in valgrind openssl; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "installing $tool"
+    (apt-get update -qq || true) && apt-get install -y -qq "$tool" >/dev/null
+  fi
+done
+
 step "Rust: format, lints"
 cargo fmt --all --check
 cargo clippy --all-targets -- -D warnings

@@ -10,7 +10,8 @@ use crate::xml::XmlLimits;
 use base64::Engine as _;
 use md5::{Digest, Md5};
 use std::collections::{HashSet, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
@@ -28,6 +29,8 @@ pub struct Client {
     jitter: AtomicU64,
     /// Every call of this client ends by then (see [`Client::with_deadline`]).
     deadline: Option<Instant>,
+    /// Seconds added to the local clock when signing; shared by the clients made by `with_deadline`.
+    clock_offset: Arc<AtomicI64>,
 }
 
 impl std::fmt::Debug for Client {
@@ -54,6 +57,8 @@ struct Reply {
     request_id: String,
     trace_id: String,
     retry_after: Option<Duration>,
+    /// The service's clock, from its `Date` header.
+    date: Option<i64>,
 }
 
 /// How to wait for a job: poll with a growing interval until a terminal state or `max_wait`.
@@ -109,7 +114,20 @@ impl Client {
                 return Err(Error::invalid(arg, "must be more than zero"));
             }
         }
+        let proxy = match &config.proxy {
+            Some(url) => Some(
+                ureq::Proxy::new(url)
+                    .map_err(|e| Error::invalid("proxy", format!("{url:?} is not a proxy URL: {e}")))?,
+            ),
+            None => ureq::Proxy::try_from_env(),
+        };
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(path) = &config.ca_bundle {
+            tls = tls.root_certs(load_ca_bundle(path)?);
+        }
         let agent_config = ureq::Agent::config_builder()
+            .tls_config(tls.build())
+            .proxy(proxy)
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
@@ -125,7 +143,8 @@ impl Client {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
-        Ok(Client { config, agent, base_url, host, jitter: AtomicU64::new(seed | 1), deadline: None })
+        let clock_offset = Arc::new(AtomicI64::new(config.clock_offset));
+        Ok(Client { config, agent, base_url, host, jitter: AtomicU64::new(seed | 1), deadline: None, clock_offset })
     }
 
     /// A client configured by [`Config::from_env`].
@@ -144,6 +163,7 @@ impl Client {
             host: self.host.clone(),
             jitter: AtomicU64::new(self.jitter.load(Ordering::Relaxed) ^ 0x9E37_79B9_7F4A_7C15),
             deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
+            clock_offset: self.clock_offset.clone(),
         }
     }
 
@@ -177,7 +197,7 @@ impl Client {
             body: Some(body),
             retryable: self.config.retry_create,
         };
-        let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
+        let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
         match resp.jobs.len() {
             1 => Ok(resp.jobs.remove(0)),
             n => Err(Error::InvalidResponse {
@@ -221,7 +241,7 @@ impl Client {
             body: None,
             retryable: true,
         };
-        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
+        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
         Ok(DescribeJobsResult {
             jobs: resp.jobs,
             non_exist_job_ids: resp.non_exist_job_ids,
@@ -241,7 +261,7 @@ impl Client {
             body: None,
             retryable: true,
         };
-        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, XmlLimits::default()))?;
+        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
         Ok(JobPage { jobs: resp.jobs, next_token: resp.next_token, request_id: resp.request_id })
     }
 
@@ -347,8 +367,12 @@ impl Client {
         let max_attempts = if req.retryable { self.config.max_attempts.max(1) } else { 1 };
         let url = self.url(req);
         let mut attempt = 0;
+        let mut skew_corrected = false;
+        // The attempt that follows a clock correction does not use up a retry.
+        let mut extra_attempts = 0;
         loop {
             attempt += 1;
+            let max_attempts = max_attempts + extra_attempts;
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(Error::Transport {
                     operation: req.op,
@@ -393,7 +417,18 @@ impl Client {
                 Ok(reply) => {
                     let retry = reply.status >= 500 || reply.status == 429;
                     let retry_after = reply.retry_after;
+                    let server_date = reply.date;
                     let e = service_error(req.op, reply, attempt);
+                    // A skewed clock: adopt the service's time and sign again, once per call. Safe for create too:
+                    // a request refused at authentication was not carried out.
+                    if !skew_corrected && is_clock_error(&e) {
+                        if let Some(server) = server_date {
+                            skew_corrected = true;
+                            self.clock_offset.store(server - crate::timefmt::now_unix(), Ordering::Relaxed);
+                            extra_attempts += 1;
+                            continue;
+                        }
+                    }
                     let slow_down = e.service_code() == Some("SlowDown");
                     if !(retry || slow_down) || attempt >= max_attempts {
                         return Err(e);
@@ -412,6 +447,15 @@ impl Client {
             }
             std::thread::sleep(pause);
         }
+    }
+
+    fn xml_limits(&self) -> XmlLimits {
+        XmlLimits { max_depth: self.config.max_xml_depth.max(4), ..XmlLimits::default() }
+    }
+
+    /// The clock offset the client currently signs with, in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
     }
 
     fn url(&self, req: &Request<'_>) -> String {
@@ -460,7 +504,7 @@ impl Client {
         if let Some(token) = creds.token() {
             headers.push(("x-ci-security-token", token.to_string()));
         }
-        let now = crate::timefmt::now_unix();
+        let now = crate::timefmt::now_unix() + self.clock_offset.load(Ordering::Relaxed);
         let params: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let authorization = signer::authorization(&SignInput {
@@ -494,6 +538,7 @@ impl Client {
         let request_id = header("x-ci-request-id");
         let trace_id = header("x-ci-trace-id");
         let retry_after = header("retry-after").trim().parse::<u64>().ok().map(Duration::from_secs);
+        let date = crate::timefmt::parse_http_date(&header("date"));
         let status = resp.status().as_u16();
         let body = match resp.body_mut().with_config().limit(self.config.max_response_bytes).read_to_vec() {
             Ok(b) => b,
@@ -505,7 +550,7 @@ impl Client {
             }
             Err(e) => return Err(transport_error(e)),
         };
-        Ok(Reply { status, body, request_id, trace_id, retry_after })
+        Ok(Reply { status, body, request_id, trace_id, retry_after, date })
     }
 
     fn run(
@@ -542,6 +587,24 @@ impl Client {
     }
 }
 
+/// The root certificates of a PEM file, for a private CA.
+fn load_ca_bundle(path: &std::path::Path) -> Result<ureq::tls::RootCerts> {
+    let pem =
+        std::fs::read(path).map_err(|e| Error::invalid("ca_bundle", format!("cannot read {}: {e}", path.display())))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+            Ok(_) => {}
+            Err(e) => return Err(Error::invalid("ca_bundle", format!("{} is not valid PEM: {e}", path.display()))),
+        }
+    }
+    if certs.is_empty() {
+        return Err(Error::invalid("ca_bundle", format!("{} holds no certificate", path.display())));
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
 /// Resolves IP-literal hosts (`127.0.0.1`, `[::1]`) directly; names go to ureq's resolver. ureq's resolver
 /// runs every lookup under a timeout on a new thread, which an address that needs no lookup should not cost.
 #[derive(Debug, Default)]
@@ -564,6 +627,17 @@ impl Resolver for IpLiteralResolver {
             return Ok(addrs);
         }
         self.names.resolve(uri, config, timeout)
+    }
+}
+
+/// The service's ways of saying the signature's time window does not contain its clock.
+fn is_clock_error(e: &Error) -> bool {
+    match e {
+        Error::Service(se) => {
+            matches!(se.code.as_str(), "RequestTimeTooSkewed" | "SignatureExpired")
+                || (se.code == "AccessDenied" && se.message.contains("expired"))
+        }
+        _ => false,
     }
 }
 
@@ -606,6 +680,8 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
             TransportKind::Tls
         }
+        // rustls reports handshake and certificate failures through the I/O error.
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => TransportKind::Tls,
         ureq::Error::Io(io) => match io.kind() {
             K::ConnectionRefused | K::AddrNotAvailable | K::NotConnected => TransportKind::Connect,
             K::TimedOut | K::WouldBlock => TransportKind::Timeout,
@@ -614,7 +690,11 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
         ureq::Error::Protocol(_) => TransportKind::Io,
         _ => TransportKind::Other,
     };
-    (kind, e.to_string())
+    let message = match kind {
+        TransportKind::Tls => format!("TLS failed: {e}"),
+        _ => e.to_string(),
+    };
+    (kind, message)
 }
 
 /// The state of a walk over the pages of a listing, apart from the client it uses, so that a caller can keep it

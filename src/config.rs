@@ -60,6 +60,17 @@ impl Credentials {
     }
 }
 
+// Keys and tokens are wiped from memory when the last copy goes.
+impl Drop for Credentials {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.secret_key.zeroize();
+        if let Some(t) = self.token.as_mut() {
+            t.zeroize();
+        }
+    }
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
@@ -99,6 +110,16 @@ pub struct Config {
     pub backoff_cap: Duration,
     /// Largest response body read; past it the call fails instead of growing memory.
     pub max_response_bytes: u64,
+    /// Deepest XML nesting accepted in a response.
+    pub max_xml_depth: usize,
+    /// Seconds added to this machine's clock when signing. Corrected automatically when the service says the
+    /// request time is skewed (and sends its `Date`); set it when you know the clock is off.
+    pub clock_offset: i64,
+    /// A PEM file of root certificates to trust instead of the built-in (Mozilla) roots, e.g. a private CA.
+    pub ca_bundle: Option<std::path::PathBuf>,
+    /// An HTTP(S) proxy URL (`http://proxy:3128`), reached with CONNECT. When unset, `ALL_PROXY`/`HTTPS_PROXY`/
+    /// `HTTP_PROXY` are honoured, with `NO_PROXY`.
+    pub proxy: Option<String>,
 }
 
 impl Config {
@@ -118,6 +139,10 @@ impl Config {
             backoff_base: Duration::from_millis(200),
             backoff_cap: Duration::from_secs(5),
             max_response_bytes: 8 << 20,
+            max_xml_depth: 32,
+            clock_offset: 0,
+            ca_bundle: None,
+            proxy: None,
         }
     }
 
@@ -180,6 +205,26 @@ impl Config {
 
     pub fn max_response_bytes(mut self, n: u64) -> Self {
         self.max_response_bytes = n;
+        self
+    }
+
+    pub fn max_xml_depth(mut self, n: usize) -> Self {
+        self.max_xml_depth = n;
+        self
+    }
+
+    pub fn clock_offset(mut self, seconds: i64) -> Self {
+        self.clock_offset = seconds;
+        self
+    }
+
+    pub fn ca_bundle(mut self, pem_file: impl Into<std::path::PathBuf>) -> Self {
+        self.ca_bundle = Some(pem_file.into());
+        self
+    }
+
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
         self
     }
 }

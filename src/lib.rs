@@ -19,7 +19,8 @@
 mod client;
 mod config;
 mod error;
-mod ffi;
+#[doc(hidden)]
+pub mod ffi; // the C ABI; public only so that the fuzz targets can call it
 mod model;
 mod response;
 pub mod signer;

@@ -363,6 +363,7 @@ impl ListOptions {
         ] {
             if let Some(v) = value {
                 validate::xml_text(arg, v)?;
+                validate::max_len(arg, v, MAX_FIELD_BYTES)?;
                 q.push((name, v.clone()));
             }
         }
@@ -395,7 +396,7 @@ impl WorkflowJobRequest {
         let mut b = Body::new(&self.name, "Workflow", &self.input)?;
         b.field("workflow_id", "WorkflowIds", Some(&self.workflow_id), true)?;
         b.time_interval(&self.time_interval)?;
-        Ok(b.finish())
+        b.finish()
     }
 }
 
@@ -539,9 +540,14 @@ impl JobRequest {
         for e in &self.extra_operation {
             b.element("extra_operation", e)?;
         }
-        Ok(b.finish())
+        b.finish()
     }
 }
+
+/// The longest value of one field we send (object keys are at most 850 bytes, URLs a few KiB).
+const MAX_FIELD_BYTES: usize = 8 << 10;
+/// The largest create body we send, pass-through elements included.
+const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// Builds a create body in the element order the official Go SDK uses.
 struct Body {
@@ -561,6 +567,7 @@ impl Body {
             return Err(Error::invalid("input", format!("{} is empty", input.element_name())));
         }
         validate::xml_text("input", input.value())?;
+        validate::max_len("input", input.value(), MAX_FIELD_BYTES)?;
         let mut out = String::with_capacity(512);
         out.push_str("<Request><Name>");
         out.push_str(&escape_text(name));
@@ -580,6 +587,7 @@ impl Body {
         match value {
             Some(v) if !v.is_empty() => {
                 validate::xml_text(arg, v)?;
+                validate::max_len(arg, v, MAX_FIELD_BYTES)?;
                 self.element(arg, &XmlElement::with_text(name, v))
             }
             _ if required => Err(Error::invalid(arg, "is required")),
@@ -617,18 +625,21 @@ impl Body {
         Ok(())
     }
 
-    fn finish(mut self) -> String {
+    fn finish(mut self) -> Result<String> {
         self.out.push_str("</Operation></Request>");
-        self.out
+        if self.out.len() > MAX_BODY_BYTES {
+            return Err(Error::invalid(
+                "request",
+                format!("the body would be {} bytes; at most {MAX_BODY_BYTES}", self.out.len()),
+            ));
+        }
+        Ok(self.out)
     }
 }
 
 /// Element names must be XML names (they are written unescaped); text must be XML text.
 fn check_element(arg: &'static str, e: &XmlElement) -> Result<()> {
-    let mut chars = e.name.chars();
-    let name_ok = matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    if !name_ok {
+    if !crate::xml::is_xml_name(&e.name) {
         return Err(Error::invalid(arg, format!("{:?} is not a valid XML element name", e.name)));
     }
     validate::xml_text(arg, &e.text)?;

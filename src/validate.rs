@@ -74,6 +74,14 @@ pub fn xml_text(argument: &'static str, s: &str) -> Result<()> {
     }
 }
 
+/// A text argument must not be longer than `max` bytes.
+pub fn max_len(argument: &'static str, s: &str, max: usize) -> Result<()> {
+    if s.len() > max {
+        return Err(Error::invalid(argument, format!("is {} bytes long; at most {max}", s.len())));
+    }
+    Ok(())
+}
+
 /// A parsed custom endpoint: `http(s)://host[:port]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {

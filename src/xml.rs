@@ -130,6 +130,10 @@ pub fn parse(src: &str, limits: XmlLimits) -> Result<Document, String> {
                     return Err(format!("nested deeper than {} elements", limits.max_depth));
                 }
                 let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                // quick-xml is lenient about names; one we could not write back is a malformed document.
+                if !is_xml_name(&name) {
+                    return Err(format!("invalid element name {name:?}"));
+                }
                 if stack.len() == 1 {
                     child_start = before;
                 }
@@ -231,6 +235,14 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `name` is an element name we accept and can write back: a letter or `_`, then letters, digits,
+/// `_`, `-` or `.` (the XML name rules without `:`, which the service never uses).
+pub fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Whether every character can appear in an XML 1.0 document.
 pub fn is_xml_text(s: &str) -> bool {
     s.chars().all(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
@@ -263,6 +275,8 @@ mod tests {
         assert!(parse("<r></a>", XmlLimits::default()).is_err());
         assert!(parse("", XmlLimits::default()).is_err());
         assert!(parse("<r/><s/>", XmlLimits::default()).is_err());
+        // Found by fuzzing: a name quick-xml accepts but that cannot be written back.
+        assert!(parse("<a'b c='1'/>", XmlLimits::default()).is_err());
     }
 
     #[test]

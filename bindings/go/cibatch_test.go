@@ -474,3 +474,40 @@ func ExampleClient_DescribeJob() {
 	fmt.Println(got.Name, got.Type, got.State, err)
 	// Output: demo Workflow Submitted <nil>
 }
+
+func TestReliabilityOptions(t *testing.T) {
+	emu, _ := setup(t, cibatch.EmulatorOptions{})
+	ctx := context.Background()
+	emu.SetClockSkew(2 * time.Hour)
+	c := must(cibatch.NewClient(emu.Config()))
+	defer c.Close()
+	before := emu.RequestCount()
+	must(c.ListJobs(ctx, cibatch.ListOptions{}))
+	if emu.RequestCount()-before != 2 || c.ClockOffset() < 115*time.Minute || c.ClockOffset() > 125*time.Minute {
+		t.Fatalf("skew: %d requests, offset %v", emu.RequestCount()-before, c.ClockOffset())
+	}
+	emu.SetClockSkew(0)
+	cfg := emu.Config()
+	cfg.CABundle = "/nonexistent/ca.pem"
+	var e *cibatch.Error
+	if _, err := cibatch.NewClient(cfg); !errors.As(err, &e) || e.Argument != "ca_bundle" {
+		t.Fatalf("CA bundle: %v", err)
+	}
+	cfg = emu.Config()
+	cfg.Proxy = "::not a url::"
+	if _, err := cibatch.NewClient(cfg); !errors.Is(err, cibatch.ErrInvalidArgument) {
+		t.Fatalf("proxy: %v", err)
+	}
+}
+
+func TestSecretsNeverShow(t *testing.T) {
+	secret, token := "SUPERSECRETKEY-go", "SUPERSECRETTOKEN-go"
+	c := must(cibatch.NewClient(cibatch.Config{Bucket: "examplebucket-1250000000", Region: "ap-beijing",
+		SecretID: "AKIDpublic", SecretKey: secret, Token: token, Endpoint: "http://127.0.0.1:1", MaxAttempts: 1}))
+	defer c.Close()
+	_, err := c.ListJobs(context.Background(), cibatch.ListOptions{})
+	text := fmt.Sprintf("%v %+v %#v", err, err, c)
+	if err == nil || strings.Contains(text, secret) || strings.Contains(text, token) {
+		t.Fatalf("leak or no error: %s", text)
+	}
+}

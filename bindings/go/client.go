@@ -51,6 +51,18 @@ type Config struct {
 	// no idempotency token, so a create sent again can start a second job.
 	MaxAttempts int
 	RetryCreate bool
+	// BackoffBase and BackoffCap shape the full-jitter exponential backoff between retries (200ms, 5s).
+	BackoffBase, BackoffCap time.Duration
+	// ClockOffset is added to this machine's clock when signing. A skewed clock is also corrected from the
+	// service's answer.
+	ClockOffset time.Duration
+	// CABundle is a PEM file of root certificates to trust instead of the built-in ones.
+	CABundle string
+	// Proxy is an HTTP(S) proxy URL; when empty, HTTPS_PROXY/ALL_PROXY/NO_PROXY are honoured.
+	Proxy string
+	// MaxResponseBytes (default 8 MiB) and MaxXMLDepth (default 32) bound what a response may cost.
+	MaxResponseBytes int64
+	MaxXMLDepth      int
 	// HTTP makes requests to the default host over plain HTTP instead of HTTPS.
 	HTTP bool
 }
@@ -64,7 +76,7 @@ type Client struct {
 // NewClient checks cfg (nothing is sent) and makes a client.
 func NewClient(cfg Config) (*Client, error) {
 	if err := checkText("config", cfg.Bucket, cfg.Region, cfg.SecretID, cfg.SecretKey, cfg.Token, cfg.Endpoint,
-		cfg.UserAgent); err != nil {
+		cfg.UserAgent, cfg.CABundle, cfg.Proxy); err != nil {
 		return nil, err
 	}
 	bucket, region, id, key := cstr(cfg.Bucket), cstr(cfg.Region), cstr(cfg.SecretID), cstr(cfg.SecretKey)
@@ -109,13 +121,46 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	if cfg.MaxAttempts > 0 || cfg.RetryCreate {
-		attempts := cfg.MaxAttempts
-		if attempts <= 0 {
-			attempts = 3
+	attempts, base, capMs := cfg.MaxAttempts, millis(cfg.BackoffBase), millis(cfg.BackoffCap)
+	if attempts <= 0 {
+		attempts = 3
+	}
+	if base == 0 {
+		base = 200
+	}
+	if capMs == 0 {
+		capMs = 5000
+	}
+	if err := set(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), base, capMs,
+		&cerr), cerr); err != nil {
+		return nil, err
+	}
+	if cfg.ClockOffset != 0 {
+		if err := set(C.cibatch_config_set_clock_offset(ccfg, C.int64_t(cfg.ClockOffset/time.Second), &cerr), cerr); err != nil {
+			return nil, err
 		}
-		if err := set(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), 200, 5000,
-			&cerr), cerr); err != nil {
+	}
+	if cfg.CABundle != "" {
+		p := cstr(cfg.CABundle)
+		defer free(p)
+		if err := set(C.cibatch_config_set_ca_bundle(ccfg, p, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Proxy != "" {
+		p := cstr(cfg.Proxy)
+		defer free(p)
+		if err := set(C.cibatch_config_set_proxy(ccfg, p, &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MaxResponseBytes > 0 {
+		if err := set(C.cibatch_config_set_max_response_bytes(ccfg, C.uint64_t(cfg.MaxResponseBytes), &cerr), cerr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MaxXMLDepth > 0 {
+		if err := set(C.cibatch_config_set_max_xml_depth(ccfg, C.uint32_t(cfg.MaxXMLDepth), &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
@@ -142,6 +187,16 @@ func newClient(ptr *C.cibatch_client) *Client {
 	// A safety net only: call Close.
 	runtime.SetFinalizer(c, (*Client).Close)
 	return c
+}
+
+// ClockOffset is what the client adds to this machine's clock when signing (set, or learned from the service).
+func (c *Client) ClockOffset() time.Duration {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return 0
+	}
+	return time.Duration(C.cibatch_client_clock_offset(c.ptr)) * time.Second
 }
 
 // Close frees the client. It is idempotent, and waits for calls in progress on other goroutines.

@@ -119,7 +119,7 @@ const (
 	FaultCloseConnection Fault = C.CIBATCH_FAULT_CLOSE_CONNECTION // close without answering
 	FaultCutBody         Fault = C.CIBATCH_FAULT_CUT_BODY         // handle, then send half the body and close
 	FaultTruncatedXML    Fault = C.CIBATCH_FAULT_TRUNCATED_XML    // handle, then answer 200 with half the XML
-	FaultMalformedXML    Fault = C.CIBATCH_FAULT_MALFORMED_XML    // answer 200 with XML that is not well-formed
+	FaultMalformedXML    Fault = C.CIBATCH_FAULT_MALFORMED_XML    // handle, then answer 200 with XML that is not well-formed
 )
 
 // Inject applies f to the next `times` requests.
@@ -187,6 +187,14 @@ func (e *Emulator) RequestCount() uint64 {
 func (e *Emulator) SetTiming(submitted, running time.Duration) {
 	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
 		C.cibatch_emulator_set_timing(p, millis(submitted), millis(running))
+		return C.CIBATCH_OK
+	})
+}
+
+// SetClockSkew puts the emulated service's clock d ahead of this machine's (negative: behind).
+func (e *Emulator) SetClockSkew(d time.Duration) {
+	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
+		C.cibatch_emulator_set_clock_skew(p, C.int64_t(d/time.Second))
 		return C.CIBATCH_OK
 	})
 }

@@ -8,11 +8,13 @@ use std::time::Duration;
 
 const USAGE: &str = "usage: cibatch-emulator [--port PORT] [--secret-id ID] [--secret-key KEY] [--token TOKEN]
                         [--bucket NAME-APPID] [--region REGION] [--submitted-ms MS] [--running-ms MS]
+                        [--clock-skew SECONDS]
 
 Serves an in-memory emulator of the Cloud Infinite batch-job API on 127.0.0.1.
 Defaults: --port 0 (a free port), --bucket examplebucket-1250000000, --region ap-beijing,
 --secret-id AKIDcibatchEmulatorLocalOnly0000, --secret-key cibatchEmulatorLocalOnlyKey00000, no token,
-jobs stay Submitted 200 ms then Running 800 ms.";
+jobs stay Submitted 200 ms then Running 800 ms; --clock-skew puts the emulated service's clock ahead
+(or, negative, behind) this machine's.";
 
 fn main() {
     let mut cfg = EmulatorConfig::default();
@@ -37,6 +39,10 @@ fn main() {
             "--region" => cfg.region = value,
             "--submitted-ms" => cfg.submitted_for = ms(&value),
             "--running-ms" => cfg.running_for = ms(&value),
+            "--clock-skew" => {
+                cfg.clock_skew =
+                    value.parse().unwrap_or_else(|_| fail(&format!("--clock-skew: {value:?} is not seconds")))
+            }
             _ => fail(&format!("unknown option {flag}")),
         }
     }

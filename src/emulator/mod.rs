@@ -40,6 +40,8 @@ pub struct EmulatorConfig {
     pub submitted_for: Duration,
     /// How long it then stays `Running` before it ends (`Success`, or `Failed` when so marked).
     pub running_for: Duration,
+    /// Seconds the emulated service's clock is ahead of this machine's (negative: behind), to test clock skew.
+    pub clock_skew: i64,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -70,6 +72,7 @@ impl Default for EmulatorConfig {
             session_token: None,
             submitted_for: Duration::from_millis(200),
             running_for: Duration::from_millis(800),
+            clock_skew: 0,
         }
     }
 }
@@ -87,7 +90,7 @@ pub enum Fault {
     CutBody,
     /// Handle the request, then answer 200 with the XML body cut in half (a consistent `Content-Length`).
     TruncatedXml,
-    /// Answer 200 with a body that is not well-formed XML, without handling the request.
+    /// Handle the request, then answer 200 with a body that is not well-formed XML.
     MalformedXml,
     /// Answer 200 with a well-formed body of about this many bytes, without handling the request.
     HugeBody(usize),
@@ -210,6 +213,11 @@ impl Emulator {
     /// Puts a job in `state` now, whatever its clock says; it stays there. Returns false for an unknown ID.
     pub fn set_job_state(&self, job_id: &str, state: JobState) -> bool {
         self.shared.service.set_job_state(job_id, state)
+    }
+
+    /// Sets how many seconds the emulated service's clock is ahead of this machine's (negative: behind).
+    pub fn set_clock_skew(&self, seconds: i64) {
+        self.shared.service.set_clock_skew(seconds);
     }
 
     /// Stops serving and waits for every connection thread to end.

@@ -9,7 +9,7 @@ use crate::xml::{self, escape_text, XmlElement, XmlLimits};
 use base64::Engine as _;
 use md5::{Digest, Md5};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -55,6 +55,8 @@ pub(crate) struct Service {
     faults: Mutex<VecDeque<(Fault, u32)>>,
     requests: AtomicU64,
     ids: AtomicU64,
+    /// Seconds the emulated service's clock is ahead of this machine's (negative: behind).
+    clock_skew: AtomicI64,
 }
 
 /// A state with the Unix times it started running and ended, as the service reports them.
@@ -118,13 +120,23 @@ impl Service {
     pub fn new(config: EmulatorConfig) -> Service {
         let timing = Timing { submitted_for: config.submitted_for, running_for: config.running_for };
         Service {
-            config,
             store: Mutex::new(Store { jobs: Vec::new(), index: HashMap::new(), seq: 0 }),
             timing: Mutex::new(timing),
             faults: Mutex::new(VecDeque::new()),
             requests: AtomicU64::new(0),
             ids: AtomicU64::new(0),
+            clock_skew: AtomicI64::new(config.clock_skew),
+            config,
         }
+    }
+
+    /// The emulated service's clock.
+    fn now(&self) -> i64 {
+        now_unix() + self.clock_skew.load(Ordering::Relaxed)
+    }
+
+    pub fn set_clock_skew(&self, seconds: i64) {
+        self.clock_skew.store(seconds, Ordering::Relaxed);
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -172,20 +184,20 @@ impl Service {
         let Some(&i) = store.index.get(id) else {
             return false;
         };
-        store.jobs[i].forced = Some((state, Instant::now(), now_unix()));
+        store.jobs[i].forced = Some((state, Instant::now(), self.now()));
         true
     }
 
     fn next_request_id(&self) -> String {
         let n = self.ids.fetch_add(1, Ordering::Relaxed);
-        let raw = format!("{:x}_{:08x}_emu_{n}", now_unix(), std::process::id());
+        let raw = format!("{:x}_{:08x}_emu_{n}", self.now(), std::process::id());
         base64::engine::general_purpose::STANDARD.encode(raw)
     }
 
     fn respond(&self, status: u16, request_id: &str, body: String, trace_id: Option<&str>) -> HttpResponse {
         let mut headers = vec![
             ("Content-Type".to_string(), "application/xml".to_string()),
-            ("Date".to_string(), format_http_date(now_unix())),
+            ("Date".to_string(), format_http_date(self.now())),
             ("Server".to_string(), "tencent-ci".to_string()),
             ("x-ci-request-id".to_string(), request_id.to_string()),
         ];
@@ -246,6 +258,7 @@ impl Service {
                 plain(response)
             }
             Some(Fault::MalformedXml) => {
+                self.route(req, &request_id);
                 let body = format!(
                     "<Response><RequestId>{request_id}</RequestId><JobsDetail><JobId>x</State></JobsDetail></Response>"
                 );
@@ -318,7 +331,7 @@ impl Service {
         if ak != self.config.secret_id {
             return Err((401, "SecretidNotExist", "the SecretId does not exist".into()));
         }
-        let now = now_unix();
+        let now = self.now();
         if end < now {
             return Err((
                 401,
@@ -459,7 +472,7 @@ impl Service {
             job_type,
             input,
             operation,
-            created_unix: now_unix(),
+            created_unix: self.now(),
             created_at: Instant::now(),
             seq,
             fail_with: None,
@@ -593,7 +606,7 @@ impl Service {
         if state.is_terminal() {
             return Err((400, "InvalidArgument", format!("job {id} is already {state} and cannot be cancelled")));
         }
-        job.forced = Some((JobState::Cancel, Instant::now(), now_unix()));
+        job.forced = Some((JobState::Cancel, Instant::now(), self.now()));
         Ok(String::new())
     }
 }

@@ -181,6 +181,62 @@ pub unsafe extern "C" fn cibatch_config_set_max_response_bytes(
     })
 }
 
+/// The deepest XML nesting accepted in a response (default 32); past it a call fails with
+/// `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_max_xml_depth(
+    config: *mut cibatch_config,
+    max_depth: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.max_xml_depth = max_depth as usize;
+        Ok(())
+    })
+}
+
+/// Seconds to add to this machine's clock when signing (default 0). The client also corrects it by itself
+/// when the service reports a skewed request time and sends its `Date`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_clock_offset(
+    config: *mut cibatch_config,
+    seconds: i64,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.clock_offset = seconds;
+        Ok(())
+    })
+}
+
+/// A PEM file of root certificates to trust instead of the built-in (Mozilla) roots; NULL restores them. Read and
+/// checked when the client is created. Certificate verification cannot be turned off.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_ca_bundle(
+    config: *mut cibatch_config,
+    pem_path: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.ca_bundle = arg_opt_str(pem_path, "pem_path")?.map(std::path::PathBuf::from);
+        Ok(())
+    })
+}
+
+/// An HTTP(S) proxy URL (`"http://proxy:3128"`, reached with CONNECT). NULL (the default) honours `ALL_PROXY`,
+/// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` from the environment. Checked when the client is created.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_proxy(
+    config: *mut cibatch_config,
+    proxy_url: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.proxy = arg_opt_str(proxy_url, "proxy_url")?.map(str::to_string);
+        Ok(())
+    })
+}
+
 /// Frees a configuration. NULL does nothing. Clients made from it are not affected.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_free(config: *mut cibatch_config) {
@@ -235,6 +291,13 @@ pub unsafe extern "C" fn cibatch_client_with_timeout(
         give(client_out, cibatch_client { client: Arc::new(client.client.with_deadline(deadline)) });
         Ok(())
     })
+}
+
+/// The clock offset, in seconds, the client currently signs with (set, or learned from the service). 0 for a
+/// NULL `client`.
+#[no_mangle]
+pub extern "C" fn cibatch_client_clock_offset(client: *const cibatch_client) -> i64 {
+    guard(0, || unsafe { client.as_ref() }.map_or(0, |c| c.client.clock_offset()))
 }
 
 /// Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from

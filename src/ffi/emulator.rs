@@ -27,7 +27,7 @@ pub enum cibatch_fault {
     CIBATCH_FAULT_CUT_BODY = 1,
     /// Handle the request, then answer 200 with the XML cut in half.
     CIBATCH_FAULT_TRUNCATED_XML = 2,
-    /// Answer 200 with a body that is not well-formed XML, without handling the request.
+    /// Handle the request, then answer 200 with a body that is not well-formed XML.
     CIBATCH_FAULT_MALFORMED_XML = 3,
 }
 
@@ -227,6 +227,16 @@ pub extern "C" fn cibatch_emulator_set_timing(emulator: *const cibatch_emulator,
     guard((), || {
         if let Some(e) = unsafe { emulator.as_ref() } {
             e.emulator.set_timing(Duration::from_millis(submitted_ms), Duration::from_millis(running_ms))
+        }
+    })
+}
+
+/// Puts the emulated service's clock `seconds` ahead of this machine's (negative: behind), to test clock skew.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_set_clock_skew(emulator: *const cibatch_emulator, seconds: i64) {
+    guard((), || {
+        if let Some(e) = unsafe { emulator.as_ref() } {
+            e.emulator.set_clock_skew(seconds)
         }
     })
 }

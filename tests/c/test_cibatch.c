@@ -355,9 +355,12 @@ static bool stop_at_once(void *user_data, const cibatch_job *job, bool state_cha
 }
 
 static void test_wait(void) {
-  cibatch_job *job = create_workflow("wait"), *done = NULL;
+  cibatch_job *job, *done = NULL;
   cibatch_error *err = NULL;
   cibatch_result r;
+  /* Long enough states that a slow run (valgrind) still sees each one. */
+  cibatch_emulator_set_timing(emu, 400, 400);
+  job = create_workflow("wait");
   state_changes = 0;
   states_seen[0] = 0;
   OK(cibatch_client_wait_for_job(client, cibatch_job_id(job), 20000, 20, 50, on_poll, &state_changes, &done, E));
@@ -534,6 +537,47 @@ static void test_error_kinds(void) {
   cibatch_error_free(err);
 }
 
+static void test_reliability_options(void) {
+  cibatch_config *cfg = NULL;
+  cibatch_client *c = NULL;
+  cibatch_job_list *page = NULL;
+  cibatch_error *err = NULL;
+  uint64_t before;
+  /* A skewed service clock is corrected from its Date header, once. */
+  cibatch_emulator_set_clock_skew(emu, 7200);
+  OK(cibatch_emulator_client_config(emu, &cfg, E));
+  OK(cibatch_config_set_max_xml_depth(cfg, 16, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  before = cibatch_emulator_request_count(emu);
+  OK(cibatch_client_list_jobs(c, NULL, &page, E));
+  cibatch_job_list_free(page);
+  CHECK_EQ_INT(cibatch_emulator_request_count(emu) - before, 2, "refused once, then corrected");
+  CHECK(cibatch_client_clock_offset(c) > 7000 && cibatch_client_clock_offset(c) < 7400, "learned the offset");
+  cibatch_client_free(c);
+  /* A known offset needs no correction. */
+  OK(cibatch_config_set_clock_offset(cfg, 7200, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  before = cibatch_emulator_request_count(emu);
+  OK(cibatch_client_list_jobs(c, NULL, &page, E));
+  cibatch_job_list_free(page);
+  CHECK_EQ_INT(cibatch_emulator_request_count(emu) - before, 1, "no correction needed");
+  cibatch_client_free(c);
+  cibatch_emulator_set_clock_skew(emu, 0);
+  /* Bad CA bundles and proxies are refused when the client is made. */
+  OK(cibatch_config_set_clock_offset(cfg, 0, E));
+  OK(cibatch_config_set_ca_bundle(cfg, "/nonexistent/ca.pem", E));
+  CHECK_EQ_INT(cibatch_client_new(cfg, &c, &err), CIBATCH_INVALID_INPUT, "missing CA bundle");
+  CHECK_EQ_STR(cibatch_error_argument(err), "ca_bundle", "names ca_bundle");
+  cibatch_error_free(err);
+  err = NULL;
+  OK(cibatch_config_set_ca_bundle(cfg, NULL, E));
+  OK(cibatch_config_set_proxy(cfg, "::not a url::", E));
+  CHECK_EQ_INT(cibatch_client_new(cfg, &c, &err), CIBATCH_INVALID_INPUT, "bad proxy");
+  CHECK_EQ_STR(cibatch_error_argument(err), "proxy", "names proxy");
+  cibatch_error_free(err);
+  cibatch_config_free(cfg);
+}
+
 static void test_token(void) {
   cibatch_emulator *e = NULL;
   cibatch_config *cfg = NULL;
@@ -637,6 +681,7 @@ int main(void) {
   test_cancel();
   test_wait();
   test_error_kinds();
+  test_reliability_options();
   test_token();
   test_threads();
   run_abi_checks();

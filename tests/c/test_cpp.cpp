@@ -34,7 +34,7 @@ bool ok(cibatch_result r, cibatch_error *e, const char *what) {
 int main() {
   cibatch_error *err = nullptr;
   cibatch_emulator *emu_raw = nullptr;
-  if (!ok(cibatch_emulator_start(0, nullptr, 100, 200, &emu_raw, &err), err, "start emulator")) return 1;
+  if (!ok(cibatch_emulator_start(0, nullptr, 500, 500, &emu_raw, &err), err, "start emulator")) return 1;
   std::unique_ptr<cibatch_emulator, EmulatorFree> emu(emu_raw);
 
   cibatch_config *cfg_raw = nullptr;

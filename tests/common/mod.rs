@@ -97,8 +97,7 @@ pub fn now() -> i64 {
     cibatch::timefmt::now_unix()
 }
 
-/// A one-connection server that answers every request on it with `response` (raw HTTP bytes).
-/// Returns its endpoint; the thread ends when the client closes the connection.
+/// A server that answers every request with `response` (raw HTTP bytes). Returns its endpoint.
 pub fn canned_server(response: String) -> String {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -106,19 +105,23 @@ pub fn canned_server(response: String) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut s) = stream else { return };
-            let mut buf = vec![0u8; 65536];
-            let mut got = Vec::new();
-            loop {
-                let n = match s.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => n,
-                };
-                got.extend_from_slice(&buf[..n]);
-                if got.windows(4).any(|w| w == b"\r\n\r\n") {
-                    let _ = s.write_all(response.as_bytes());
-                    got.clear();
+            let response = response.clone();
+            // A thread per connection: clients keep idle connections open.
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 65536];
+                let mut got = Vec::new();
+                loop {
+                    let n = match s.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    got.extend_from_slice(&buf[..n]);
+                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
+                        let _ = s.write_all(response.as_bytes());
+                        got.clear();
+                    }
                 }
-            }
+            });
         }
     });
     endpoint

@@ -210,15 +210,20 @@ class Client(Handle):
     """A client for one bucket. Thread-safe: share one between threads to share its connections.
 
     `timeout` is the longest one attempt may take, in seconds. Describe, list and cancel are retried (3 attempts
-    in all by default); create is not, unless `retry_create=True` (the API has no idempotency token, so a create
-    sent again can start a second job).
+    in all by default, with `backoff=(base, cap)` seconds of full-jitter exponential backoff); create is not, unless
+    `retry_create=True` (the API has no idempotency token, so a create sent again can start a second job).
+    `clock_offset` (seconds) corrects a known clock error; a skewed clock is also corrected from the service's
+    answer. `ca_bundle` is a PEM file of roots to trust instead of the built-in ones; `proxy` an HTTP(S) proxy URL
+    (by default HTTPS_PROXY/ALL_PROXY/NO_PROXY are honoured).
     """
 
     def __init__(self, bucket: str, region: str, secret_id: str, secret_key: str, token: Optional[str] = None,
                  endpoint: Optional[str] = None, timeout: float = 30.0, *, connect_timeout: Optional[float] = None,
                  read_timeout: Optional[float] = None, user_agent: Optional[str] = None,
-                 max_attempts: Optional[int] = None, retry_create: bool = False, https: bool = True,
-                 max_response_bytes: Optional[int] = None):
+                 max_attempts: Optional[int] = None, retry_create: bool = False,
+                 backoff: Tuple[float, float] = (0.2, 5.0), https: bool = True,
+                 max_response_bytes: Optional[int] = None, max_xml_depth: Optional[int] = None,
+                 clock_offset: int = 0, ca_bundle: Optional[str] = None, proxy: Optional[str] = None):
         cfg = ctypes.c_void_p()
         call(lib.cibatch_config_new, _args.text(bucket, "bucket"), _args.text(region, "region"),
              _args.text(secret_id, "secret_id"), _args.text(secret_key, "secret_key"), ctypes.byref(cfg))
@@ -233,9 +238,20 @@ class Client(Handle):
                  0 if read_timeout is None else _args.millis(read_timeout, "read_timeout"))
             if user_agent is not None:
                 call(lib.cibatch_config_set_user_agent, cfg, _args.text(user_agent, "user_agent"))
-            if max_attempts is not None or retry_create:
-                attempts = 3 if max_attempts is None else _args.integer(max_attempts, "max_attempts", 1, 100)
-                call(lib.cibatch_config_set_retries, cfg, attempts, bool(retry_create), 200, 5000)
+            attempts = 3 if max_attempts is None else _args.integer(max_attempts, "max_attempts", 1, 100)
+            if not isinstance(backoff, tuple) or len(backoff) != 2:
+                raise TypeError("backoff must be a (base, cap) tuple of seconds")
+            call(lib.cibatch_config_set_retries, cfg, attempts, bool(retry_create),
+                 _args.millis(backoff[0], "backoff"), _args.millis(backoff[1], "backoff"))
+            if max_xml_depth is not None:
+                call(lib.cibatch_config_set_max_xml_depth, cfg, _args.integer(max_xml_depth, "max_xml_depth", 1, 1024))
+            if clock_offset:
+                call(lib.cibatch_config_set_clock_offset, cfg,
+                     _args.integer(clock_offset, "clock_offset", -2**62, 2**62))
+            if ca_bundle is not None:
+                call(lib.cibatch_config_set_ca_bundle, cfg, _args.text(str(ca_bundle), "ca_bundle"))
+            if proxy is not None:
+                call(lib.cibatch_config_set_proxy, cfg, _args.text(proxy, "proxy"))
             if max_response_bytes is not None:
                 call(lib.cibatch_config_set_max_response_bytes, cfg,
                      _args.integer(max_response_bytes, "max_response_bytes", 1, 2**63 - 1))
@@ -257,6 +273,11 @@ class Client(Handle):
 
     def __repr__(self) -> str:
         return f"<cibatch.Client {'closed' if not self._ptr else 'open'}>"
+
+    @property
+    def clock_offset(self) -> int:
+        """Seconds added to this machine's clock when signing (set, or learned from the service's Date)."""
+        return lib.cibatch_client_clock_offset(self._handle)
 
     def describe_job(self, job_id: str) -> Job:
         """One job; raises JobNotFound when the service does not know it."""

@@ -99,6 +99,10 @@ class Emulator(Handle):
         lib.cibatch_emulator_set_timing(self._handle, _args.millis(submitted, "submitted"),
                                         _args.millis(running, "running"))
 
+    def set_clock_skew(self, seconds: int) -> None:
+        """Puts the emulated service's clock `seconds` ahead of this machine's (negative: behind)."""
+        lib.cibatch_emulator_set_clock_skew(self._handle, _args.integer(seconds, "seconds", -2**62, 2**62))
+
     def fail_job(self, job_id: str, code: str, message: str) -> None:
         """Makes the job end Failed with `code` and `message`."""
         call(lib.cibatch_emulator_fail_job, self._handle, _args.text(job_id, "job_id"), _args.text(code, "code"),

@@ -42,10 +42,15 @@ SIGNATURES = {
     "cibatch_config_set_user_agent": (RESULT, [H, STR, ERR]),
     "cibatch_config_set_retries": (RESULT, [H, c_uint32, c_bool, c_uint64, c_uint64, ERR]),
     "cibatch_config_set_max_response_bytes": (RESULT, [H, c_uint64, ERR]),
+    "cibatch_config_set_max_xml_depth": (RESULT, [H, c_uint32, ERR]),
+    "cibatch_config_set_clock_offset": (RESULT, [H, c_int64, ERR]),
+    "cibatch_config_set_ca_bundle": (RESULT, [H, STR, ERR]),
+    "cibatch_config_set_proxy": (RESULT, [H, STR, ERR]),
     "cibatch_config_free": (None, [H]),
     "cibatch_client_new": (RESULT, [H, OUT, ERR]),
     "cibatch_client_new_from_env": (RESULT, [OUT, ERR]),
     "cibatch_client_with_timeout": (RESULT, [H, c_uint64, OUT, ERR]),
+    "cibatch_client_clock_offset": (c_int64, [H]),
     "cibatch_client_free": (None, [H]),
     "cibatch_client_create_workflow_job": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_create_job": (RESULT, [H, H, OUT, ERR]),
@@ -112,6 +117,7 @@ SIGNATURES = {
     "cibatch_emulator_set_timing": (None, [H, c_uint64, c_uint64]),
     "cibatch_emulator_fail_job": (RESULT, [H, STR, STR, STR, ERR]),
     "cibatch_emulator_set_job_state": (RESULT, [H, STR, STR, ERR]),
+    "cibatch_emulator_set_clock_skew": (None, [H, c_int64]),
     "cibatch_emulator_free": (None, [H]),
 }
 

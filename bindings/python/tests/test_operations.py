@@ -341,3 +341,34 @@ def test_thousands_of_calls_with_flat_memory(client):
             pass
     grown = _rss_kib() - start
     assert grown < 4096, f"RSS grew by {grown} KiB over 15,000 calls"
+
+
+def test_reliability_options(emu):
+    emu.set_clock_skew(7200)
+    c = emu.client()
+    before = emu.request_count
+    c.list_jobs()
+    assert emu.request_count - before == 2 and 7000 < c.clock_offset < 7400
+    known = emu.client(clock_offset=7200)
+    before = emu.request_count
+    known.list_jobs()
+    assert emu.request_count - before == 1
+    emu.set_clock_skew(0)
+    with pytest.raises(cibatch.InvalidArgument) as e:
+        emu.client(ca_bundle="/nonexistent/ca.pem")
+    assert e.value.argument == "ca_bundle"
+    with pytest.raises(cibatch.InvalidArgument):
+        emu.client(proxy="::not a url::")
+    with pytest.raises(TypeError):
+        emu.client(backoff=1.0)
+    assert emu.client(max_xml_depth=8, backoff=(0.01, 0.1)).list_jobs().jobs == []
+
+
+def test_secrets_never_show():
+    secret, token = "SUPERSECRETKEY-python", "SUPERSECRETTOKEN-python"
+    c = cibatch.Client("examplebucket-1250000000", "ap-beijing", "AKIDpublic", secret, token=token,
+                       endpoint="http://127.0.0.1:1", max_attempts=1)
+    with pytest.raises(cibatch.Error) as e:
+        c.list_jobs()
+    text = f"{e.value} {e.value!r} {vars(e.value)} {c!r}"
+    assert secret not in text and token not in text

@@ -1,0 +1,460 @@
+//! Reliability: the fault matrix (every operation against every fault the emulator injects), clock skew,
+//! TLS, proxies, limits and a concurrency soak.
+
+mod common;
+
+use cibatch::emulator::{Emulator, EmulatorConfig, Fault};
+use cibatch::*;
+use common::*;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Create,
+    Describe,
+    List,
+    Cancel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Case {
+    ServerErrorOnce,
+    ServerErrorAlways,
+    SlowDown,
+    ConnectionReset,
+    DelayPastTimeout,
+    TruncatedBody,
+    CutBody,
+    MalformedXml,
+    HugeBody,
+    SkewedClock,
+}
+
+#[derive(Debug, PartialEq)]
+enum Want {
+    /// Success after this many requests.
+    Ok(u64),
+    /// This error kind after this many attempts (each one request).
+    Err(ErrorKind, u32),
+}
+
+/// What a demanding user expects: reads are retried on anything transient, creates never (a lost answer
+/// may mean the job was created), and a skewed clock is corrected once for every operation.
+fn expected(op: Op, case: Case) -> Want {
+    use Case::*;
+    use ErrorKind as K;
+    let read = op != Op::Create;
+    match case {
+        ServerErrorOnce | SlowDown | ConnectionReset | DelayPastTimeout if read => Want::Ok(2),
+        ServerErrorOnce | SlowDown => Want::Err(K::Service, 1),
+        ServerErrorAlways if read => Want::Err(K::Service, 3),
+        ServerErrorAlways => Want::Err(K::Service, 1),
+        ConnectionReset | DelayPastTimeout | CutBody => {
+            if op == Op::Cancel && case == CutBody {
+                Want::Ok(1) // an empty answer has nothing to cut
+            } else if read {
+                Want::Ok(2)
+            } else {
+                Want::Err(K::Transport, 1)
+            }
+        }
+        TruncatedBody | MalformedXml if op == Op::Cancel => Want::Ok(1), // cancel reads no body
+        TruncatedBody | MalformedXml if read => Want::Ok(2),
+        TruncatedBody | MalformedXml => Want::Err(K::InvalidResponse, 1),
+        HugeBody => Want::Err(K::Transport, 1), // deterministic: not worth another try
+        SkewedClock => Want::Ok(2),
+    }
+}
+
+/// Whether the fault lets the server carry out a create (so exactly one job appears, never two).
+fn create_lands(case: Case) -> bool {
+    matches!(case, Case::DelayPastTimeout | Case::TruncatedBody | Case::CutBody | Case::MalformedXml)
+}
+
+#[test]
+fn fault_matrix() {
+    let emu =
+        Emulator::start(EmulatorConfig { submitted_for: Duration::from_secs(3600), ..Default::default() }).unwrap();
+    let setup_client = Client::new(emu.client_config()).unwrap();
+    let mut failures = Vec::new();
+    let cases = [
+        Case::ServerErrorOnce,
+        Case::ServerErrorAlways,
+        Case::SlowDown,
+        Case::ConnectionReset,
+        Case::DelayPastTimeout,
+        Case::TruncatedBody,
+        Case::CutBody,
+        Case::MalformedXml,
+        Case::HugeBody,
+        Case::SkewedClock,
+    ];
+    for op in [Op::Create, Op::Describe, Op::List, Op::Cancel] {
+        for case in cases {
+            // A fresh client per cell: a corrected clock must not carry over.
+            let client =
+                Client::new(fast(emu.client_config()).timeout(Duration::from_millis(400)).max_response_bytes(64 << 10))
+                    .unwrap();
+            let target = setup_client
+                .create_workflow_job(&WorkflowJobRequest::new("target", Input::Prefix("p/".into()), "w1"))
+                .unwrap();
+            match case {
+                Case::ServerErrorOnce => emu.inject(Fault::status(500, "InternalError"), 1),
+                Case::ServerErrorAlways => emu.inject(Fault::status(503, "InternalError"), 10),
+                Case::SlowDown => emu.inject(Fault::status(503, "SlowDown"), 1),
+                Case::ConnectionReset => emu.inject(Fault::CloseConnection, 1),
+                Case::DelayPastTimeout => emu.inject(Fault::Delay(Duration::from_millis(1200)), 1),
+                Case::TruncatedBody => emu.inject(Fault::TruncatedXml, 1),
+                Case::CutBody => emu.inject(Fault::CutBody, 1),
+                Case::MalformedXml => emu.inject(Fault::MalformedXml, 1),
+                Case::HugeBody => emu.inject(Fault::HugeBody(1 << 20), 1),
+                Case::SkewedClock => emu.set_clock_skew(7200),
+            }
+            let (requests, jobs) = (emu.request_count(), emu.job_count());
+            let result: Result<()> = match op {
+                Op::Create => client
+                    .create_workflow_job(&WorkflowJobRequest::new("cell", Input::Prefix("p/".into()), "w1"))
+                    .map(drop),
+                Op::Describe => client.describe_job(&target.job_id).map(drop),
+                Op::List => client.list_jobs(&ListOptions::default()).map(drop),
+                Op::Cancel => client.cancel_job(&target.job_id),
+            };
+            let sent = emu.request_count() - requests;
+            let got = match &result {
+                Ok(()) => Want::Ok(sent),
+                Err(e) => Want::Err(e.kind(), e.attempts()),
+            };
+            let want = expected(op, case);
+            if got != want {
+                failures.push(format!("{op:?} x {case:?}: want {want:?}, got {got:?} ({result:?})"));
+            }
+            if let Want::Err(_, attempts) = want {
+                if sent != attempts as u64 {
+                    failures.push(format!("{op:?} x {case:?}: {attempts} attempt(s) reported, {sent} sent"));
+                }
+            }
+            if op == Op::Create {
+                // Let a delayed request land before counting.
+                std::thread::sleep(if case == Case::DelayPastTimeout {
+                    Duration::from_millis(1000)
+                } else {
+                    Duration::ZERO
+                });
+                let created = emu.job_count() - jobs;
+                let want_jobs = usize::from(result.is_ok() || create_lands(case));
+                if created != want_jobs {
+                    failures.push(format!("{op:?} x {case:?}: {created} job(s) created, want {want_jobs}"));
+                }
+            }
+            emu.clear_faults();
+            emu.set_clock_skew(0);
+        }
+    }
+    assert!(failures.is_empty(), "fault matrix:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn clock_skew_is_corrected_from_the_date_header() {
+    for skew in [7200, -7200] {
+        let (emu, client) = setup_with(EmulatorConfig { clock_skew: skew, ..Default::default() });
+        let before = emu.request_count();
+        client.list_jobs(&ListOptions::default()).unwrap();
+        assert_eq!(emu.request_count() - before, 2, "one refused, one corrected");
+        assert!((client.clock_offset() - skew).abs() <= 2, "offset {} for skew {skew}", client.clock_offset());
+        // Later calls sign with the corrected clock straight away.
+        let before = emu.request_count();
+        client.create_workflow_job(&WorkflowJobRequest::new("n", Input::Prefix("p/".into()), "w1")).unwrap();
+        assert_eq!(emu.request_count() - before, 1);
+        assert_eq!(emu.job_count(), 1);
+    }
+    // A known offset set by the user needs no correction.
+    let (emu, _) = setup_with(EmulatorConfig { clock_skew: -7200, ..Default::default() });
+    let c = Client::new(emu.client_config().clock_offset(-7200)).unwrap();
+    let before = emu.request_count();
+    c.list_jobs(&ListOptions::default()).unwrap();
+    assert_eq!(emu.request_count() - before, 1);
+    // Without a Date header there is nothing to correct with: the error stands.
+    let body = "<Error><Code>RequestTimeTooSkewed</Code><Message>skewed</Message></Error>";
+    let c = Client::new(
+        Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("id", "key"))
+            .endpoint(canned_server(http_response(403, &[], body)))
+            .max_attempts(1),
+    )
+    .unwrap();
+    assert_eq!(c.list_jobs(&ListOptions::default()).unwrap_err().service_code(), Some("RequestTimeTooSkewed"));
+}
+
+#[test]
+fn deep_responses_are_refused_at_the_configured_depth() {
+    let deep = format!(
+        "<Response><RequestId>r</RequestId><JobsDetail><JobId>b1</JobId><X>{}{}</X></JobsDetail></Response>",
+        "<a>".repeat(20),
+        "</a>".repeat(20)
+    );
+    let endpoint = canned_server(http_response(200, &[], &deep));
+    let cfg = Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("id", "key")).endpoint(&endpoint);
+    let c = Client::new(cfg.clone().max_attempts(1)).unwrap();
+    assert!(c.describe_job("b1").is_ok(), "20 levels are within the default 32");
+    let strict = Client::new(cfg.max_attempts(1).max_xml_depth(8)).unwrap();
+    let err = strict.describe_job("b1").unwrap_err();
+    assert!(err.to_string().contains("nested deeper than 8"), "{err}");
+}
+
+#[test]
+fn hostile_strings_at_every_entry_point() {
+    let (emu, c) = setup();
+    let huge = "x".repeat(10 << 20);
+    let before = emu.request_count();
+    let refused = |r: Result<Job>| matches!(r, Err(Error::InvalidInput { .. }));
+    assert!(refused(c.describe_job(&huge)));
+    assert!(refused(c.create_workflow_job(&WorkflowJobRequest::new(&huge, Input::Prefix("p".into()), "w1"))));
+    assert!(refused(c.create_workflow_job(&WorkflowJobRequest::new("n", Input::Prefix(huge.clone()), "w1"))));
+    assert!(refused(c.create_workflow_job(&WorkflowJobRequest::new("n", Input::Prefix("p".into()), &huge))));
+    let big_param =
+        JobRequest::new("n", "T", Input::Prefix("p".into())).param(XmlElement::with_text("A", "y".repeat(2 << 20)));
+    assert!(refused(c.create_job(&big_param)));
+    assert!(c.list_jobs(&ListOptions { name: Some(huge.clone()), ..Default::default() }).is_err());
+    for bad in ["../x", "%2F", "a\r\nHost: evil", "a,b", "a\0b"] {
+        assert!(refused(c.describe_job(bad)), "{bad:?}");
+    }
+    let token = Credentials::new("id", "key").with_token("t\r\nX-Evil: 1");
+    assert!(Client::new(Config::new("b-1", "ap-beijing", token)).is_err());
+    assert_eq!(emu.request_count(), before, "nothing hostile was sent");
+
+    // XML special characters in every create field come back as sent.
+    let nasty = "<&>\"' ]]> <!-- -->";
+    let mut req = JobRequest::new(nasty, "Snapshot", Input::Object(nasty.into()))
+        .param(XmlElement::with_text("TemplateId", nasty))
+        .output(nasty, nasty, nasty)
+        .queue_id(nasty)
+        .user_data(nasty)
+        .callback(nasty)
+        .time_interval("2022-02-01T12:00:00+0800", "2022-05-01T12:00:00+0800");
+    req.callback_mq_config = Some(CallBackMqConfig {
+        mq_mode: Some(nasty.into()),
+        mq_region: Some(nasty.into()),
+        mq_name: Some(nasty.into()),
+    });
+    let job = c.create_job(&req).unwrap();
+    let op = &job.operation;
+    let out = op.output.as_ref().unwrap();
+    let mq = op.callback_mq_config.as_ref().unwrap();
+    for got in [
+        Some(job.name.as_str()),
+        job.input.object.as_deref(),
+        op.job_param.as_ref().unwrap().template_id.as_deref(),
+        out.region.as_deref(),
+        out.bucket.as_deref(),
+        out.object.as_deref(),
+        op.queue_id.as_deref(),
+        op.user_data.as_deref(),
+        op.callback.as_deref(),
+        mq.mq_mode.as_deref(),
+        mq.mq_region.as_deref(),
+        mq.mq_name.as_deref(),
+    ] {
+        assert_eq!(got, Some(nasty));
+    }
+}
+
+/// A CONNECT proxy for one test: tunnels to 127.0.0.1 at the requested port, whatever the host name.
+fn connect_proxy() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let tunnels = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = tunnels.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let count = count.clone();
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if client.read(&mut byte).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let line = String::from_utf8_lossy(&head).lines().next().unwrap_or("").to_string();
+                let port = line.split_whitespace().nth(1).and_then(|t| t.rsplit(':').next()).unwrap_or("0").to_string();
+                let Ok(upstream) = std::net::TcpStream::connect(format!("127.0.0.1:{port}")) else { return };
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").unwrap();
+                let (mut a, mut b) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                let (mut c2, mut u2) = (client, upstream);
+                std::thread::spawn(move || std::io::copy(&mut a, &mut u2));
+                let _ = std::io::copy(&mut b, &mut c2);
+            });
+        }
+    });
+    (url, tunnels)
+}
+
+#[test]
+fn requests_go_through_a_configured_proxy() {
+    let (emu, _) = setup();
+    let (proxy, tunnels) = connect_proxy();
+    // A host name only the proxy can reach.
+    let endpoint = format!("http://emulator.invalid:{}", emu.port());
+    let c = Client::new(emu.client_config().endpoint(&endpoint).proxy(&proxy)).unwrap();
+    c.list_jobs(&ListOptions::default()).unwrap();
+    assert!(tunnels.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert!(Client::new(emu.client_config().proxy("not a url")).is_err());
+}
+
+fn openssl(args: &[&str], dir: &std::path::Path) {
+    let ok = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl is needed for the TLS tests (scripts/test.sh installs it)")
+        .success();
+    assert!(ok, "openssl {args:?}");
+}
+
+#[test]
+fn tls_verification_ca_bundles_and_clear_tls_errors() {
+    let dir = std::env::temp_dir().join(format!("cibatch-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=cibatch test CA",
+        ],
+        &dir,
+    );
+    openssl(
+        &["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost"],
+        &dir,
+    );
+    std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
+        .unwrap();
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+        &dir,
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept", &port.to_string(), "-cert", "leaf.pem", "-key", "leaf.key"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let endpoint = format!("https://127.0.0.1:{port}");
+    let cfg = Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("id", "key"))
+        .endpoint(&endpoint)
+        .max_attempts(1);
+
+    // Verification is on by default: an unknown issuer is a TLS error that says so.
+    let err = Client::new(cfg.clone()).unwrap().list_jobs(&ListOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Transport { kind: TransportKind::Tls, .. }), "{err:?}");
+    assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
+
+    // Trusting the CA, the handshake succeeds (s_server then answers HTML, which we cannot read as XML).
+    let err =
+        Client::new(cfg.clone().ca_bundle(dir.join("ca.pem"))).unwrap().list_jobs(&ListOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{err:?}");
+    server.kill().ok();
+    server.wait().ok();
+
+    // Bad bundles are refused before anything is sent.
+    for (path, why) in [(dir.join("missing.pem"), "cannot read"), (dir.join("ext.cnf"), "no certificate")] {
+        let err = Client::new(cfg.clone().ca_bundle(&path)).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { argument: "ca_bundle", .. }) && err.to_string().contains(why),
+            "{err}"
+        );
+    }
+    // HTTPS to a plain-HTTP server: a TLS failure with the reason.
+    let (emu, _) = setup();
+    let err = Client::new(emu.client_config().endpoint(format!("https://127.0.0.1:{}", emu.port())).max_attempts(1))
+        .unwrap()
+        .list_jobs(&ListOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn rss_kib() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    statm.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()).unwrap_or(0) * 4
+}
+
+#[test]
+fn sixteen_threads_times_a_thousand_calls() {
+    let (emu, client) = setup();
+    let client = Arc::new(client);
+    let job = client.create_workflow_job(&WorkflowJobRequest::new("soak", Input::Prefix("p/".into()), "w1")).unwrap();
+    for _ in 0..200 {
+        client.describe_job(&job.job_id).unwrap();
+    }
+    let rss_before = rss_kib();
+    let started = Instant::now();
+    let handles: Vec<_> = (0..16)
+        .map(|t| {
+            let c = client.clone();
+            let id = job.job_id.clone();
+            std::thread::spawn(move || {
+                for i in 0..1000 {
+                    match i % 4 {
+                        0 => c.describe_job(&id).map(drop),
+                        1 => c.describe_jobs(&[id.as_str(), "bmissing"]).map(drop),
+                        2 => c.list_jobs(&ListOptions { size: Some(5), ..Default::default() }).map(drop),
+                        _ => c
+                            .create_workflow_job(&WorkflowJobRequest::new(
+                                format!("t{t}-{i}"),
+                                Input::Prefix("p/".into()),
+                                "w1",
+                            ))
+                            .map(drop),
+                    }
+                    .unwrap_or_else(|e| panic!("thread {t} call {i}: {e}"));
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let grown = rss_kib().saturating_sub(rss_before);
+    eprintln!("16 x 1000 calls in {:?}, RSS grew {grown} KiB", started.elapsed());
+    assert_eq!(emu.job_count(), 1 + 16 * 250);
+    // The emulator keeps 4,000 jobs in this process; the client itself must not grow with calls.
+    assert!(grown < 32 << 10, "RSS grew {grown} KiB");
+}
