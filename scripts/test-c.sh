@@ -45,3 +45,20 @@ fi
 grep -q "describe jobs" "$out/query_job.err"
 echo "pkg-config against the build tree:"
 PKG_CONFIG_PATH="$PWD/$lib" pkg-config --cflags --libs cibatch 2>/dev/null || sed -n '1,2p' "$lib/cibatch.pc"
+
+echo "C++ wrapper include/cibatch.hpp (under valgrind):"
+c++ -std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_hpp.cpp -L"$lib" -lcibatch -o "$out/test_hpp"
+"${VALGRIND[@]}" "$out/test_hpp"
+
+echo "scripts/install.sh into a prefix, then build against it with pkg-config (shared and static):"
+prefix="$PWD/$out/prefix"
+rm -rf "$prefix"
+./scripts/install.sh "$prefix" > /dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+readelf -d "$prefix/lib/libcibatch.so" | grep -q 'SONAME.*libcibatch.so.0'
+cc -std=c99 -Wall -Werror examples/c/tour.c $(pkg-config --cflags --libs cibatch) -o "$out/tour_installed"
+LD_LIBRARY_PATH="$prefix/lib" "$out/tour_installed" | grep -q "does not exist"
+cc -std=c99 -Wall -Werror examples/c/tour.c $(pkg-config --cflags cibatch) "$prefix/lib/libcibatch.a" \
+  $(pkg-config --static --libs-only-l cibatch | sed 's/-lcibatch//') -o "$out/tour_static"
+"$out/tour_static" | grep -q "does not exist"
+echo "installed: header, libcibatch.so.0, libcibatch.a, cibatch.pc all work"

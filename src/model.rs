@@ -203,30 +203,81 @@ impl Job {
         self.state.is_terminal()
     }
 
-    /// Builds a job from a `<JobsDetail>` element and its source text. Never fails: missing elements
-    /// become empty or `None`.
-    pub(crate) fn from_element(e: &XmlElement, raw_xml: &str) -> Job {
-        let text = |name: &str| e.find_text(name).unwrap_or("").to_string();
-        let input = e.find("Input").map(|i| JobInput {
-            prefix: opt(i, "Prefix"),
-            manifest: opt(i, "Manifest"),
-            url_file: opt(i, "UrlFile"),
-            object: opt(i, "Object"),
-        });
-        Job {
-            job_id: text("JobId"),
-            name: text("Name"),
-            job_type: JobType::parse(&text("Type")),
-            state: JobState::parse(&text("State")),
-            code: text("Code"),
-            message: text("Message"),
-            creation_time: time(e, "CreationTime"),
-            start_time: time(e, "StartTime"),
-            end_time: time(e, "EndTime"),
-            input: input.unwrap_or_default(),
-            operation: e.find("Operation").map(operation_from).unwrap_or_default(),
+    /// Builds a job from a `<JobsDetail>` element and its source text, moving the element's text out (one pass,
+    /// no copies: this is the hot path of every call). Never fails: missing elements become empty or `None`; of
+    /// repeated elements the first counts.
+    pub(crate) fn from_element(e: XmlElement, raw_xml: &str) -> Job {
+        let mut job = Job {
+            job_id: String::new(),
+            name: String::new(),
+            job_type: JobType::Other(String::new()),
+            state: JobState::Other(String::new()),
+            code: String::new(),
+            message: String::new(),
+            creation_time: None,
+            start_time: None,
+            end_time: None,
+            input: JobInput::default(),
+            operation: JobOperation::default(),
             raw_xml: raw_xml.to_string(),
+        };
+        let (mut seen_type, mut seen_state) = (false, false);
+        for c in e.children {
+            match c.name.as_str() {
+                "JobId" => first_str(&mut job.job_id, c.text),
+                "Name" => first_str(&mut job.name, c.text),
+                "Code" => first_str(&mut job.code, c.text),
+                "Message" => first_str(&mut job.message, c.text),
+                "Type" if !seen_type => (seen_type, job.job_type) = (true, JobType::parse(&c.text)),
+                "State" if !seen_state => (seen_state, job.state) = (true, JobState::parse(&c.text)),
+                "CreationTime" => first_time(&mut job.creation_time, c.text),
+                "StartTime" => first_time(&mut job.start_time, c.text),
+                "EndTime" => first_time(&mut job.end_time, c.text),
+                "Input" if job.input == JobInput::default() => {
+                    for i in c.children {
+                        let slot = match i.name.as_str() {
+                            "Prefix" => &mut job.input.prefix,
+                            "Manifest" => &mut job.input.manifest,
+                            "UrlFile" => &mut job.input.url_file,
+                            "Object" => &mut job.input.object,
+                            _ => continue,
+                        };
+                        first(slot, i.text);
+                    }
+                }
+                "Operation" if job.operation == JobOperation::default() => job.operation = operation_from(c),
+                _ => {}
+            }
         }
+        job
+    }
+}
+
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_string()
+    }
+}
+
+fn first_str(slot: &mut String, text: String) {
+    if slot.is_empty() {
+        *slot = trimmed(text);
+    }
+}
+
+fn first(slot: &mut Option<String>, text: String) {
+    if slot.is_none() {
+        *slot = Some(trimmed(text));
+    }
+}
+
+/// `-` and empty mean "not yet".
+fn first_time(slot: &mut Option<String>, text: String) {
+    let t = trimmed(text);
+    if slot.is_none() && !t.is_empty() && t != "-" {
+        *slot = Some(t);
     }
 }
 
@@ -234,35 +285,56 @@ fn opt(e: &XmlElement, name: &str) -> Option<String> {
     e.find_text(name).map(str::to_string)
 }
 
-/// `-` and empty mean "not yet".
-fn time(e: &XmlElement, name: &str) -> Option<String> {
-    e.find_text(name).filter(|t| !t.is_empty() && *t != "-").map(str::to_string)
-}
-
-fn operation_from(op: &XmlElement) -> JobOperation {
-    JobOperation {
-        workflow_ids: opt(op, "WorkflowIds"),
-        time_interval: op.find("TimeInterval").map(|t| TimeInterval { start: time(t, "Start"), end: time(t, "End") }),
-        tag: opt(op, "Tag"),
-        job_param: op.find("JobParam").map(|p| JobParam { template_id: opt(p, "TemplateId"), element: p.clone() }),
-        output: op.find("Output").map(|o| Output {
-            region: opt(o, "Region"),
-            bucket: opt(o, "Bucket"),
-            object: opt(o, "Object"),
-            element: o.clone(),
-        }),
-        queue_id: opt(op, "QueueId"),
-        user_data: opt(op, "UserData"),
-        job_level: opt(op, "JobLevel"),
-        callback: opt(op, "CallBack"),
-        callback_format: opt(op, "CallBackFormat"),
-        callback_type: opt(op, "CallBackType"),
-        callback_mq_config: op.find("CallBackMqConfig").map(|m| CallBackMqConfig {
-            mq_mode: opt(m, "MqMode"),
-            mq_region: opt(m, "MqRegion"),
-            mq_name: opt(m, "MqName"),
-        }),
+fn operation_from(op: XmlElement) -> JobOperation {
+    let mut o = JobOperation::default();
+    for c in op.children {
+        let slot = match c.name.as_str() {
+            "WorkflowIds" => &mut o.workflow_ids,
+            "Tag" => &mut o.tag,
+            "QueueId" => &mut o.queue_id,
+            "UserData" => &mut o.user_data,
+            "JobLevel" => &mut o.job_level,
+            "CallBack" => &mut o.callback,
+            "CallBackFormat" => &mut o.callback_format,
+            "CallBackType" => &mut o.callback_type,
+            "TimeInterval" if o.time_interval.is_none() => {
+                let mut t = TimeInterval::default();
+                for c in c.children {
+                    match c.name.as_str() {
+                        "Start" => first_time(&mut t.start, c.text),
+                        "End" => first_time(&mut t.end, c.text),
+                        _ => {}
+                    }
+                }
+                o.time_interval = Some(t);
+                continue;
+            }
+            "JobParam" if o.job_param.is_none() => {
+                o.job_param = Some(JobParam { template_id: opt(&c, "TemplateId"), element: c });
+                continue;
+            }
+            "Output" if o.output.is_none() => {
+                o.output = Some(Output {
+                    region: opt(&c, "Region"),
+                    bucket: opt(&c, "Bucket"),
+                    object: opt(&c, "Object"),
+                    element: c,
+                });
+                continue;
+            }
+            "CallBackMqConfig" if o.callback_mq_config.is_none() => {
+                o.callback_mq_config = Some(CallBackMqConfig {
+                    mq_mode: opt(&c, "MqMode"),
+                    mq_region: opt(&c, "MqRegion"),
+                    mq_name: opt(&c, "MqName"),
+                });
+                continue;
+            }
+            _ => continue,
+        };
+        first(slot, c.text);
     }
+    o
 }
 
 /// The answer to a describe of several jobs.

@@ -22,7 +22,7 @@ pub fn parse_jobs_response(body: &str, limits: XmlLimits) -> Result<JobsResponse
     }
     let mut out =
         JobsResponse { request_id: doc.root.find_text("RequestId").unwrap_or("").to_string(), ..Default::default() };
-    for (child, span) in doc.root.children.iter().zip(&doc.child_spans) {
+    for (child, span) in doc.root.children.into_iter().zip(&doc.child_spans) {
         match child.name.as_str() {
             "JobsDetail" => out.jobs.push(Job::from_element(child, &body[span.clone()])),
             // The Go SDK reads the singular form; accept both.

@@ -5,7 +5,6 @@
 
 use hmac::{Hmac, Mac};
 use sha1::{Digest, Sha1};
-use std::fmt::Write as _;
 
 /// Everything a signature covers. `path` is the logical, decoded path (`/inventorytriggerjob/<id>`).
 ///
@@ -89,9 +88,11 @@ pub(crate) fn encode_into(out: &mut String, s: &str) {
 }
 
 fn hex_lower(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
+    for &b in bytes {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
     }
     s
 }

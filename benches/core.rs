@@ -1,0 +1,190 @@
+//! Rust-side benchmarks: signing, parsing, describe end to end against the canned loopback server
+//! (`examples/bench_server.rs`, port in CIBATCH_BENCH_PORT) next to a raw keep-alive client (the floor), and
+//! throughput with 1, 2, 4 and 8 threads sharing one client. Prints one JSON object per line; run by
+//! `scripts/bench.sh`, which turns them into the table.
+//!
+//! Every figure is a median over rounds; competing variants run in alternating rounds so that machine noise
+//! hits them alike.
+
+use cibatch::signer::{authorization, SignInput};
+use cibatch::{Client, Config, Credentials};
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SEED: &str = include_str!("seed_describe.xml");
+const ROUNDS: usize = 21;
+
+/// Median nanoseconds per call of each variant, measured in alternating rounds of about `round` each.
+fn compare(variants: &mut [(&str, &mut dyn FnMut())], round: Duration) -> Vec<f64> {
+    // Calibrate: how many calls fill a round.
+    let mut per_round = Vec::new();
+    for (_, f) in variants.iter_mut() {
+        let start = Instant::now();
+        let mut n = 0u64;
+        while start.elapsed() < round / 4 {
+            f();
+            n += 1;
+        }
+        per_round.push((n * 4).max(1));
+    }
+    let mut samples = vec![Vec::new(); variants.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, f)) in variants.iter_mut().enumerate() {
+            let start = Instant::now();
+            for _ in 0..per_round[i] {
+                f();
+            }
+            samples[i].push(start.elapsed().as_nanos() as f64 / per_round[i] as f64);
+        }
+    }
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            s[s.len() / 2]
+        })
+        .collect()
+}
+
+fn emit(bench: &str, variant: &str, median_ns: f64) {
+    println!("{{\"bench\": \"{bench}\", \"variant\": \"{variant}\", \"median_ns\": {median_ns:.1}}}");
+}
+
+fn page_of(n: usize) -> String {
+    let mut s = String::from("<Response><RequestId>NjJiZDU1ZmZfOTBmYTUwNjRfNzdjY18xYg==</RequestId>");
+    for i in 0..n {
+        s.push_str(&format!(
+            "<JobsDetail><Code>Success</Code><Message/><Type>Job</Type><Name>job-{i}</Name><JobId>be8f65004eb8511eaaed4f377124a{i:04}</JobId><State>Success</State><CreationTime>2022-06-27T15:23:10+0800</CreationTime><StartTime>2022-06-27T15:23:11+0800</StartTime><EndTime>2022-06-27T15:25:10+0800</EndTime><Input><Prefix>input</Prefix></Input><Operation><TimeInterval><Start>2022-02-01T12:00:00+0800</Start><End>2022-05-01T12:00:00+0800</End></TimeInterval><QueueId>p893bcda225bf4945a378da6662e81a89</QueueId><UserData>this is my data</UserData><CallBack>https://www.callback.com</CallBack><JobParam><TemplateId>t1460606b9752148c4ab182f55163ba7cd</TemplateId></JobParam><Output><Region>ap-chongqing</Region><Bucket>test-1234567890</Bucket><Object>output/${{InventoryTriggerJobId}}/out.mp4</Object></Output><JobLevel>0</JobLevel></Operation></JobsDetail>"
+        ));
+    }
+    s.push_str("<NextToken>25</NextToken></Response>");
+    s
+}
+
+/// The floor: a raw keep-alive HTTP/1.1 client that sends a fixed request and reads the answer by length.
+struct RawClient {
+    stream: TcpStream,
+    request: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl RawClient {
+    fn new(port: u16) -> RawClient {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_nodelay(true).unwrap();
+        let request = format!(
+            "GET /inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: x\r\n\r\n"
+        )
+        .into_bytes();
+        RawClient { stream, request, buf: vec![0; 8192] }
+    }
+
+    fn call(&mut self) -> usize {
+        self.stream.write_all(&self.request).unwrap();
+        let mut have = 0;
+        loop {
+            let n = self.stream.read(&mut self.buf[have..]).unwrap();
+            have += n;
+            if let Some(end) = self.buf[..have].windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = std::str::from_utf8(&self.buf[..end]).unwrap();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap())
+                    })
+                    .unwrap();
+                while have < end + 4 + len {
+                    have += self.stream.read(&mut self.buf[have..]).unwrap();
+                }
+                return len;
+            }
+        }
+    }
+}
+
+fn main() {
+    let port: u16 = std::env::var("CIBATCH_BENCH_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let only = std::env::var("CIBATCH_BENCH_ONLY").unwrap_or_default();
+    let want = |name: &str| only.is_empty() || only.split(',').any(|o| o == name);
+
+    if want("sign") {
+        let host = [("host", "examplebucket-1250000000.ci.ap-beijing.myqcloud.com")];
+        let mut sign = || {
+            black_box(authorization(&SignInput {
+                method: "GET",
+                path: "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9",
+                params: &[],
+                headers: black_box(&host),
+                secret_id: "AKIDtestSecretId1234567890abcdef",
+                secret_key: "testSecretKey1234567890abcdefghij",
+                start: 1699999940,
+                end: 1700010000,
+            }));
+        };
+        let m = compare(&mut [("rust", &mut sign)], Duration::from_millis(20));
+        emit("sign", "rust", m[0]);
+    }
+    if want("parse") {
+        let page = page_of(100);
+        let mut seed = || {
+            black_box(cibatch::parse_response(black_box(SEED)).unwrap());
+        };
+        let mut hundred = || {
+            black_box(cibatch::parse_response(black_box(&page)).unwrap());
+        };
+        let m = compare(&mut [("seed", &mut seed), ("page100", &mut hundred)], Duration::from_millis(30));
+        emit("parse_seed", "rust", m[0]);
+        emit("parse_page100", "rust", m[1]);
+    }
+    if port == 0 {
+        return;
+    }
+    let client = Arc::new(
+        Client::new(
+            Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("AKIDbench", "benchkey"))
+                .endpoint(format!("http://127.0.0.1:{port}")),
+        )
+        .unwrap(),
+    );
+    if want("describe") {
+        let mut raw = RawClient::new(port);
+        let c = client.clone();
+        let mut ours = || {
+            black_box(c.describe_job("b3deffea2f84911ec9cb15254008618d9").unwrap());
+        };
+        let mut floor = || {
+            black_box(raw.call());
+        };
+        let m = compare(&mut [("rust", &mut ours), ("raw", &mut floor)], Duration::from_millis(60));
+        emit("describe", "rust", m[0]);
+        emit("describe", "raw_floor", m[1]);
+    }
+    if want("threads") {
+        for threads in [1usize, 2, 4, 8] {
+            let mut rates = Vec::new();
+            for _ in 0..5 {
+                let deadline = Instant::now() + Duration::from_millis(400);
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        let c = client.clone();
+                        std::thread::spawn(move || {
+                            let mut n = 0u64;
+                            while Instant::now() < deadline {
+                                c.describe_job("b3deffea2f84911ec9cb15254008618d9").unwrap();
+                                n += 1;
+                            }
+                            n
+                        })
+                    })
+                    .collect();
+                let calls: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+                rates.push(calls as f64 / 0.4);
+            }
+            rates.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            println!("{{\"bench\": \"throughput\", \"variant\": \"rust\", \"threads\": {threads}, \"calls_per_sec\": {:.0}}}", rates[2]);
+        }
+    }
+}
