@@ -84,7 +84,21 @@ typedef enum {
    * The caller's wait callback stopped the wait.
    */
   CIBATCH_CANCELLED = 11,
+  /**
+   * The credentials provider failed and no valid credentials were left.
+   */
+  CIBATCH_CREDENTIALS = 12,
 } cibatch_result;
+
+/**
+ * Log levels (`cibatch_log_callback`'s `level`, `cibatch_config_set_logger`'s `max_level`).
+ */
+typedef enum {
+  CIBATCH_LOG_ERROR = 1,
+  CIBATCH_LOG_WARN = 2,
+  CIBATCH_LOG_INFO = 3,
+  CIBATCH_LOG_DEBUG = 4,
+} cibatch_log_level;
 
 /**
  * A job's state as a number (`cibatch_job_state_code`). `CIBATCH_STATE_OTHER` is a state this version does
@@ -164,6 +178,11 @@ typedef struct cibatch_client cibatch_client;
 typedef struct cibatch_config cibatch_config;
 
 /**
+ * Fresh credentials, filled in by a `cibatch_credentials_callback` with `cibatch_credentials_set`.
+ */
+typedef struct cibatch_credentials cibatch_credentials;
+
+/**
  * A running emulator. Thread-safe: its functions may be called from any thread, also while clients use it.
  */
 typedef struct cibatch_emulator cibatch_emulator;
@@ -202,6 +221,23 @@ typedef struct cibatch_pager cibatch_pager;
  * A request to create a Workflow job.
  */
 typedef struct cibatch_workflow_request cibatch_workflow_request;
+
+/**
+ * Asked for fresh temporary credentials: fill `out` with `cibatch_credentials_set` and return true, or return
+ * false when they cannot be had (the call then fails with `CIBATCH_CREDENTIALS`, unless the current ones are
+ * still valid). Called before the first request and again 5 minutes before the credentials expire, by one
+ * thread at a time (others wait): from any thread that uses the client, so `user_data` must be usable there.
+ */
+typedef bool (*cibatch_credentials_callback)(void *user_data,
+                                             cibatch_credentials *out);
+
+/**
+ * Receives a log message: `level` is a `cibatch_log_level`, `message` is borrowed for the call only and never
+ * contains a secret key or token. Called from whichever thread makes a call, possibly several at once.
+ */
+typedef void (*cibatch_log_callback)(void *user_data,
+                                     cibatch_log_level level,
+                                     const char *message);
 
 /**
  * Called by `cibatch_client_wait_for_job` after every poll, on the waiting thread, with the job as just
@@ -405,6 +441,38 @@ cibatch_result cibatch_config_set_ca_bundle(cibatch_config *config,
 cibatch_result cibatch_config_set_proxy(cibatch_config *config,
                                         const char *proxy_url,
                                         cibatch_error **error);
+
+/**
+ * Fills `out` (inside a `cibatch_credentials_callback`) with SecretId, SecretKey, an optional session token
+ * (NULL: none) and when they expire, in Unix seconds (0: never). The strings are copied.
+ */
+cibatch_result cibatch_credentials_set(cibatch_credentials *out,
+                                       const char *secret_id,
+                                       const char *secret_key,
+                                       const char *token,
+                                       int64_t expires_at_unix,
+                                       cibatch_error **error);
+
+/**
+ * Makes the client ask `callback` for temporary credentials (see `cibatch_credentials_callback`) instead of using
+ * the configuration's keys; NULL goes back to them. `user_data` is passed through untouched and must stay valid
+ * as long as any client made from this configuration.
+ */
+cibatch_result cibatch_config_set_credentials_provider(cibatch_config *config,
+                                                       cibatch_credentials_callback callback,
+                                                       void *user_data,
+                                                       cibatch_error **error);
+
+/**
+ * Sends the client's log messages at `max_level` (a `cibatch_log_level`) and more severe to `callback`; NULL turns
+ * logging off. Debug messages give the operation, request line, status, request id, attempt and duration.
+ * `user_data` must stay valid as long as any client made from this configuration.
+ */
+cibatch_result cibatch_config_set_logger(cibatch_config *config,
+                                         cibatch_log_callback callback,
+                                         void *user_data,
+                                         uint32_t max_level,
+                                         cibatch_error **error);
 
 /**
  * Frees a configuration. NULL does nothing. Clients made from it are not affected.

@@ -1,6 +1,6 @@
 //! The blocking client: one keep-alive `ureq` agent shared by every call and every thread.
 
-use crate::config::Config;
+use crate::config::{Config, Credentials, LogLevel};
 use crate::error::{Error, Operation, Result, ServiceError, TransportKind};
 use crate::model::{DescribeJobsResult, Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
 use crate::response::{parse_error_body, parse_jobs_response, JobsResponse};
@@ -11,7 +11,8 @@ use base64::Engine as _;
 use md5::{Digest, Md5};
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
@@ -31,7 +32,18 @@ pub struct Client {
     deadline: Option<Instant>,
     /// Seconds added to the local clock when signing; shared by the clients made by `with_deadline`.
     clock_offset: Arc<AtomicI64>,
+    /// Credentials from the provider, shared likewise.
+    provided: Arc<ProvidedCredentials>,
 }
+
+/// The current provided credentials, and the lock that makes one thread refresh them while the others wait.
+struct ProvidedCredentials {
+    current: RwLock<Option<(Arc<Credentials>, Option<SystemTime>)>>,
+    refreshing: Mutex<()>,
+}
+
+/// Credentials are refreshed this long before they expire.
+const REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,7 +100,8 @@ impl Client {
         validate::bucket(&config.bucket)?;
         validate::region(&config.region)?;
         validate::header_value("secret_id", config.credentials.secret_id())?;
-        if config.credentials.secret_id().is_empty() || config.credentials.secret_key().is_empty() {
+        let no_keys = config.credentials.secret_id().is_empty() || config.credentials.secret_key().is_empty();
+        if no_keys && config.credentials_provider.is_none() {
             return Err(Error::invalid("credentials", "SecretId and SecretKey must not be empty"));
         }
         if let Some(t) = config.credentials.token() {
@@ -144,7 +157,24 @@ impl Client {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         let clock_offset = Arc::new(AtomicI64::new(config.clock_offset));
-        Ok(Client { config, agent, base_url, host, jitter: AtomicU64::new(seed | 1), deadline: None, clock_offset })
+        // Configured credentials never expire; provided ones are asked for on first use.
+        let config_credentials = match config.credentials_provider {
+            None => Some((Arc::new(config.credentials.clone()), None)),
+            Some(_) => None,
+        };
+        Ok(Client {
+            config,
+            agent,
+            base_url,
+            host,
+            jitter: AtomicU64::new(seed | 1),
+            deadline: None,
+            clock_offset,
+            provided: Arc::new(ProvidedCredentials {
+                current: RwLock::new(config_credentials),
+                refreshing: Mutex::new(()),
+            }),
+        })
     }
 
     /// A client configured by [`Config::from_env`].
@@ -164,6 +194,7 @@ impl Client {
             jitter: AtomicU64::new(self.jitter.load(Ordering::Relaxed) ^ 0x9E37_79B9_7F4A_7C15),
             deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
             clock_offset: self.clock_offset.clone(),
+            provided: self.provided.clone(),
         }
     }
 
@@ -381,7 +412,28 @@ impl Client {
                     attempts: attempt - 1,
                 });
             }
-            let (err, retry_after) = match self.attempt(req, &url) {
+            let creds = self.credentials()?;
+            let started = Instant::now();
+            let outcome = self.attempt(req, &url, &creds);
+            self.log(LogLevel::Debug, || match &outcome {
+                Ok(r) => format!(
+                    "{}: {} {} -> HTTP {} (request id {}, attempt {attempt}, {:.1} ms)",
+                    req.op,
+                    req.method,
+                    req.path,
+                    r.status,
+                    if r.request_id.is_empty() { "-" } else { &r.request_id },
+                    started.elapsed().as_secs_f64() * 1e3
+                ),
+                Err((kind, msg)) => format!(
+                    "{}: {} {} -> {kind:?} error: {msg} (attempt {attempt}, {:.1} ms)",
+                    req.op,
+                    req.method,
+                    req.path,
+                    started.elapsed().as_secs_f64() * 1e3
+                ),
+            });
+            let (err, retry_after) = match outcome {
                 Err(kind_msg) => {
                     let (kind, message) = kind_msg;
                     let retry = matches!(kind, TransportKind::Connect | TransportKind::Timeout | TransportKind::Io);
@@ -424,7 +476,11 @@ impl Client {
                     if !skew_corrected && is_clock_error(&e) {
                         if let Some(server) = server_date {
                             skew_corrected = true;
-                            self.clock_offset.store(server - crate::timefmt::now_unix(), Ordering::Relaxed);
+                            let offset = server - crate::timefmt::now_unix();
+                            self.clock_offset.store(offset, Ordering::Relaxed);
+                            self.log(LogLevel::Warn, || {
+                                format!("{}: clock skew of {offset} s corrected; signing again", req.op)
+                            });
                             extra_attempts += 1;
                             continue;
                         }
@@ -445,7 +501,69 @@ impl Client {
                 }
                 pause = pause.min(left);
             }
+            self.log(LogLevel::Info, || format!("{}: retrying in {pause:?} after: {err}", req.op));
             std::thread::sleep(pause);
+        }
+    }
+
+    fn log(&self, level: LogLevel, message: impl FnOnce() -> String) {
+        if let Some((sink, min)) = &self.config.log {
+            if level <= *min {
+                sink(level, &message());
+            }
+        }
+    }
+
+    /// The credentials to sign with: the configured ones, or the provider's, refreshed before they expire by one
+    /// thread while the others wait.
+    fn credentials(&self) -> Result<Arc<Credentials>> {
+        let Some(provider) = &self.config.credentials_provider else {
+            // Set once in `new`: the configured credentials never expire.
+            let current = self.provided.current.read().unwrap_or_else(|e| e.into_inner());
+            return Ok(current.as_ref().map(|(c, _)| c.clone()).unwrap_or_default());
+        };
+        let fresh = |entry: &Option<(Arc<Credentials>, Option<SystemTime>)>| match entry {
+            Some((c, None)) => Some(c.clone()),
+            Some((c, Some(exp))) if SystemTime::now() + REFRESH_MARGIN < *exp => Some(c.clone()),
+            _ => None,
+        };
+        if let Some(c) = fresh(&self.provided.current.read().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(c);
+        }
+        let _one_at_a_time = self.provided.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        // Another thread may have refreshed while this one waited.
+        if let Some(c) = fresh(&self.provided.current.read().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(c);
+        }
+        match provider.fetch() {
+            Ok((creds, expires)) => {
+                if creds.secret_id().is_empty() || creds.secret_key().is_empty() {
+                    return Err(Error::Credentials {
+                        message: "the provider gave an empty SecretId or SecretKey".into(),
+                    });
+                }
+                validate::header_value("secret_id", creds.secret_id())?;
+                if let Some(t) = creds.token() {
+                    validate::header_value("token", t)?;
+                }
+                self.log(LogLevel::Info, || format!("credentials refreshed for {}", creds.secret_id()));
+                let creds = Arc::new(creds);
+                *self.provided.current.write().unwrap_or_else(|e| e.into_inner()) = Some((creds.clone(), expires));
+                Ok(creds)
+            }
+            Err(message) => {
+                // Credentials not yet expired still work: use them, and try again on the next call.
+                let current = self.provided.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+                match current {
+                    Some((c, Some(exp))) if SystemTime::now() < exp => {
+                        self.log(LogLevel::Warn, || {
+                            format!("credentials refresh failed ({message}); using the current ones")
+                        });
+                        Ok(c)
+                    }
+                    _ => Err(Error::Credentials { message }),
+                }
+            }
         }
     }
 
@@ -485,8 +603,12 @@ impl Client {
     }
 
     /// One signed attempt. Transport failures come back as `(kind, message)`.
-    fn attempt(&self, req: &Request<'_>, url: &str) -> std::result::Result<Reply, (TransportKind, String)> {
-        let creds = &self.config.credentials;
+    fn attempt(
+        &self,
+        req: &Request<'_>,
+        url: &str,
+        creds: &Credentials,
+    ) -> std::result::Result<Reply, (TransportKind, String)> {
         let mut headers: Vec<(&str, String)> = Vec::with_capacity(6);
         headers.push(("host", self.host.clone()));
         match req.body {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// SecretId, SecretKey and, for temporary credentials, a session token.
 /// `Debug` never shows the key or the token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Credentials {
     secret_id: String,
     secret_key: String,
@@ -81,8 +81,37 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// Supplies temporary credentials (STS) to a client, which asks again shortly before they expire: once for all
+/// threads, the others waiting for the answer. Called from whichever thread makes the call that needs them.
+pub trait CredentialsProvider: Send + Sync {
+    /// Fresh credentials and when they expire (`None`: they do not). An `Err` is reported to the call as
+    /// [`Error::Credentials`](crate::Error::Credentials), unless the current credentials are still valid.
+    fn fetch(&self) -> std::result::Result<(Credentials, Option<std::time::SystemTime>), String>;
+}
+
+impl<F> CredentialsProvider for F
+where
+    F: Fn() -> std::result::Result<(Credentials, Option<std::time::SystemTime>), String> + Send + Sync,
+{
+    fn fetch(&self) -> std::result::Result<(Credentials, Option<std::time::SystemTime>), String> {
+        self()
+    }
+}
+
+/// How much a log message matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Error = 1,
+    Warn = 2,
+    Info = 3,
+    Debug = 4,
+}
+
+/// Receives the client's log messages at or above its level. Messages never contain a secret key or token.
+pub type LogSink = std::sync::Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
+
 /// Everything a [`Client`](crate::Client) needs. Build with [`Config::new`] and the setters.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// `name-appid`, e.g. `examplebucket-1250000000`.
     pub bucket: String,
@@ -120,6 +149,29 @@ pub struct Config {
     /// An HTTP(S) proxy URL (`http://proxy:3128`), reached with CONNECT. When unset, `ALL_PROXY`/`HTTPS_PROXY`/
     /// `HTTP_PROXY` are honoured, with `NO_PROXY`.
     pub proxy: Option<String>,
+    /// When set, the client asks it for credentials (instead of using `credentials`) and again before they expire.
+    pub credentials_provider: Option<std::sync::Arc<dyn CredentialsProvider>>,
+    /// Where log messages go, and from which level on.
+    pub log: Option<(LogSink, LogLevel)>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("credentials_provider", &self.credentials_provider.as_ref().map(|_| "<provider>"))
+            .field("https", &self.https)
+            .field("endpoint", &self.endpoint)
+            .field("timeout", &self.timeout)
+            .field("max_attempts", &self.max_attempts)
+            .field("retry_create", &self.retry_create)
+            .field("proxy", &self.proxy)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("log", &self.log.as_ref().map(|(_, level)| level))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -143,7 +195,26 @@ impl Config {
             clock_offset: 0,
             ca_bundle: None,
             proxy: None,
+            credentials_provider: None,
+            log: None,
         }
+    }
+
+    /// A configuration whose credentials come from `provider` (temporary credentials that refresh).
+    pub fn with_provider(
+        bucket: impl Into<String>,
+        region: impl Into<String>,
+        provider: impl CredentialsProvider + 'static,
+    ) -> Self {
+        let mut c = Config::new(bucket, region, Credentials::new("", ""));
+        c.credentials_provider = Some(std::sync::Arc::new(provider));
+        c
+    }
+
+    /// Sends log messages at `level` and above to `sink`.
+    pub fn log(mut self, level: LogLevel, sink: impl Fn(LogLevel, &str) + Send + Sync + 'static) -> Self {
+        self.log = Some((std::sync::Arc::new(sink), level));
+        self
     }
 
     /// `CIBATCH_BUCKET`, `CIBATCH_REGION`, optional `CIBATCH_ENDPOINT`, and [`Credentials::from_env`].

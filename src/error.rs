@@ -97,6 +97,10 @@ pub enum Error {
     #[error("job {job_id} still {last_state} after waiting {waited:?}")]
     WaitTimeout { job_id: String, last_state: String, waited: std::time::Duration },
 
+    /// The credentials provider failed and there were no valid credentials left.
+    #[error("credentials: {message}")]
+    Credentials { message: String },
+
     /// The caller stopped a wait (see [`Client::wait_for_job_polling`](crate::Client::wait_for_job_polling)).
     #[error("waiting for job {job_id} was cancelled while it was {last_state}")]
     Cancelled { job_id: String, last_state: String },
@@ -125,6 +129,7 @@ pub enum ErrorKind {
     JobNotFound,
     WaitTimeout,
     Cancelled,
+    Credentials,
 }
 
 impl Error {
@@ -137,6 +142,7 @@ impl Error {
             Error::JobNotFound { .. } => ErrorKind::JobNotFound,
             Error::WaitTimeout { .. } => ErrorKind::WaitTimeout,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
+            Error::Credentials { .. } => ErrorKind::Credentials,
         }
     }
 

@@ -32,7 +32,7 @@ pub mod xml;
 pub mod emulator;
 
 pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
-pub use config::{Config, Credentials};
+pub use config::{Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use model::{
     CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,

@@ -458,3 +458,63 @@ fn sixteen_threads_times_a_thousand_calls() {
     // The emulator keeps 4,000 jobs in this process; the client itself must not grow with calls.
     assert!(grown < 32 << 10, "RSS grew {grown} KiB");
 }
+
+#[test]
+fn provided_credentials_refresh_once_for_all_threads() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::SystemTime;
+    let emu =
+        Emulator::start(EmulatorConfig { session_token: Some("sts-token".into()), ..Default::default() }).unwrap();
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let (id, key) = (emu.secret_id().to_string(), emu.secret_key().to_string());
+    let f = fetches.clone();
+    // Credentials that are always about to expire: every call would refresh, were it not for the one-at-a-time rule.
+    let provider = move || {
+        f.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(50));
+        Ok((Credentials::new(&id, &key).with_token("sts-token"), Some(SystemTime::now() + Duration::from_secs(3600))))
+    };
+    let logs = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = logs.clone();
+    let config = Config::with_provider(emu.bucket(), emu.region(), provider)
+        .endpoint(emu.endpoint())
+        .log(LogLevel::Debug, move |_, m| sink.lock().unwrap().push(m.to_string()));
+    let client = Arc::new(Client::new(config).unwrap());
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let c = client.clone();
+            std::thread::spawn(move || c.list_jobs(&ListOptions::default()).unwrap())
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 1, "one refresh for eight threads");
+    let logs = logs.lock().unwrap();
+    assert!(logs.iter().any(|l| l.contains("list jobs: GET /inventorytriggerjob -> HTTP 200 (request id")), "{logs:?}");
+    assert!(logs.iter().any(|l| l.contains("credentials refreshed")));
+    assert!(!logs.iter().any(|l| l.contains(emu.secret_key()) || l.contains("sts-token")), "a secret was logged");
+
+    // Near expiry, the next call refreshes; a failing provider with nothing valid left is a Credentials error.
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let (id, key) = (emu.secret_id().to_string(), emu.secret_key().to_string());
+    let flaky = move || {
+        if n2.fetch_add(1, Ordering::SeqCst) == 0 {
+            Ok((Credentials::new(&id, &key).with_token("sts-token"), Some(SystemTime::now() + Duration::from_secs(10))))
+        } else {
+            Err("the STS endpoint is down".to_string())
+        }
+    };
+    let c = Client::new(Config::with_provider(emu.bucket(), emu.region(), flaky).endpoint(emu.endpoint())).unwrap();
+    // Expires within the refresh margin: refreshing fails, but the current credentials still work.
+    c.list_jobs(&ListOptions::default()).unwrap();
+    c.list_jobs(&ListOptions::default()).unwrap();
+    assert_eq!(n.load(Ordering::SeqCst), 2);
+    let failing = Client::new(
+        Config::with_provider(emu.bucket(), emu.region(), || Err("no role".to_string())).endpoint(emu.endpoint()),
+    )
+    .unwrap();
+    let err = failing.list_jobs(&ListOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Credentials { .. }) && err.to_string().contains("no role"), "{err}");
+}

@@ -9,7 +9,9 @@ import "C"
 
 import (
 	"context"
+	"log/slog"
 	"runtime/cgo"
+	"time"
 )
 
 // waitState travels to the C wait callback as a cgo.Handle: C never holds a Go pointer.
@@ -39,4 +41,64 @@ func cibatchGoWaitCallback(handle C.uintptr_t, job *C.cibatch_job, changed C.boo
 		}
 	}
 	return C.bool(st.ctx.Err() == nil)
+}
+
+// providerState and logState travel to C as cgo.Handles, like waitState.
+type providerState struct {
+	provide func() (Credentials, error)
+	logger  *slog.Logger
+}
+
+//export cibatchGoCredentials
+func cibatchGoCredentials(handle C.uintptr_t, out *C.cibatch_credentials) (ok C.bool) {
+	st := cgo.Handle(handle).Value().(*providerState)
+	defer func() {
+		if r := recover(); r != nil {
+			st.logger.Error("cibatch: the credentials provider panicked", "panic", r)
+			ok = false
+		}
+	}()
+	creds, err := st.provide()
+	if err != nil {
+		st.logger.Warn("cibatch: the credentials provider failed", "error", err)
+		return false
+	}
+	if checkText("credentials", creds.SecretID, creds.SecretKey, creds.Token) != nil {
+		return false
+	}
+	id, key, token := cstr(creds.SecretID), cstr(creds.SecretKey), cstrOpt(creds.Token)
+	defer free(id)
+	defer free(key)
+	defer free(token)
+	var expires int64
+	if !creds.Expires.IsZero() {
+		expires = creds.Expires.Unix()
+	}
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_credentials_set(out, id, key, token, C.int64_t(expires), &cerr), cerr); err != nil {
+		st.logger.Warn("cibatch: credentials refused", "error", err)
+		return false
+	}
+	return true
+}
+
+//export cibatchGoLog
+func cibatchGoLog(handle C.uintptr_t, level C.int, message *C.char) {
+	logger := cgo.Handle(handle).Value().(*slog.Logger)
+	lvl := slog.LevelDebug
+	switch level {
+	case C.CIBATCH_LOG_ERROR:
+		lvl = slog.LevelError
+	case C.CIBATCH_LOG_WARN:
+		lvl = slog.LevelWarn
+	case C.CIBATCH_LOG_INFO:
+		lvl = slog.LevelInfo
+	}
+	logger.Log(context.Background(), lvl, C.GoString(message))
+}
+
+// Credentials are temporary credentials from a CredentialsProvider. Expires zero means they do not expire.
+type Credentials struct {
+	SecretID, SecretKey, Token string
+	Expires                    time.Time
 }

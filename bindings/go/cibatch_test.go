@@ -1,9 +1,11 @@
 package cibatch_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -510,4 +512,53 @@ func TestSecretsNeverShow(t *testing.T) {
 	if err == nil || strings.Contains(text, secret) || strings.Contains(text, token) {
 		t.Fatalf("leak or no error: %s", text)
 	}
+}
+
+func TestCredentialsProviderAndLogger(t *testing.T) {
+	emu, _ := setup(t, cibatch.EmulatorOptions{Token: "sts-token"})
+	var mu sync.Mutex
+	calls := 0
+	var logs bytes.Buffer
+	cfg := cibatch.Config{Bucket: emu.Bucket(), Region: emu.Region(), Endpoint: emu.Endpoint(),
+		Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		CredentialsProvider: func() (cibatch.Credentials, error) {
+			mu.Lock()
+			calls++
+			mu.Unlock()
+			return cibatch.Credentials{SecretID: emu.SecretID(), SecretKey: emu.SecretKey(), Token: "sts-token",
+				Expires: time.Now().Add(time.Hour)}, nil
+		}}
+	c := must(cibatch.NewClient(cfg))
+	defer c.Close()
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); must(c.ListJobs(context.Background(), cibatch.ListOptions{})) }()
+	}
+	wg.Wait()
+	if calls != 1 {
+		t.Fatalf("provider called %d times", calls)
+	}
+	text := logs.String()
+	if !strings.Contains(text, "list jobs: GET /inventorytriggerjob -> HTTP 200") || strings.Contains(text, emu.SecretKey()) ||
+		strings.Contains(text, "sts-token") {
+		t.Fatalf("log: %s", text)
+	}
+	cfg.CredentialsProvider = func() (cibatch.Credentials, error) { return cibatch.Credentials{}, errors.New("no STS") }
+	bad := must(cibatch.NewClient(cfg))
+	defer bad.Close()
+	if _, err := bad.ListJobs(context.Background(), cibatch.ListOptions{}); !errors.Is(err, cibatch.ErrCredentials) {
+		t.Fatalf("failing provider: %v", err)
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

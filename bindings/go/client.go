@@ -14,6 +14,26 @@ static bool cibatch_go_wait_trampoline(void *user_data, const cibatch_job *job, 
 	return cibatchGoWaitCallback((uintptr_t)user_data, (cibatch_job *)job, state_changed);
 }
 
+extern bool cibatchGoCredentials(uintptr_t handle, cibatch_credentials *out);
+extern void cibatchGoLog(uintptr_t handle, int level, char *message);
+
+static bool cibatch_go_credentials(void *user_data, cibatch_credentials *out) {
+	return cibatchGoCredentials((uintptr_t)user_data, out);
+}
+
+static void cibatch_go_log(void *user_data, cibatch_log_level level, const char *message) {
+	cibatchGoLog((uintptr_t)user_data, (int)level, (char *)message);
+}
+
+static cibatch_result cibatch_go_set_provider(cibatch_config *config, uintptr_t handle, cibatch_error **error) {
+	return cibatch_config_set_credentials_provider(config, cibatch_go_credentials, (void *)handle, error);
+}
+
+static cibatch_result cibatch_go_set_logger(cibatch_config *config, uintptr_t handle, uint32_t level,
+                                            cibatch_error **error) {
+	return cibatch_config_set_logger(config, cibatch_go_log, (void *)handle, level, error);
+}
+
 static cibatch_result cibatch_go_wait(const cibatch_client *client, const char *job_id, uint64_t max_wait_ms,
                                       uint64_t initial_ms, uint64_t max_interval_ms, uintptr_t handle,
                                       cibatch_job **job_out, cibatch_error **error) {
@@ -26,6 +46,7 @@ import "C"
 import (
 	"context"
 	"iter"
+	"log/slog"
 	"runtime"
 	"runtime/cgo"
 	"strings"
@@ -63,18 +84,29 @@ type Config struct {
 	// MaxResponseBytes (default 8 MiB) and MaxXMLDepth (default 32) bound what a response may cost.
 	MaxResponseBytes int64
 	MaxXMLDepth      int
+	// CredentialsProvider, when set, supplies temporary credentials instead of SecretID/SecretKey/Token. The client
+	// calls it before the first request and again 5 minutes before Expires, once for all goroutines.
+	CredentialsProvider func() (Credentials, error)
+	// Logger receives the client's log messages (debug: each request's line, status, request id, attempt and
+	// duration). Never a secret.
+	Logger *slog.Logger
 	// HTTP makes requests to the default host over plain HTTP instead of HTTPS.
 	HTTP bool
 }
 
 // Client is a client for one bucket, safe for concurrent use. Close it when done.
 type Client struct {
-	mu  sync.RWMutex // calls hold it shared; Close holds it exclusively
-	ptr *C.cibatch_client
+	mu      sync.RWMutex // calls hold it shared; Close holds it exclusively
+	ptr     *C.cibatch_client
+	handles []cgo.Handle // Go values the C library calls back with; deleted on Close
 }
 
 // NewClient checks cfg (nothing is sent) and makes a client.
 func NewClient(cfg Config) (*Client, error) {
+	if cfg.CredentialsProvider != nil && cfg.SecretID == "" && cfg.SecretKey == "" {
+		// The library wants placeholders; the provider's credentials are used instead.
+		cfg.SecretID, cfg.SecretKey = "-", "-"
+	}
 	if err := checkText("config", cfg.Bucket, cfg.Region, cfg.SecretID, cfg.SecretKey, cfg.Token, cfg.Endpoint,
 		cfg.UserAgent, cfg.CABundle, cfg.Proxy); err != nil {
 		return nil, err
@@ -164,11 +196,53 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
+	var handles []cgo.Handle
+	release := func() {
+		for _, h := range handles {
+			h.Delete()
+		}
+	}
+	if cfg.Logger != nil {
+		level := C.uint32_t(0)
+		for _, l := range []struct {
+			slog  slog.Level
+			level C.uint32_t
+		}{{slog.LevelDebug, C.CIBATCH_LOG_DEBUG}, {slog.LevelInfo, C.CIBATCH_LOG_INFO}, {slog.LevelWarn, C.CIBATCH_LOG_WARN},
+			{slog.LevelError, C.CIBATCH_LOG_ERROR}} {
+			if cfg.Logger.Enabled(context.Background(), l.slog) {
+				level = l.level
+				break
+			}
+		}
+		if level > 0 {
+			h := cgo.NewHandle(cfg.Logger)
+			handles = append(handles, h)
+			if err := set(C.cibatch_go_set_logger(ccfg, C.uintptr_t(h), level, &cerr), cerr); err != nil {
+				release()
+				return nil, err
+			}
+		}
+	}
+	if cfg.CredentialsProvider != nil {
+		logger := cfg.Logger
+		if logger == nil {
+			logger = slog.New(slog.DiscardHandler)
+		}
+		h := cgo.NewHandle(&providerState{provide: cfg.CredentialsProvider, logger: logger})
+		handles = append(handles, h)
+		if err := set(C.cibatch_go_set_provider(ccfg, C.uintptr_t(h), &cerr), cerr); err != nil {
+			release()
+			return nil, err
+		}
+	}
 	var ptr *C.cibatch_client
 	if err := check(C.cibatch_client_new(ccfg, &ptr, &cerr), cerr); err != nil {
+		release()
 		return nil, err
 	}
-	return newClient(ptr), nil
+	c := newClient(ptr)
+	c.handles = handles
+	return c, nil
 }
 
 // NewClientFromEnv makes a client from CIBATCH_BUCKET, CIBATCH_REGION, optional CIBATCH_ENDPOINT and
@@ -206,6 +280,10 @@ func (c *Client) Close() error {
 	if c.ptr != nil {
 		C.cibatch_client_free(c.ptr)
 		c.ptr = nil
+		for _, h := range c.handles {
+			h.Delete()
+		}
+		c.handles = nil
 		runtime.SetFinalizer(c, nil)
 	}
 	return nil

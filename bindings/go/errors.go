@@ -24,6 +24,7 @@ const (
 	KindInternal        Kind = 9  // an internal error in the library
 	KindIO              Kind = 10 // the emulator could not start
 	KindCancelled       Kind = 11 // the context was cancelled during a wait
+	KindCredentials     Kind = 12 // the credentials provider failed and no valid credentials were left
 )
 
 // Sentinel errors for errors.Is.
@@ -35,6 +36,7 @@ var (
 	ErrInvalidResponse = errors.New("cibatch: invalid response")
 	ErrJobNotFound     = errors.New("cibatch: job not found")
 	ErrCancelled       = errors.New("cibatch: cancelled")
+	ErrCredentials     = errors.New("cibatch: credentials unavailable")
 )
 
 // Error is every failure but a service error. Message never contains a secret.
@@ -66,6 +68,8 @@ func (e *Error) Is(target error) bool {
 		return e.Kind == KindJobNotFound
 	case ErrCancelled:
 		return e.Kind == KindCancelled
+	case ErrCredentials:
+		return e.Kind == KindCredentials
 	}
 	return false
 }

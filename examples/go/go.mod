@@ -1,6 +1,6 @@
 module github.com/cibatch/cibatch/examples/go
 
-go 1.23
+go 1.24
 
 require github.com/cibatch/cibatch/bindings/go v0.0.0
 

@@ -59,6 +59,8 @@ pub enum cibatch_result {
     CIBATCH_IO = 10,
     /// The caller's wait callback stopped the wait.
     CIBATCH_CANCELLED = 11,
+    /// The credentials provider failed and no valid credentials were left.
+    CIBATCH_CREDENTIALS = 12,
 }
 
 use cibatch_result::*;
@@ -120,6 +122,7 @@ impl From<Error> for cibatch_error {
             crate::ErrorKind::JobNotFound => CIBATCH_JOB_NOT_FOUND,
             crate::ErrorKind::WaitTimeout => CIBATCH_WAIT_TIMEOUT,
             crate::ErrorKind::Cancelled => CIBATCH_CANCELLED,
+            crate::ErrorKind::Credentials => CIBATCH_CREDENTIALS,
         };
         let mut out = cibatch_error::new(result, e.to_string());
         out.status = e.status().unwrap_or(0);
@@ -281,6 +284,7 @@ pub extern "C" fn cibatch_result_name(result: i32) -> *const c_char {
             9 => c"CIBATCH_PANIC",
             10 => c"CIBATCH_IO",
             11 => c"CIBATCH_CANCELLED",
+            12 => c"CIBATCH_CREDENTIALS",
             _ => c"CIBATCH_UNKNOWN",
         };
         name.as_ptr()

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cibatch.h"
 #include "check.h"
@@ -578,6 +579,73 @@ static void test_reliability_options(void) {
   cibatch_config_free(cfg);
 }
 
+struct provider_state {
+  cibatch_emulator *emu;
+  int calls;
+};
+
+static bool provide(void *user_data, cibatch_credentials *out) {
+  struct provider_state *st = (struct provider_state *)user_data;
+  st->calls++;
+  return cibatch_credentials_set(out, cibatch_emulator_secret_id(st->emu), cibatch_emulator_secret_key(st->emu),
+                                 "sts-token", (int64_t)time(NULL) + 3600, NULL) == CIBATCH_OK;
+}
+
+static bool refuse(void *user_data, cibatch_credentials *out) {
+  (void)user_data;
+  (void)out;
+  return false;
+}
+
+static char log_text[8192];
+static void collect_log(void *user_data, cibatch_log_level level, const char *message) {
+  (void)user_data;
+  if (level <= CIBATCH_LOG_DEBUG && strlen(log_text) + strlen(message) + 2 < sizeof log_text) {
+    strcat(log_text, message);
+    strcat(log_text, "\n");
+  }
+}
+
+static void test_provider_and_logger(void) {
+  cibatch_emulator *e = NULL;
+  cibatch_config *cfg = NULL;
+  cibatch_client *c = NULL;
+  cibatch_job_list *page = NULL;
+  cibatch_error *err = NULL;
+  struct provider_state st;
+  int i;
+  OK(cibatch_emulator_start(0, "sts-token", 10, 10, &e, E));
+  st.emu = e;
+  st.calls = 0;
+  OK(cibatch_config_new(cibatch_emulator_bucket(e), cibatch_emulator_region(e), "unused", "unused", &cfg, E));
+  OK(cibatch_config_set_endpoint(cfg, cibatch_emulator_endpoint(e), E));
+  OK(cibatch_config_set_credentials_provider(cfg, provide, &st, E));
+  log_text[0] = 0;
+  OK(cibatch_config_set_logger(cfg, collect_log, NULL, CIBATCH_LOG_DEBUG, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  for (i = 0; i < 3; i++) {
+    OK(cibatch_client_list_jobs(c, NULL, &page, E));
+    cibatch_job_list_free(page);
+  }
+  CHECK_EQ_INT(st.calls, 1, "asked once: the credentials are good for an hour");
+  CHECK(strstr(log_text, "list jobs: GET /inventorytriggerjob -> HTTP 200") != NULL, "debug log of each request");
+  CHECK(strstr(log_text, "credentials refreshed") != NULL, "info log of the refresh");
+  CHECK(strstr(log_text, cibatch_emulator_secret_key(e)) == NULL && strstr(log_text, "sts-token") == NULL,
+        "no secret in the log");
+  CHECK_EQ_INT(cibatch_config_set_logger(cfg, collect_log, NULL, 9, &err), CIBATCH_INVALID_INPUT, "bad level");
+  cibatch_error_free(err);
+  cibatch_client_free(c);
+
+  OK(cibatch_config_set_credentials_provider(cfg, refuse, NULL, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  err = NULL;
+  CHECK_EQ_INT(cibatch_client_list_jobs(c, NULL, &page, &err), CIBATCH_CREDENTIALS, "provider failed");
+  cibatch_error_free(err);
+  cibatch_client_free(c);
+  cibatch_config_free(cfg);
+  cibatch_emulator_free(e);
+}
+
 static void test_token(void) {
   cibatch_emulator *e = NULL;
   cibatch_config *cfg = NULL;
@@ -683,6 +751,7 @@ int main(void) {
   test_error_kinds();
   test_reliability_options();
   test_token();
+  test_provider_and_logger();
   test_threads();
   run_abi_checks();
 

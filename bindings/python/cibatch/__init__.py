@@ -9,7 +9,7 @@ Pure ctypes over libcibatch (bundled in this package; CIBATCH_LIBRARY may point 
 """
 from ._client import TERMINAL_STATES, Client, DescribeResult, Job, Page, sign
 from ._emulator import Emulator
-from ._errors import (EmulatorError, Error, InvalidArgument, InvalidResponse, JobNotFound, ServiceError,
+from ._errors import (CredentialsError, EmulatorError, Error, InvalidArgument, InvalidResponse, JobNotFound, ServiceError,
                       TimeoutError, TransportError)
 from ._ffi import lib as _lib
 
@@ -19,5 +19,5 @@ library_version: str = _lib.cibatch_version().decode()
 __all__ = [
     "Client", "Job", "Page", "DescribeResult", "Emulator", "sign", "TERMINAL_STATES",
     "Error", "InvalidArgument", "TransportError", "TimeoutError", "ServiceError", "InvalidResponse",
-    "JobNotFound", "EmulatorError", "library_version",
+    "JobNotFound", "EmulatorError", "CredentialsError", "library_version",
 ]

@@ -9,7 +9,27 @@ from xml.sax.saxutils import escape
 from . import _args
 from . import _errors as cibatch_errors
 from ._errors import InvalidArgument, call
-from ._ffi import WAIT_CALLBACK, lib
+import logging
+import time
+
+from ._ffi import CREDENTIALS_CALLBACK, LOG_CALLBACK, WAIT_CALLBACK, lib
+
+logger = logging.getLogger("cibatch")
+# cibatch_log_level -> logging level, and back.
+_LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG}
+
+
+def _log_level_for(lg: logging.Logger) -> int:
+    """The most verbose library level the `cibatch` logger would show (0: none)."""
+    for level in (4, 3, 2, 1):
+        if lg.isEnabledFor(_LEVELS[level]):
+            return level
+    return 0
+
+
+@LOG_CALLBACK
+def _forward_log(_user_data, level, message):
+    logger.log(_LEVELS.get(level, logging.DEBUG), "%s", message.decode("utf-8", "replace"))
 from ._handle import Handle
 
 _INPUT_KINDS = {"prefix": 0, "manifest": 1, "url_file": 2, "object": 3}
@@ -179,6 +199,33 @@ def _fragment(name: str, value: XmlValue) -> str:
     raise TypeError(f"{name}: expected str, mapping or list, not {type(value).__name__}")
 
 
+def _configure_callbacks(cfg, provider):
+    """Installs the `cibatch` logger and the credentials provider; returns what must stay alive with the client."""
+    keep = []
+    level = _log_level_for(logger)
+    if level:
+        call(lib.cibatch_config_set_logger, cfg, _forward_log, None, level)
+    if provider is not None:
+        if not callable(provider):
+            raise TypeError("credentials_provider must be callable")
+
+        @CREDENTIALS_CALLBACK
+        def provide(_user_data, out):
+            try:
+                secret_id, secret_key, token, expires = provider()
+                call(lib.cibatch_credentials_set, out, _args.text(secret_id, "secret_id"),
+                     _args.text(secret_key, "secret_key"), _args.opt_text(token, "token"),
+                     0 if expires is None else int(expires))
+                return True
+            except Exception:  # noqa: BLE001 - reported to the call as a credentials error, and logged
+                logger.exception("cibatch credentials provider failed")
+                return False
+
+        call(lib.cibatch_config_set_credentials_provider, cfg, provide, None)
+        keep.append(provide)
+    return keep
+
+
 class _ListOptions(Handle):
     def __init__(self, type: Optional[str], states: Union[None, str, Iterable[str]], order_by_time: Optional[str],
                  size: Optional[int], next_token: Optional[str], start_creation_time: Optional[str],
@@ -223,8 +270,10 @@ class Client(Handle):
                  max_attempts: Optional[int] = None, retry_create: bool = False,
                  backoff: Tuple[float, float] = (0.2, 5.0), https: bool = True,
                  max_response_bytes: Optional[int] = None, max_xml_depth: Optional[int] = None,
-                 clock_offset: int = 0, ca_bundle: Optional[str] = None, proxy: Optional[str] = None):
+                 clock_offset: int = 0, ca_bundle: Optional[str] = None, proxy: Optional[str] = None,
+                 credentials_provider: Optional[Callable[[], Tuple[str, str, Optional[str], Optional[float]]]] = None):
         cfg = ctypes.c_void_p()
+        self._callbacks: list = []
         call(lib.cibatch_config_new, _args.text(bucket, "bucket"), _args.text(region, "region"),
              _args.text(secret_id, "secret_id"), _args.text(secret_key, "secret_key"), ctypes.byref(cfg))
         try:
@@ -252,6 +301,7 @@ class Client(Handle):
                 call(lib.cibatch_config_set_ca_bundle, cfg, _args.text(str(ca_bundle), "ca_bundle"))
             if proxy is not None:
                 call(lib.cibatch_config_set_proxy, cfg, _args.text(proxy, "proxy"))
+            self._callbacks = _configure_callbacks(cfg, credentials_provider)
             if max_response_bytes is not None:
                 call(lib.cibatch_config_set_max_response_bytes, cfg,
                      _args.integer(max_response_bytes, "max_response_bytes", 1, 2**63 - 1))
@@ -262,12 +312,21 @@ class Client(Handle):
         super().__init__(out.value, lib.cibatch_client_free)
 
     @classmethod
+    def with_provider(cls, bucket: str, region: str,
+                      provider: Callable[[], Tuple[str, str, Optional[str], Optional[float]]], **options: Any) -> "Client":
+        """A client whose temporary credentials come from `provider()`, which returns (secret_id, secret_key, token,
+        expires_at as a Unix time or None). It is called before the first request and again 5 minutes before expiry,
+        by one thread at a time, from whichever thread makes the call."""
+        return cls(bucket, region, "", "", credentials_provider=provider, **options)
+
+    @classmethod
     def from_env(cls) -> "Client":
         """CIBATCH_BUCKET, CIBATCH_REGION, optional CIBATCH_ENDPOINT; TENCENTCLOUD_SECRET_ID/_SECRET_KEY/
         _SESSION_TOKEN (else COS_SECRET_ID/COS_SECRET_KEY)."""
         out = ctypes.c_void_p()
         call(lib.cibatch_client_new_from_env, ctypes.byref(out))
         client = cls.__new__(cls)
+        client._callbacks = []
         Handle.__init__(client, out.value, lib.cibatch_client_free)
         return client
 

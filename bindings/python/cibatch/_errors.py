@@ -8,7 +8,7 @@ from typing import Optional
 from ._ffi import lib
 
 OK, INVALID_INPUT, TRANSPORT, SERVICE, INVALID_RESPONSE, JOB_NOT_FOUND, WAIT_TIMEOUT = range(7)
-NULL_ARGUMENT, INVALID_UTF8, PANIC, IO, CANCELLED = range(7, 12)
+NULL_ARGUMENT, INVALID_UTF8, PANIC, IO, CANCELLED, CREDENTIALS = range(7, 13)
 
 
 class Error(Exception):
@@ -58,6 +58,10 @@ class JobNotFound(Error, LookupError):
     """A described job does not exist."""
 
 
+class CredentialsError(Error):
+    """The credentials provider failed and no valid credentials were left."""
+
+
 class EmulatorError(Error, OSError):
     """The emulator could not start (for example, the port is in use)."""
 
@@ -65,7 +69,7 @@ class EmulatorError(Error, OSError):
 _BY_RESULT = {
     INVALID_INPUT: InvalidArgument, NULL_ARGUMENT: InvalidArgument, INVALID_UTF8: InvalidArgument,
     TRANSPORT: TransportError, SERVICE: ServiceError, INVALID_RESPONSE: InvalidResponse,
-    JOB_NOT_FOUND: JobNotFound, WAIT_TIMEOUT: TimeoutError, IO: EmulatorError,
+    JOB_NOT_FOUND: JobNotFound, WAIT_TIMEOUT: TimeoutError, IO: EmulatorError, CREDENTIALS: CredentialsError,
 }
 
 

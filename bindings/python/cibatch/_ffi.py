@@ -16,6 +16,8 @@ STR = c_char_p           # const char * arguments, and borrowed const char * res
 RESULT = c_int
 
 WAIT_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p, c_bool)
+CREDENTIALS_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p)
+LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
 
 # name: (restype, argtypes). One line per exported function of include/cibatch.h.
 SIGNATURES = {
@@ -46,6 +48,9 @@ SIGNATURES = {
     "cibatch_config_set_clock_offset": (RESULT, [H, c_int64, ERR]),
     "cibatch_config_set_ca_bundle": (RESULT, [H, STR, ERR]),
     "cibatch_config_set_proxy": (RESULT, [H, STR, ERR]),
+    "cibatch_credentials_set": (RESULT, [H, STR, STR, STR, c_int64, ERR]),
+    "cibatch_config_set_credentials_provider": (RESULT, [H, CREDENTIALS_CALLBACK, c_void_p, ERR]),
+    "cibatch_config_set_logger": (RESULT, [H, LOG_CALLBACK, c_void_p, c_uint32, ERR]),
     "cibatch_config_free": (None, [H]),
     "cibatch_client_new": (RESULT, [H, OUT, ERR]),
     "cibatch_client_new_from_env": (RESULT, [OUT, ERR]),

@@ -372,3 +372,33 @@ def test_secrets_never_show():
         c.list_jobs()
     text = f"{e.value} {e.value!r} {vars(e.value)} {c!r}"
     assert secret not in text and token not in text
+
+
+def test_credentials_provider_and_logging(caplog):
+    import logging
+    with cibatch.Emulator(token="sts-token") as emu:
+        calls = []
+
+        def provider():
+            calls.append(1)
+            return emu.secret_id, emu.secret_key, "sts-token", time.time() + 3600
+
+        with caplog.at_level(logging.DEBUG, logger="cibatch"):
+            c = cibatch.Client.with_provider(emu.bucket, emu.region, provider, endpoint=emu.endpoint)
+            threads = [threading.Thread(target=c.list_jobs) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            c.list_jobs()
+        assert len(calls) == 1
+        text = caplog.text
+        assert "list jobs: GET /inventorytriggerjob -> HTTP 200" in text and "credentials refreshed" in text
+        assert emu.secret_key not in text and "sts-token" not in text
+
+        def broken():
+            raise RuntimeError("no STS today")
+
+        bad = cibatch.Client.with_provider(emu.bucket, emu.region, broken, endpoint=emu.endpoint)
+        with pytest.raises(cibatch.CredentialsError):
+            bad.list_jobs()
