@@ -40,10 +40,9 @@ step "Go binding: vet, tests with the race detector, tests with GOGC=1"
 unformatted=$(gofmt -l bindings/go examples/go)
 if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
 (cd bindings/go && go vet ./... && go test -race -count=1 ./... && GOGC=1 go test -count=1 ./...)
-(cd examples/go && go vet ./... && go build -o ../../target/go-query_job ./query_job)
 
-step "C, Python and Go query_job examples against the standalone emulator"
-./scripts/test-query-job.sh
+step "Every example in C, Python and Go against the standalone emulator"
+./scripts/test-examples.sh
 
 step "Demo runs end to end against the embedded emulator"
 target/release/examples/demo > target/demo.out
