@@ -1,5 +1,5 @@
 //! The C ABI. Only this module knows about C: it checks pointers and UTF-8, calls the safe core, maps errors
-//! and writes out-parameters. Every export runs inside [`guard`] or [`call`], so no panic crosses into C.
+//! and writes out-parameters. Every export runs inside `guard` or `call`, so no panic crosses into C.
 //!
 //! Conventions (also in the README, "C API conventions", and at the top of `include/cibatch.h`):
 //! - Fallible functions return a `cibatch_result`; on failure they set `*error` (when `error` is not NULL) to a
