@@ -124,8 +124,22 @@ fn main() {
                 end: 1700010000,
             }));
         };
-        let m = compare(&mut [("rust", &mut sign)], Duration::from_millis(20));
+        let keyed = cibatch::signer::KeyedSigner::default();
+        let mut sign_keyed = || {
+            black_box(keyed.authorization(&SignInput {
+                method: "GET",
+                path: "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9",
+                params: &[],
+                headers: black_box(&host),
+                secret_id: "AKIDtestSecretId1234567890abcdef",
+                secret_key: "testSecretKey1234567890abcdefghij",
+                start: 1699999940,
+                end: 1700010000,
+            }));
+        };
+        let m = compare(&mut [("rust", &mut sign), ("keyed", &mut sign_keyed)], Duration::from_millis(20));
         emit("sign", "rust", m[0]);
+        emit("sign", "rust_client_path", m[1]);
     }
     if want("parse") {
         let page = page_of(100);

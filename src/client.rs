@@ -34,6 +34,8 @@ pub struct Client {
     clock_offset: Arc<AtomicI64>,
     /// Credentials from the provider, shared likewise.
     provided: Arc<ProvidedCredentials>,
+    /// Reuses the keyed HMAC within a key-time window.
+    signer: Arc<signer::KeyedSigner>,
 }
 
 /// The current provided credentials, and the lock that makes one thread refresh them while the others wait.
@@ -170,6 +172,7 @@ impl Client {
             jitter: AtomicU64::new(seed | 1),
             deadline: None,
             clock_offset,
+            signer: Arc::default(),
             provided: Arc::new(ProvidedCredentials {
                 current: RwLock::new(config_credentials),
                 refreshing: Mutex::new(()),
@@ -195,6 +198,7 @@ impl Client {
             deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
             clock_offset: self.clock_offset.clone(),
             provided: self.provided.clone(),
+            signer: self.signer.clone(),
         }
     }
 
@@ -629,15 +633,16 @@ impl Client {
         let now = crate::timefmt::now_unix() + self.clock_offset.load(Ordering::Relaxed);
         let params: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let authorization = signer::authorization(&SignInput {
+        let (start, end) = signer::key_time_window(now);
+        let authorization = self.signer.authorization(&SignInput {
             method: req.method,
             path: &req.path,
             params: &params,
             headers: &header_refs,
             secret_id: creds.secret_id(),
             secret_key: creds.secret_key(),
-            start: now - 60,
-            end: now + 3600,
+            start,
+            end,
         });
 
         let mut builder = ureq::http::Request::builder().method(req.method).uri(url);

@@ -81,9 +81,15 @@ func main() {
 		must(err)
 		_ = res.JobsDetail
 	}
-	m := compare([]func(){oursDescribe, officialDescribe}, 200*time.Millisecond)
-	fmt.Printf("{\"bench\": \"describe\", \"variant\": \"go_binding\", \"median_ns\": %.1f}\n", m[0])
-	fmt.Printf("{\"bench\": \"describe\", \"variant\": \"official_go\", \"median_ns\": %.1f}\n", m[1])
+	only := os.Getenv("CIBATCH_BENCH_ONLY")
+	if only == "" || only == "describe" {
+		m := compare([]func(){oursDescribe, officialDescribe}, 200*time.Millisecond)
+		fmt.Printf("{\"bench\": \"describe\", \"variant\": \"go_binding\", \"median_ns\": %.1f}\n", m[0])
+		fmt.Printf("{\"bench\": \"describe\", \"variant\": \"official_go\", \"median_ns\": %.1f}\n", m[1])
+	}
+	if only != "" && only != "threads" {
+		return
+	}
 
 	for _, workers := range []int{1, 2, 4, 8} {
 		var rates []float64

@@ -1,7 +1,9 @@
 """Checks on Python values at the boundary: wrong types are TypeError, never a crash."""
 from __future__ import annotations
 
-from typing import Optional
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
+    from typing import Optional
 
 from ._errors import InvalidArgument
 

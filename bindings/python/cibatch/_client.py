@@ -2,24 +2,29 @@
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
-from xml.sax.saxutils import escape
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
+    from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+
+    XmlValue = Union[str, Mapping[str, Any], Sequence[Any]]
 
 from . import _args
 from . import _errors as cibatch_errors
 from ._errors import InvalidArgument, call
-import logging
-import time
-
 from ._ffi import CREDENTIALS_CALLBACK, LOG_CALLBACK, WAIT_CALLBACK, lib
 
-logger = logging.getLogger("cibatch")
-# cibatch_log_level -> logging level, and back.
-_LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG}
+# cibatch_log_level -> logging level (ERROR, WARNING, INFO, DEBUG).
+_LEVELS = {1: 40, 2: 30, 3: 20, 4: 10}
 
 
-def _log_level_for(lg: logging.Logger) -> int:
+def _logger():
+    # Imported when the first client is made, not with the package: `logging` costs milliseconds of import.
+    import logging
+
+    return logging.getLogger("cibatch")
+
+
+def _log_level_for(lg) -> int:
     """The most verbose library level the `cibatch` logger would show (0: none)."""
     for level in (4, 3, 2, 1):
         if lg.isEnabledFor(_LEVELS[level]):
@@ -29,7 +34,7 @@ def _log_level_for(lg: logging.Logger) -> int:
 
 @LOG_CALLBACK
 def _forward_log(_user_data, level, message):
-    logger.log(_LEVELS.get(level, logging.DEBUG), "%s", message.decode("utf-8", "replace"))
+    _logger().log(_LEVELS.get(level, 10), "%s", message.decode("utf-8", "replace"))
 from ._handle import Handle
 
 _INPUT_KINDS = {"prefix": 0, "manifest": 1, "url_file": 2, "object": 3}
@@ -140,22 +145,34 @@ for _name, _suffix in _JOB_FIELDS.items():
     setattr(Job, _name, property(_getter(_suffix)))
 
 
-@dataclass
 class Page:
     """One page of a listing. `next_token` is None on the last page."""
 
-    jobs: List[Job]
-    next_token: Optional[str]
-    request_id: str
+    __slots__ = ("jobs", "next_token", "request_id")
+
+    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str):
+        self.jobs, self.next_token, self.request_id = jobs, next_token, request_id
+
+    def __repr__(self) -> str:
+        return f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r})"
 
 
-@dataclass
 class DescribeResult:
     """Jobs found, and the queried IDs that do not exist."""
 
-    jobs: List[Job]
-    non_exist_job_ids: List[str] = field(default_factory=list)
-    request_id: str = ""
+    __slots__ = ("jobs", "non_exist_job_ids", "request_id")
+
+    def __init__(self, jobs: List[Job], non_exist_job_ids: List[str], request_id: str):
+        self.jobs, self.non_exist_job_ids, self.request_id = jobs, non_exist_job_ids, request_id
+
+    def __repr__(self) -> str:
+        return (f"DescribeResult(jobs={self.jobs!r}, non_exist_job_ids={self.non_exist_job_ids!r}, "
+                f"request_id={self.request_id!r})")
+
+
+def escape(text: str) -> str:
+    """XML text escaping (the library parses fragments again and re-escapes what it sends)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _str(b: Optional[bytes]) -> Optional[str]:
@@ -185,23 +202,23 @@ def _one_input(**inputs: Optional[str]) -> Tuple[int, bytes]:
     return _INPUT_KINDS[kind], _args.text(value, kind)
 
 
-XmlValue = Union[str, Mapping[str, Any], Sequence[Any]]
 
 
 def _fragment(name: str, value: XmlValue) -> str:
     """XML for a pass-through element; the library parses it again, checks names and re-escapes text."""
     if isinstance(value, str):
         return f"<{name}>{escape(value)}</{name}>"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict) or hasattr(value, "items"):
         return f"<{name}>" + "".join(_fragment(k, v) for k, v in value.items()) + f"</{name}>"
     if isinstance(value, (list, tuple)):
         return "".join(_fragment(name, v) for v in value)
-    raise TypeError(f"{name}: expected str, mapping or list, not {type(value).__name__}")
+    raise TypeError(f"{name}: expected str, mapping or list, not {type(value).__name__}")  # noqa: E501
 
 
 def _configure_callbacks(cfg, provider):
     """Installs the `cibatch` logger and the credentials provider; returns what must stay alive with the client."""
     keep = []
+    logger = _logger()
     level = _log_level_for(logger)
     if level:
         call(lib.cibatch_config_set_logger, cfg, _forward_log, None, level)

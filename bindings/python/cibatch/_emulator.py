@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Optional
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
+    from typing import Any, Optional
 
 from . import _args
 from ._client import Client

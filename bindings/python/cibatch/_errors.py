@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import builtins
 import ctypes
-from typing import Optional
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
+    from typing import Optional
 
 from ._ffi import lib
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import pathlib
 import sys
 from ctypes import (CFUNCTYPE, POINTER, c_bool, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint8, c_uint16,
                     c_uint32, c_uint64, c_void_p)
@@ -143,7 +142,7 @@ def _library_path() -> str:
     if override:
         return override
     name = "libcibatch.dylib" if sys.platform == "darwin" else "libcibatch.so"
-    return str(pathlib.Path(__file__).resolve().parent / name)
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
 
 
 def load() -> ctypes.CDLL:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable, Optional
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
+    from typing import Callable, Optional
 
 
 class Handle:
