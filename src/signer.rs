@@ -145,13 +145,26 @@ pub fn signature_over_all_headers(input: &SignInput<'_>) -> Signature {
     compute(input, |_| true)
 }
 
-fn compute(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> Signature {
-    let key_time = format!("{};{}", input.start, input.end);
-    let sign_key = hmac_sha1_hex(input.secret_key.as_bytes(), key_time.as_bytes());
+/// Step 5: `HttpString`, with the header and parameter name lists it used.
+fn http_string(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> (String, String, String) {
     let (http_params, url_param_list) = canonical(input.params, |_| true);
     let (http_headers, header_list) = canonical(input.headers, sign_header);
     let http_string =
         format!("{}\n{}\n{}\n{}\n", input.method.to_ascii_lowercase(), input.path, http_params, http_headers);
+    (http_string, header_list, url_param_list)
+}
+
+/// Step 8: the header value.
+fn header_value(secret_id: &str, key_time: &str, header_list: &str, url_param_list: &str, signature: &str) -> String {
+    format!(
+        "q-sign-algorithm=sha1&q-ak={secret_id}&q-sign-time={key_time}&q-key-time={key_time}&q-header-list={header_list}&q-url-param-list={url_param_list}&q-signature={signature}"
+    )
+}
+
+fn compute(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> Signature {
+    let key_time = format!("{};{}", input.start, input.end);
+    let sign_key = hmac_sha1_hex(input.secret_key.as_bytes(), key_time.as_bytes());
+    let (http_string, header_list, url_param_list) = http_string(input, sign_header);
     let string_to_sign = format!("sha1\n{}\n{}\n", key_time, hex_lower(&Sha1::digest(http_string.as_bytes())));
     let signature = hmac_sha1_hex(sign_key.as_bytes(), string_to_sign.as_bytes());
     Signature { key_time, sign_key, http_string, string_to_sign, header_list, url_param_list, signature }
@@ -160,14 +173,7 @@ fn compute(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> Signature {
 /// The `Authorization` header value for a request.
 pub fn authorization(input: &SignInput<'_>) -> String {
     let s = signature(input);
-    format!(
-        "q-sign-algorithm=sha1&q-ak={}&q-sign-time={kt}&q-key-time={kt}&q-header-list={}&q-url-param-list={}&q-signature={}",
-        input.secret_id,
-        s.header_list,
-        s.url_param_list,
-        s.signature,
-        kt = s.key_time
-    )
+    header_value(input.secret_id, &s.key_time, &s.header_list, &s.url_param_list, &s.signature)
 }
 
 /// A signer for one key that keeps the HMAC keyed by the current key time's `SignKey`, so that requests signed
@@ -215,27 +221,14 @@ impl KeyedSigner {
             let w = cache.as_ref().expect("just filled");
             (w.key_time.clone(), w.keyed.clone())
         };
-        let (http_params, url_param_list) = canonical(input.params, |_| true);
-        let (http_headers, header_list) = canonical(input.headers, is_signed_header);
-        let mut http_string = String::with_capacity(64 + input.path.len() + http_params.len() + http_headers.len());
-        http_string.push_str(&input.method.to_ascii_lowercase());
-        http_string.push('\n');
-        http_string.push_str(input.path);
-        http_string.push('\n');
-        http_string.push_str(&http_params);
-        http_string.push('\n');
-        http_string.push_str(&http_headers);
-        http_string.push('\n');
+        let (http_string, header_list, url_param_list) = http_string(input, is_signed_header);
         mac.update(b"sha1\n");
         mac.update(key_time.as_bytes());
         mac.update(b"\n");
         mac.update(hex_lower(&Sha1::digest(http_string.as_bytes())).as_bytes());
         mac.update(b"\n");
         let signature = hex_lower(&mac.finalize().into_bytes());
-        format!(
-            "q-sign-algorithm=sha1&q-ak={}&q-sign-time={key_time}&q-key-time={key_time}&q-header-list={header_list}&q-url-param-list={url_param_list}&q-signature={signature}",
-            input.secret_id
-        )
+        header_value(input.secret_id, &key_time, &header_list, &url_param_list, &signature)
     }
 }
 
