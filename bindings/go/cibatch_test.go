@@ -135,7 +135,9 @@ func TestListFiltersAndPaging(t *testing.T) {
 		t.Fatalf("first page: %d jobs, token %q", len(page.Jobs), page.NextToken)
 	}
 	var all []string
-	for job, err := range c.AllJobs(ctx, cibatch.ListOptions{Type: "Workflow", Size: 7, OrderByTime: "Asc"}) {
+	var pages []int
+	for job, err := range c.AllJobs(ctx, cibatch.ListOptions{Type: "Workflow", Size: 7, OrderByTime: "Asc",
+		OnPage: func(page, _ int) { pages = append(pages, page) }}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,6 +145,9 @@ func TestListFiltersAndPaging(t *testing.T) {
 	}
 	if strings.Join(all, ",") != strings.Join(ids, ",") {
 		t.Fatalf("paging to the end: got %d jobs", len(all))
+	}
+	if fmt.Sprint(pages) != "[1 2 3 4]" {
+		t.Fatalf("page progress %v", pages)
 	}
 	// Breaking out of the loop early is fine.
 	n := 0

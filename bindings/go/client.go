@@ -376,6 +376,8 @@ type ListOptions struct {
 	WorkflowID        string
 	JobID             string
 	Name              string
+	// OnPage, for AllJobs, is called as each page arrives with its number (from 1) and job count.
+	OnPage func(page, jobs int)
 }
 
 func (o *ListOptions) build() (*C.cibatch_list_options, error) {
@@ -504,6 +506,9 @@ func (c *Client) AllJobs(ctx context.Context, o ListOptions) iter.Seq2[Job, erro
 				return
 			}
 			jobs, _, _, _ := takeList(page)
+			if o.OnPage != nil {
+				o.OnPage(int(C.cibatch_pager_pages_fetched(pager)), len(jobs))
+			}
 			for _, j := range jobs {
 				if !yield(j, nil) {
 					return

@@ -3,7 +3,7 @@
 use super::job::{cibatch_job, cibatch_job_list, cibatch_pager};
 use super::request::{cibatch_job_request, cibatch_list_options, cibatch_workflow_request};
 use super::*;
-use crate::{Client, Config, Credentials, WaitOptions};
+use crate::{Client, Config, Credentials, LogLevel, WaitOptions};
 use std::ffi::c_void;
 use std::sync::Arc;
 use std::time::Duration;
@@ -341,8 +341,7 @@ unsafe impl Send for CallbackLogger {}
 unsafe impl Sync for CallbackLogger {}
 
 impl CallbackLogger {
-    fn emit(&self, level: crate::LogLevel, message: &str) {
-        use crate::LogLevel;
+    fn emit(&self, level: LogLevel, message: &str) {
         let level = match level {
             LogLevel::Error => cibatch_log_level::CIBATCH_LOG_ERROR,
             LogLevel::Warn => cibatch_log_level::CIBATCH_LOG_WARN,
@@ -366,7 +365,6 @@ pub unsafe extern "C" fn cibatch_config_set_logger(
     max_level: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    use crate::LogLevel;
     edit(config, error, |c| {
         let level = match max_level {
             1 => LogLevel::Error,

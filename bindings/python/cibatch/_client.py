@@ -146,12 +146,12 @@ for _name, _suffix in _JOB_FIELDS.items():
 
 
 class Page:
-    """One page of a listing. `next_token` is None on the last page."""
+    """One page of a listing. `next_token` is None on the last page; `number` counts pages from 1 in `iter_pages`."""
 
-    __slots__ = ("jobs", "next_token", "request_id")
+    __slots__ = ("jobs", "next_token", "request_id", "number")
 
-    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str):
-        self.jobs, self.next_token, self.request_id = jobs, next_token, request_id
+    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str, number: int = 1):
+        self.jobs, self.next_token, self.request_id, self.number = jobs, next_token, request_id, number
 
     def __repr__(self) -> str:
         return f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r})"
@@ -400,11 +400,16 @@ class Client(Handle):
                 call(lib.cibatch_pager_next, pager._handle, ctypes.byref(page))
                 if not page.value:
                     return
-                yield _page(page.value)
+                result = _page(page.value)
+                result.number = lib.cibatch_pager_pages_fetched(pager._handle)
+                yield result
 
-    def iter_jobs(self, **filters: Any) -> Iterator[Job]:
-        """Every job of a listing, across pages (same filters as `list_jobs`)."""
+    def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None, **filters: Any) -> Iterator[Job]:
+        """Every job of a listing, across pages (same filters as `list_jobs`). `on_page(page)` is called as each
+        page arrives (`page.number` counts them), for progress reports."""
         for page in self.iter_pages(**filters):
+            if on_page is not None:
+                on_page(page)
             yield from page.jobs
 
     def create_workflow_job(self, name: str, workflow_id: str, *, prefix: Optional[str] = None,

@@ -80,7 +80,10 @@ def test_list_filters_and_paging(emu, client):
     assert [j.job_id for j in page2.jobs] == wf[10:20]
     pages = list(client.iter_pages(type="Workflow", size=10, order_by_time="Asc"))
     assert [len(p.jobs) for p in pages] == [10, 10, 3] and pages[-1].next_token is None
-    assert [j.job_id for j in client.iter_jobs(type="Workflow", size=7, order_by_time="Asc")] == wf
+    seen_pages = []
+    assert [j.job_id for j in client.iter_jobs(type="Workflow", size=7, order_by_time="Asc",
+                                               on_page=lambda p: seen_pages.append(p.number))] == wf
+    assert seen_pages == [1, 2, 3, 4]
     assert [j.job_id for j in client.iter_jobs(type="Workflow", size=100, order_by_time="Desc")] == wf[::-1]
     assert sorted(j.job_id for j in client.iter_jobs(type="Job")) == sorted(jobs)
     assert {j.job_id for j in client.iter_jobs(states=["Running", "Failed"])} == {wf[0], wf[1]}
