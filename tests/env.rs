@@ -1,6 +1,8 @@
 //! Configuration from the environment. One test per process section: the environment is process-wide.
 
-use cibatch::{Client, Config, Credentials, Error};
+mod common;
+
+use cibatch::{Client, Config, Credentials, Error, ListOptions};
 
 fn clear() {
     for v in [
@@ -12,6 +14,14 @@ fn clear() {
         "TENCENTCLOUD_SESSION_TOKEN",
         "COS_SECRET_ID",
         "COS_SECRET_KEY",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
     ] {
         std::env::remove_var(v);
     }
@@ -39,6 +49,20 @@ fn credentials_and_config_from_the_environment() {
     assert_eq!(client.base_url(), "https://examplebucket-1250000000.ci.ap-beijing.myqcloud.com");
     std::env::set_var("CIBATCH_ENDPOINT", "http://127.0.0.1:9000");
     assert_eq!(Client::from_env().unwrap().base_url(), "http://127.0.0.1:9000");
+    clear();
+
+    // HTTPS_PROXY is honoured, and NO_PROXY exempts hosts from it.
+    let emu = cibatch::emulator::Emulator::start(Default::default()).unwrap();
+    let (proxy, tunnels) = common::connect_proxy();
+    let endpoint = format!("http://emulator.invalid:{}", emu.port());
+    std::env::set_var("HTTPS_PROXY", &proxy);
+    let via_env = Client::new(emu.client_config().endpoint(&endpoint)).unwrap();
+    via_env.list_jobs(&ListOptions::default()).unwrap();
+    assert!(tunnels.load(std::sync::atomic::Ordering::SeqCst) >= 1, "the request went through HTTPS_PROXY");
+    std::env::set_var("NO_PROXY", "emulator.invalid");
+    let exempt = Client::new(emu.client_config().endpoint(&endpoint).max_attempts(1)).unwrap();
+    let err = exempt.list_jobs(&ListOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), cibatch::ErrorKind::Transport, "without the proxy the name does not resolve: {err}");
     clear();
 }
 

@@ -258,41 +258,6 @@ fn hostile_strings_at_every_entry_point() {
     }
 }
 
-/// A CONNECT proxy for one test: tunnels to 127.0.0.1 at the requested port, whatever the host name.
-fn connect_proxy() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let tunnels = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = tunnels.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming() {
-            let Ok(mut client) = client else { return };
-            let count = count.clone();
-            std::thread::spawn(move || {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if client.read(&mut byte).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let line = String::from_utf8_lossy(&head).lines().next().unwrap_or("").to_string();
-                let port = line.split_whitespace().nth(1).and_then(|t| t.rsplit(':').next()).unwrap_or("0").to_string();
-                let Ok(upstream) = std::net::TcpStream::connect(format!("127.0.0.1:{port}")) else { return };
-                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").unwrap();
-                let (mut a, mut b) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
-                let (mut c2, mut u2) = (client, upstream);
-                std::thread::spawn(move || std::io::copy(&mut a, &mut u2));
-                let _ = std::io::copy(&mut b, &mut c2);
-            });
-        }
-    });
-    (url, tunnels)
-}
-
 #[test]
 fn requests_go_through_a_configured_proxy() {
     let (emu, _) = setup();
