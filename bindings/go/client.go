@@ -317,24 +317,32 @@ func (c *Client) use(ctx context.Context, f func(*C.cibatch_client) error) error
 	return ctxError(ctx, err)
 }
 
-// DescribeJob describes one job. A job the service does not know is an error matching ErrJobNotFound.
-func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
-	if err := checkText("jobID", jobID); err != nil {
-		return Job{}, err
-	}
+// jobCall runs a C call that returns one job, under use's context handling, and copies the job into Go.
+func (c *Client) jobCall(ctx context.Context,
+	f func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result) (Job, error) {
 	var job Job
 	err := c.use(ctx, func(h *C.cibatch_client) error {
-		id := cstr(jobID)
-		defer free(id)
 		var out *C.cibatch_job
 		var cerr *C.cibatch_error
-		if err := check(C.cibatch_client_describe_job(h, id, &out, &cerr), cerr); err != nil {
+		if err := check(f(h, &out, &cerr), cerr); err != nil {
 			return err
 		}
 		job = takeJob(out)
 		return nil
 	})
 	return job, err
+}
+
+// DescribeJob describes one job. A job the service does not know is an error matching ErrJobNotFound.
+func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
+	if err := checkText("jobID", jobID); err != nil {
+		return Job{}, err
+	}
+	id := cstr(jobID)
+	defer free(id)
+	return c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_client_describe_job(h, id, out, cerr)
+	})
 }
 
 // DescribeJobs describes several jobs in one request; unknown IDs are listed in NonExistJobIDs.
@@ -578,17 +586,9 @@ func (c *Client) CreateWorkflowJob(ctx context.Context, r WorkflowJobRequest) (J
 			return Job{}, err
 		}
 	}
-	var job Job
-	err = c.use(ctx, func(h *C.cibatch_client) error {
-		var out *C.cibatch_job
-		var cerr *C.cibatch_error
-		if err := check(C.cibatch_client_create_workflow_job(h, req, &out, &cerr), cerr); err != nil {
-			return err
-		}
-		job = takeJob(out)
-		return nil
+	return c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_client_create_workflow_job(h, req, out, cerr)
 	})
-	return job, err
 }
 
 // JobRequest creates a Job-type job: one job type (Tag) run directly over an input.
@@ -685,17 +685,9 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 			return Job{}, err
 		}
 	}
-	var job Job
-	err = c.use(ctx, func(h *C.cibatch_client) error {
-		var out *C.cibatch_job
-		var cerr *C.cibatch_error
-		if err := check(C.cibatch_client_create_job(h, req, &out, &cerr), cerr); err != nil {
-			return err
-		}
-		job = takeJob(out)
-		return nil
+	return c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_client_create_job(h, req, out, cerr)
 	})
-	return job, err
 }
 
 // CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError.
@@ -729,19 +721,11 @@ func (c *Client) WaitForJob(ctx context.Context, jobID string, o WaitOptions) (J
 	st := &waitState{ctx: ctx, onState: o.OnState}
 	handle := cgo.NewHandle(st)
 	defer handle.Delete()
-	var job Job
-	err := c.use(ctx, func(h *C.cibatch_client) error {
-		id := cstr(jobID)
-		defer free(id)
-		var out *C.cibatch_job
-		var cerr *C.cibatch_error
-		result := C.cibatch_go_wait(h, id, millis(o.MaxWait), millis(o.PollInterval), millis(o.MaxInterval),
-			C.uintptr_t(handle), &out, &cerr)
-		if err := check(result, cerr); err != nil {
-			return err
-		}
-		job = takeJob(out)
-		return nil
+	id := cstr(jobID)
+	defer free(id)
+	job, err := c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_go_wait(h, id, millis(o.MaxWait), millis(o.PollInterval), millis(o.MaxInterval),
+			C.uintptr_t(handle), out, cerr)
 	})
 	if st.panicked != nil {
 		panic(st.panicked)
