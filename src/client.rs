@@ -23,10 +23,11 @@ const JOBS_PATH: &str = "/inventorytriggerjob";
 /// A client for one bucket. `Send + Sync`: share one (for example in an `Arc`) between threads so that
 /// they reuse its connections.
 pub struct Client {
-    config: Config,
+    // Shared with the clients `with_deadline` makes, so that making one per call copies nothing.
+    config: Arc<Config>,
     agent: ureq::Agent,
-    base_url: String,
-    host: String,
+    base_url: Arc<str>,
+    host: Arc<str>,
     jitter: AtomicU64,
     /// Every call of this client ends by then (see [`Client::with_deadline`]).
     deadline: Option<Instant>,
@@ -165,10 +166,10 @@ impl Client {
             Some(_) => None,
         };
         Ok(Client {
-            config,
+            config: Arc::new(config),
             agent,
-            base_url,
-            host,
+            base_url: base_url.into(),
+            host: host.into(),
             jitter: AtomicU64::new(seed | 1),
             deadline: None,
             clock_offset,
@@ -614,7 +615,7 @@ impl Client {
         creds: &Credentials,
     ) -> std::result::Result<Reply, (TransportKind, String)> {
         let mut headers: Vec<(&str, String)> = Vec::with_capacity(6);
-        headers.push(("host", self.host.clone()));
+        headers.push(("host", self.host.to_string()));
         match req.body {
             Some(body) => {
                 headers.push(("content-type", "application/xml".to_string()));
