@@ -1,6 +1,7 @@
 //! The blocking client: one keep-alive `ureq` agent shared by every call and every thread.
 
-use crate::config::{Config, Credentials, LogLevel};
+use crate::cancel::{CallScope, CancelToken, WatchedConnector};
+use crate::config::{limits, Config, Credentials, LogLevel};
 use crate::error::{Error, Operation, Result, ServiceError, TransportKind};
 use crate::model::{DescribeJobsResult, Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
 use crate::response::{parse_error_body, parse_jobs_response, JobsResponse};
@@ -11,11 +12,11 @@ use base64::Engine as _;
 use md5::{Digest, Md5};
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::SystemTime;
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::NextTimeout;
 use ureq::RequestExt;
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
@@ -31,18 +32,82 @@ pub struct Client {
     jitter: AtomicU64,
     /// Every call of this client ends by then (see [`Client::with_deadline`]).
     deadline: Option<Instant>,
+    /// Every call of this client stops when it fires (see [`Client::with_cancel`]).
+    cancel: Option<CancelToken>,
     /// Seconds added to the local clock when signing; shared by the clients made by `with_deadline`.
     clock_offset: Arc<AtomicI64>,
+    /// The configured credentials, or None when a provider gives them.
+    fixed_credentials: Option<Arc<Credentials>>,
     /// Credentials from the provider, shared likewise.
     provided: Arc<ProvidedCredentials>,
     /// Reuses the keyed HMAC within a key-time window.
     signer: Arc<signer::KeyedSigner>,
 }
 
-/// The current provided credentials, and the lock that makes one thread refresh them while the others wait.
+/// The current provided credentials, and whether a refresh is under way. The provider is called with no lock held,
+/// so a log line or a call on another client from inside it cannot deadlock.
+#[derive(Default)]
 struct ProvidedCredentials {
-    current: RwLock<Option<(Arc<Credentials>, Option<SystemTime>)>>,
-    refreshing: Mutex<()>,
+    state: Mutex<ProvidedState>,
+    refreshed: Condvar,
+}
+
+#[derive(Default)]
+struct ProvidedState {
+    current: Option<(Arc<Credentials>, Option<SystemTime>)>,
+    refreshing: bool,
+    /// Counts finished refreshes, so that a waiter knows the one it waited for ended.
+    generation: u64,
+    /// Why the last refresh failed (None when it succeeded).
+    failure: Option<String>,
+}
+
+impl ProvidedCredentials {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ProvidedState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Asks the provider once and records the outcome for every waiting thread. A panicking provider is a failure.
+    fn refresh(&self, provider: &dyn crate::CredentialsProvider) {
+        FETCHING.with(|f| f.set(self as *const Self as usize));
+        let fetched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| provider.fetch()));
+        FETCHING.with(|f| f.set(0));
+        let checked = match fetched {
+            Ok(Ok((creds, expires))) => check_provided(&creds).map(|()| (creds, expires)),
+            Ok(Err(message)) => Err(message),
+            Err(_) => Err("the credentials provider panicked".to_string()),
+        };
+        let mut state = self.lock();
+        match checked {
+            Ok((creds, expires)) => {
+                state.current = Some((Arc::new(creds), expires));
+                state.failure = None;
+            }
+            Err(message) => state.failure = Some(message),
+        }
+        state.refreshing = false;
+        state.generation += 1;
+        drop(state);
+        self.refreshed.notify_all();
+    }
+}
+
+fn check_provided(creds: &Credentials) -> std::result::Result<(), String> {
+    if creds.secret_id().is_empty() || creds.secret_key().is_empty() {
+        return Err("the provider gave an empty SecretId or SecretKey".into());
+    }
+    let header = |name, value| validate::header_value(name, value).map_err(|e| e.to_string());
+    header("secret_id", creds.secret_id())?;
+    if let Some(t) = creds.token() {
+        header("token", t)?;
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// The credentials this thread's provider call is fetching (their address), to refuse a call from inside the
+    /// provider that would wait for them.
+    static FETCHING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Credentials are refreshed this long before they expire.
@@ -111,6 +176,7 @@ impl Client {
             validate::header_value("token", t)?;
         }
         validate::header_value("user_agent", &config.user_agent)?;
+        config.check_limits()?;
         let (base_url, host) = match &config.endpoint {
             Some(e) => {
                 let e = validate::endpoint(e)?;
@@ -121,15 +187,6 @@ impl Client {
                 (format!("{}://{host}", if config.https { "https" } else { "http" }), host)
             }
         };
-        for (arg, d) in [
-            ("timeout", config.timeout),
-            ("connect_timeout", config.connect_timeout),
-            ("read_timeout", config.read_timeout),
-        ] {
-            if d.is_zero() {
-                return Err(Error::invalid(arg, "must be more than zero"));
-            }
-        }
         let proxy = match &config.proxy {
             Some(url) => Some(
                 ureq::Proxy::new(url)
@@ -154,15 +211,15 @@ impl Client {
             .max_idle_connections(64)
             .max_idle_connections_per_host(32)
             .build();
-        let agent = ureq::Agent::with_parts(agent_config, DefaultConnector::default(), IpLiteralResolver::default());
+        let agent = ureq::Agent::with_parts(agent_config, WatchedConnector::default(), IpLiteralResolver::default());
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         let clock_offset = Arc::new(AtomicI64::new(config.clock_offset));
         // Configured credentials never expire; provided ones are asked for on first use.
-        let config_credentials = match config.credentials_provider {
-            None => Some((Arc::new(config.credentials.clone()), None)),
+        let fixed_credentials = match config.credentials_provider {
+            None => Some(Arc::new(config.credentials.clone())),
             Some(_) => None,
         };
         Ok(Client {
@@ -172,12 +229,11 @@ impl Client {
             host: host.into(),
             jitter: AtomicU64::new(seed | 1),
             deadline: None,
+            cancel: None,
             clock_offset,
             signer: Arc::default(),
-            provided: Arc::new(ProvidedCredentials {
-                current: RwLock::new(config_credentials),
-                refreshing: Mutex::new(()),
-            }),
+            fixed_credentials,
+            provided: Arc::default(),
         })
     }
 
@@ -190,16 +246,66 @@ impl Client {
     /// `deadline`, failing with a timeout if it has not finished: a per-call deadline, as a Go `context` or a
     /// request handler's budget gives one. Cheap: made per call.
     pub fn with_deadline(&self, deadline: Instant) -> Client {
+        let mut c = self.derived();
+        c.deadline = Some(self.deadline.map_or(deadline, |d| d.min(deadline)));
+        c
+    }
+
+    /// A client that shares this one's connections and whose every call stops when `token` is cancelled: waits,
+    /// backoffs, polls and waits for credentials end at once, and a request in flight is abandoned (its connection
+    /// is shut down), all failing with [`Error::Cancelled`]. The token replaces any this client carried; a deadline
+    /// it carried stays. Cheap: made per call.
+    pub fn with_cancel(&self, token: CancelToken) -> Client {
+        let mut c = self.derived();
+        c.cancel = Some(token);
+        c
+    }
+
+    /// Another client over the same connections, credentials and settings (and this one's deadline and token).
+    pub(crate) fn share(&self) -> Client {
+        self.derived()
+    }
+
+    fn derived(&self) -> Client {
         Client {
             config: self.config.clone(),
             agent: self.agent.clone(),
             base_url: self.base_url.clone(),
             host: self.host.clone(),
             jitter: AtomicU64::new(self.jitter.load(Ordering::Relaxed) ^ 0x9E37_79B9_7F4A_7C15),
-            deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
+            deadline: self.deadline,
+            cancel: self.cancel.clone(),
             clock_offset: self.clock_offset.clone(),
+            fixed_credentials: self.fixed_credentials.clone(),
             provided: self.provided.clone(),
             signer: self.signer.clone(),
+        }
+    }
+
+    /// Why a call must stop now: its token fired, or its deadline passed.
+    fn stopped(&self, op: Operation, attempts: u32) -> Option<Error> {
+        if self.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
+            return Some(Error::Cancelled { operation: op, detail: format!(" after {attempts} attempt(s)") });
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Some(Error::Transport {
+                operation: op,
+                kind: TransportKind::Timeout,
+                message: "the call's deadline passed".into(),
+                attempts,
+            });
+        }
+        None
+    }
+
+    /// Sleeps for `d` unless the call's token fires first; returns false if it did.
+    fn pause(&self, d: Duration) -> bool {
+        match &self.cancel {
+            Some(token) => token.sleep(d),
+            None => {
+                std::thread::sleep(d);
+                true
+            }
         }
     }
 
@@ -357,20 +463,32 @@ impl Client {
         if let Some(d) = self.deadline {
             deadline = deadline.min(d);
         }
-        let mut interval = opts.initial_interval.max(Duration::from_millis(1));
+        // Every poll, with its retries and backoffs, ends by the wait's deadline.
+        let poller = self.with_deadline(deadline);
+        let floor = limits::MIN_POLL_INTERVAL;
+        let mut interval = opts.initial_interval.max(floor);
+        let max_interval = opts.max_interval.max(interval);
         let mut last: Option<crate::JobState> = None;
         let timed_out = |last: &Option<crate::JobState>| Error::WaitTimeout {
             job_id: job_id.to_string(),
             last_state: last.as_ref().map_or_else(|| "unknown".to_string(), |s| s.to_string()),
             waited: started.elapsed(),
         };
+        let cancelled = |last: &Option<crate::JobState>| Error::Cancelled {
+            operation: Operation::WaitForJob,
+            detail: match last {
+                Some(state) => format!(" while job {job_id} was {state}"),
+                None => format!(" before job {job_id} was first described"),
+            },
+        };
         loop {
-            let job = match self.describe_job(job_id) {
+            let job = match poller.describe_job(job_id) {
                 Ok(job) => job,
                 // The poll itself ran into the wait's deadline.
                 Err(Error::Transport { kind: TransportKind::Timeout, .. }) if Instant::now() >= deadline => {
                     return Err(timed_out(&last))
                 }
+                Err(Error::Cancelled { .. }) => return Err(cancelled(&last)),
                 Err(e) => return Err(e),
             };
             let changed = last.as_ref() != Some(&job.state);
@@ -378,7 +496,7 @@ impl Client {
                 last = Some(job.state.clone());
             }
             if !on_poll(&job, changed) {
-                return Err(Error::Cancelled { job_id: job_id.to_string(), last_state: job.state.to_string() });
+                return Err(cancelled(&last));
             }
             if job.is_terminal() {
                 return Ok(job);
@@ -389,11 +507,13 @@ impl Client {
             }
             // The last poll happens at the deadline, not after it; under a client deadline there is no time left
             // for a poll then, so the wait ends.
-            std::thread::sleep(interval.min(deadline - now));
+            if !self.pause(interval.min(deadline - now)) {
+                return Err(cancelled(&last));
+            }
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(timed_out(&last));
             }
-            interval = interval.mul_f64(opts.multiplier.max(1.0)).min(opts.max_interval.max(opts.initial_interval));
+            interval = interval.mul_f64(opts.multiplier.max(1.0)).min(max_interval);
         }
     }
 
@@ -409,17 +529,21 @@ impl Client {
         loop {
             attempt += 1;
             let max_attempts = max_attempts + extra_attempts;
-            if self.deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(Error::Transport {
-                    operation: req.op,
-                    kind: TransportKind::Timeout,
-                    message: "the call's deadline passed".into(),
-                    attempts: attempt - 1,
-                });
+            if let Some(e) = self.stopped(req.op, attempt - 1) {
+                return Err(e);
             }
-            let creds = self.credentials()?;
+            let creds = self.credentials(req.op)?;
             let started = Instant::now();
-            let outcome = self.attempt(req, &url, &creds);
+            let outcome = {
+                let _watched = self.cancel.as_ref().map(CallScope::enter);
+                self.attempt(req, &url, &creds)
+            };
+            // A request abandoned because the token fired fails however the transport saw it: say why.
+            if outcome.is_err() {
+                if let Some(e @ Error::Cancelled { .. }) = self.stopped(req.op, attempt) {
+                    return Err(e);
+                }
+            }
             self.log(LogLevel::Debug, || match &outcome {
                 Ok(r) => format!(
                     "{}: {} {} -> HTTP {} (request id {}, attempt {attempt}, {:.1} ms)",
@@ -507,7 +631,9 @@ impl Client {
                 pause = pause.min(left);
             }
             self.log(LogLevel::Info, || format!("{}: retrying in {pause:?} after: {err}", req.op));
-            std::thread::sleep(pause);
+            if !self.pause(pause) {
+                return Err(Error::Cancelled { operation: req.op, detail: format!(" after {attempt} attempt(s)") });
+            }
         }
     }
 
@@ -520,60 +646,94 @@ impl Client {
     }
 
     /// The credentials to sign with: the configured ones, or the provider's, refreshed before they expire by one
-    /// thread while the others wait.
-    fn credentials(&self) -> Result<Arc<Credentials>> {
-        let Some(provider) = &self.config.credentials_provider else {
-            // Set once in `new`: the configured credentials never expire.
-            let current = self.provided.current.read().unwrap_or_else(|e| e.into_inner());
-            return Ok(current.as_ref().map(|(c, _)| c.clone()).unwrap_or_default());
+    /// thread while the others wait. A call with a deadline or a token waits no longer than they allow, its own
+    /// provider call included (that one then runs on a helper thread and still stores what it gets).
+    fn credentials(&self, op: Operation) -> Result<Arc<Credentials>> {
+        if let Some(c) = &self.fixed_credentials {
+            return Ok(c.clone());
+        }
+        let Some(provider) = self.config.credentials_provider.clone() else {
+            return Err(Error::Credentials { message: "no credentials and no provider".into() });
         };
         let fresh = |entry: &Option<(Arc<Credentials>, Option<SystemTime>)>| match entry {
             Some((c, None)) => Some(c.clone()),
             Some((c, Some(exp))) if SystemTime::now() + REFRESH_MARGIN < *exp => Some(c.clone()),
             _ => None,
         };
-        if let Some(c) = fresh(&self.provided.current.read().unwrap_or_else(|e| e.into_inner())) {
-            return Ok(c);
+        if FETCHING.with(|f| f.get()) == Arc::as_ptr(&self.provided) as usize {
+            return Err(Error::Credentials {
+                message: "a call made from inside the credentials provider needs the credentials that provider is \
+                          fetching; make that call with another client"
+                    .into(),
+            });
         }
-        let _one_at_a_time = self.provided.refreshing.lock().unwrap_or_else(|e| e.into_inner());
-        // Another thread may have refreshed while this one waited.
-        if let Some(c) = fresh(&self.provided.current.read().unwrap_or_else(|e| e.into_inner())) {
-            return Ok(c);
-        }
-        match provider.fetch() {
-            Ok((creds, expires)) => {
-                if creds.secret_id().is_empty() || creds.secret_key().is_empty() {
-                    return Err(Error::Credentials {
-                        message: "the provider gave an empty SecretId or SecretKey".into(),
-                    });
+        let mut state = self.provided.lock();
+        // The generation of the refresh this call started or waited for.
+        let mut awaited: Option<u64> = None;
+        let mut started = false;
+        loop {
+            if let Some(c) = fresh(&state.current) {
+                if started {
+                    let id = c.secret_id().to_string();
+                    drop(state);
+                    self.log(LogLevel::Info, || format!("credentials refreshed for {id}"));
                 }
-                validate::header_value("secret_id", creds.secret_id())?;
-                if let Some(t) = creds.token() {
-                    validate::header_value("token", t)?;
-                }
-                self.log(LogLevel::Info, || format!("credentials refreshed for {}", creds.secret_id()));
-                let creds = Arc::new(creds);
-                *self.provided.current.write().unwrap_or_else(|e| e.into_inner()) = Some((creds.clone(), expires));
-                Ok(creds)
+                return Ok(c);
             }
-            Err(message) => {
-                // Credentials not yet expired still work: use them, and try again on the next call.
-                let current = self.provided.current.read().unwrap_or_else(|e| e.into_inner()).clone();
-                match current {
-                    Some((c, Some(exp))) if SystemTime::now() < exp => {
-                        self.log(LogLevel::Warn, || {
-                            format!("credentials refresh failed ({message}); using the current ones")
-                        });
-                        Ok(c)
-                    }
-                    _ => Err(Error::Credentials { message }),
+            if !state.refreshing {
+                if awaited.is_some_and(|g| g != state.generation) {
+                    // The refresh ended without fresh credentials: unexpired ones still work until the next call.
+                    let message = state.failure.clone().unwrap_or_else(|| "no credentials".into());
+                    let usable = match &state.current {
+                        Some((c, Some(exp))) if SystemTime::now() < *exp => Some(c.clone()),
+                        _ => None,
+                    };
+                    drop(state);
+                    return match usable {
+                        Some(c) => {
+                            self.log(LogLevel::Warn, || {
+                                format!("credentials refresh failed ({message}); using the current ones")
+                            });
+                            Ok(c)
+                        }
+                        None => Err(Error::Credentials { message }),
+                    };
                 }
+                state.refreshing = true;
+                awaited = Some(state.generation);
+                started = true;
+                drop(state);
+                let provided = self.provided.clone();
+                let bounded = self.deadline.is_some() || self.cancel.is_some();
+                let spawned = bounded
+                    && std::thread::Builder::new()
+                        .name("cibatch-credentials".into())
+                        .spawn({
+                            let provider = provider.clone();
+                            move || provided.refresh(provider.as_ref())
+                        })
+                        .is_ok();
+                if !spawned {
+                    self.provided.refresh(provider.as_ref());
+                }
+                state = self.provided.lock();
+                continue;
             }
+            awaited.get_or_insert(state.generation);
+            if let Some(e) = self.stopped(op, 0) {
+                return Err(e);
+            }
+            // Short slices, so that a fired token is seen promptly.
+            let mut slice = Duration::from_millis(20);
+            if let Some(d) = self.deadline {
+                slice = slice.min(d.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+            }
+            state = self.provided.refreshed.wait_timeout(state, slice).unwrap_or_else(|e| e.into_inner()).0;
         }
     }
 
     fn xml_limits(&self) -> XmlLimits {
-        XmlLimits { max_depth: self.config.max_xml_depth.max(4), ..XmlLimits::default() }
+        XmlLimits { max_depth: self.config.max_xml_depth, ..XmlLimits::default() }
     }
 
     /// The clock offset the client currently signs with, in seconds.

@@ -110,6 +110,53 @@ pub enum LogLevel {
 /// Receives the client's log messages at or above its level. Messages never contain a secret key or token.
 pub type LogSink = std::sync::Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
 
+/// The ceilings of every numeric setting. A value outside its range is refused with
+/// [`Error::InvalidInput`] (never clamped), by [`Client::new`](crate::Client::new) and by the C setters.
+pub mod limits {
+    use std::time::Duration;
+
+    /// Deepest XML nesting a response may be allowed (default 32). At least 4: every answer nests that deep.
+    pub const XML_DEPTH: std::ops::RangeInclusive<usize> = 4..=256;
+    /// Attempts per call (default 3).
+    pub const ATTEMPTS: std::ops::RangeInclusive<u32> = 1..=10;
+    /// Every timeout, backoff and wait: more than zero, at most a day.
+    pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+    /// The clock offset, in seconds either way; also the largest skew correction adopted from the service.
+    pub const CLOCK_OFFSET: i64 = 24 * 3600;
+    /// Largest response body (default 8 MiB).
+    pub const RESPONSE_BYTES: std::ops::RangeInclusive<u64> = 1..=(1 << 30);
+    /// Longest `User-Agent`, in bytes.
+    pub const USER_AGENT_BYTES: usize = 512;
+    /// Shortest interval between two polls of a wait; shorter ones are raised to it.
+    pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
+}
+
+pub(crate) fn check_duration(argument: &'static str, d: Duration) -> Result<()> {
+    if d.is_zero() {
+        return Err(Error::invalid(argument, "must be more than zero"));
+    }
+    if d > limits::MAX_DURATION {
+        return Err(Error::invalid(argument, format!("{d:?} is more than the ceiling of 24 hours")));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_range<T: PartialOrd + fmt::Display>(
+    argument: &'static str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<()> {
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(argument, format!("{value} is outside {}..={}", range.start(), range.end())))
+    }
+}
+
+pub(crate) fn check_clock_offset(seconds: i64) -> Result<()> {
+    check_range("clock_offset", seconds, -limits::CLOCK_OFFSET..=limits::CLOCK_OFFSET)
+}
+
 /// Everything a [`Client`](crate::Client) needs. Build with [`Config::new`] and the setters.
 #[derive(Clone)]
 pub struct Config {
@@ -297,5 +344,28 @@ impl Config {
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
+    }
+
+    /// Checks every numeric setting against [`limits`]; [`Client::new`](crate::Client::new) calls it.
+    pub fn check_limits(&self) -> Result<()> {
+        check_duration("timeout", self.timeout)?;
+        check_duration("connect_timeout", self.connect_timeout)?;
+        check_duration("read_timeout", self.read_timeout)?;
+        check_range("max_attempts", self.max_attempts, limits::ATTEMPTS)?;
+        for (argument, d) in [("backoff_base", self.backoff_base), ("backoff_cap", self.backoff_cap)] {
+            if d > limits::MAX_DURATION {
+                return Err(Error::invalid(argument, format!("{d:?} is more than the ceiling of 24 hours")));
+            }
+        }
+        check_range("max_response_bytes", self.max_response_bytes, limits::RESPONSE_BYTES)?;
+        check_range("max_xml_depth", self.max_xml_depth, limits::XML_DEPTH)?;
+        check_clock_offset(self.clock_offset)?;
+        if self.user_agent.len() > limits::USER_AGENT_BYTES {
+            return Err(Error::invalid(
+                "user_agent",
+                format!("is {} bytes; at most {} are sent", self.user_agent.len(), limits::USER_AGENT_BYTES),
+            ));
+        }
+        Ok(())
     }
 }

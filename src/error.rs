@@ -10,6 +10,8 @@ pub enum Operation {
     ListJobs,
     CancelJob,
     WaitForJob,
+    /// Fetching credentials from the provider.
+    Credentials,
 }
 
 impl Operation {
@@ -20,6 +22,7 @@ impl Operation {
             Operation::ListJobs => "list jobs",
             Operation::CancelJob => "cancel job",
             Operation::WaitForJob => "wait for job",
+            Operation::Credentials => "credentials",
         }
     }
 }
@@ -101,9 +104,11 @@ pub enum Error {
     #[error("credentials: {message}")]
     Credentials { message: String },
 
-    /// The caller stopped a wait (see [`Client::wait_for_job_polling`](crate::Client::wait_for_job_polling)).
-    #[error("waiting for job {job_id} was cancelled while it was {last_state}")]
-    Cancelled { job_id: String, last_state: String },
+    /// The call was cancelled: its [`CancelToken`](crate::CancelToken) fired, or a wait callback said stop
+    /// (see [`Client::wait_for_job_polling`](crate::Client::wait_for_job_polling)). `detail` says where, e.g.
+    /// " while job b1... was Running" or " after 1 attempt(s)".
+    #[error("{operation}: cancelled{detail}")]
+    Cancelled { operation: Operation, detail: String },
 }
 
 fn display_service(e: &ServiceError) -> String {

@@ -16,6 +16,7 @@
 //! # Ok::<(), cibatch::Error>(())
 //! ```
 
+mod cancel;
 mod client;
 mod config;
 mod error;
@@ -31,8 +32,9 @@ pub mod xml;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
+pub use cancel::CancelToken;
 pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
-pub use config::{Config, Credentials, CredentialsProvider, LogLevel, LogSink};
+pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use model::{
     CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,
