@@ -33,6 +33,16 @@
 
 
 /**
+ * The clock offset, in seconds either way; also the largest skew correction adopted from the service.
+ */
+#define CLOCK_OFFSET (24 * 3600)
+
+/**
+ * Longest `User-Agent`, in bytes.
+ */
+#define USER_AGENT_BYTES 512
+
+/**
  * The outcome of a call. Numbers are stable and never reused.
  */
 typedef enum {
@@ -81,13 +91,17 @@ typedef enum {
    */
   CIBATCH_IO = 10,
   /**
-   * The caller's wait callback stopped the wait.
+   * The call was cancelled: its `cibatch_cancel` token fired, or the caller's wait callback stopped the wait.
    */
   CIBATCH_CANCELLED = 11,
   /**
    * The credentials provider failed and no valid credentials were left.
    */
   CIBATCH_CREDENTIALS = 12,
+  /**
+   * The client was closed (`cibatch_client_close`) before this call started.
+   */
+  CIBATCH_CLOSED = 13,
 } cibatch_result;
 
 /**
@@ -167,8 +181,22 @@ typedef enum {
 } cibatch_fault;
 
 /**
+ * A cancellation token: fire it from any thread to stop the calls of every client made with it by
+ * `cibatch_client_with_cancel`. Thread-safe. Once fired it stays fired.
+ */
+typedef struct cibatch_cancel cibatch_cancel;
+
+/**
  * A client for one bucket. Thread-safe: one client may be used by any number of threads at once, and should
  * be, to share its keep-alive connections.
+ *
+ * Closing and freeing: `cibatch_client_close` marks the client closed and returns at once; calls already running
+ * (on any thread, and the callbacks they make) finish normally, since each call keeps what it uses alive, and calls
+ * that start after it fail with `CIBATCH_CLOSED`. `cibatch_client_free` closes and frees the handle; it too may be
+ * called while other threads are inside calls on the client (what they use is released when the last of them
+ * returns), but no call may start on the handle once `cibatch_client_free` has been called. So, to stop a client
+ * other threads are using: `cibatch_client_close`, let those threads see `CIBATCH_CLOSED` and finish, then
+ * `cibatch_client_free`. Both may be called from inside a callback of a call on the same client.
  */
 typedef struct cibatch_client cibatch_client;
 
@@ -230,6 +258,12 @@ typedef struct cibatch_workflow_request cibatch_workflow_request;
  */
 typedef bool (*cibatch_credentials_callback)(void *user_data,
                                              cibatch_credentials *out);
+
+/**
+ * Called once with a callback's `user_data` when nothing can call that callback any more: no configuration,
+ * client or pager holds it. The place to free `user_data` (or a binding's handle to it). May be NULL.
+ */
+typedef void (*cibatch_release_callback)(void *user_data);
 
 /**
  * Receives a log message: `level` is a `cibatch_log_level`, `message` is borrowed for the call only and never
@@ -376,7 +410,7 @@ cibatch_result cibatch_config_set_https(cibatch_config *config,
 
 /**
  * Timeouts in milliseconds: `total_ms` for a whole attempt, `connect_ms` to connect, `read_ms` for any one
- * read. 0 keeps the current value.
+ * read. 0 keeps the current value; more than a day (86,400,000) is `CIBATCH_INVALID_INPUT`.
  */
 cibatch_result cibatch_config_set_timeouts(cibatch_config *config,
                                            uint64_t total_ms,
@@ -385,16 +419,17 @@ cibatch_result cibatch_config_set_timeouts(cibatch_config *config,
                                            cibatch_error **error);
 
 /**
- * The `User-Agent` header. Checked when the client is created.
+ * The `User-Agent` header, at most 512 bytes. Its characters are checked when the client is created.
  */
 cibatch_result cibatch_config_set_user_agent(cibatch_config *config,
                                              const char *user_agent,
                                              cibatch_error **error);
 
 /**
- * Retries: `max_attempts` in all for describe, list and cancel (at least 1); `retry_create` also retries create
- * (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
- * before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]`.
+ * Retries: `max_attempts` in all for describe, list and cancel (1 to 10; default 3); `retry_create` also retries
+ * create (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
+ * before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s; at most a day).
+ * For `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the current value; out of range is `CIBATCH_INVALID_INPUT`.
  */
 cibatch_result cibatch_config_set_retries(cibatch_config *config,
                                           uint32_t max_attempts,
@@ -404,23 +439,25 @@ cibatch_result cibatch_config_set_retries(cibatch_config *config,
                                           cibatch_error **error);
 
 /**
- * The largest response body read (default 8 MiB); past it a call fails instead of growing memory.
+ * The largest response body read (default 8 MiB, at most 1 GiB, at least 1); past it a call fails instead of
+ * growing memory. Out of range is `CIBATCH_INVALID_INPUT`.
  */
 cibatch_result cibatch_config_set_max_response_bytes(cibatch_config *config,
                                                      uint64_t max_bytes,
                                                      cibatch_error **error);
 
 /**
- * The deepest XML nesting accepted in a response (default 32); past it a call fails with
- * `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
+ * The deepest XML nesting accepted in a response (default 32; 4 to 256, else `CIBATCH_INVALID_INPUT`); past it a
+ * call fails with `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
  */
 cibatch_result cibatch_config_set_max_xml_depth(cibatch_config *config,
                                                 uint32_t max_depth,
                                                 cibatch_error **error);
 
 /**
- * Seconds to add to this machine's clock when signing (default 0). The client also corrects it by itself
- * when the service reports a skewed request time and sends its `Date`.
+ * Seconds to add to this machine's clock when signing (default 0; at most a day either way, else
+ * `CIBATCH_INVALID_INPUT`). The client also corrects it by itself when the service reports a skewed request time
+ * and sends its `Date`.
  */
 cibatch_result cibatch_config_set_clock_offset(cibatch_config *config,
                                                int64_t seconds,
@@ -456,22 +493,31 @@ cibatch_result cibatch_credentials_set(cibatch_credentials *out,
 /**
  * Makes the client ask `callback` for temporary credentials (see `cibatch_credentials_callback`) instead of using
  * the configuration's keys; NULL goes back to them. `user_data` is passed through untouched and must stay valid
- * as long as any client made from this configuration.
+ * until `release` (may be NULL) is called with it (never when `callback` is NULL): once, when no configuration, client or pager can call `callback`
+ * any more (which may be after `cibatch_client_free`, while a pager or a running call still uses the client). When
+ * this call fails, `release` is not called and `user_data` stays the caller's.
+ *
+ * The provider runs with no lock held. A call it makes on a client that shares these credentials fails at once with
+ * `CIBATCH_CREDENTIALS` (it would wait for the credentials being fetched); calls on other clients work.
  */
 cibatch_result cibatch_config_set_credentials_provider(cibatch_config *config,
                                                        cibatch_credentials_callback callback,
                                                        void *user_data,
+                                                       cibatch_release_callback release,
                                                        cibatch_error **error);
 
 /**
  * Sends the client's log messages at `max_level` (a `cibatch_log_level`) and more severe to `callback`; NULL turns
- * logging off. Debug messages give the operation, request line, status, request id, attempt and duration.
- * `user_data` must stay valid as long as any client made from this configuration.
+ * logging off. Debug messages give the operation, request line, status, request id, attempt and duration. The
+ * logger is called with no lock held: it may make calls on the client. `user_data` must stay valid until `release`
+ * (may be NULL) is called with it: once, when no configuration, client or pager can call `callback` any more. When
+ * this call fails, `release` is not called.
  */
 cibatch_result cibatch_config_set_logger(cibatch_config *config,
                                          cibatch_log_callback callback,
                                          void *user_data,
                                          uint32_t max_level,
+                                         cibatch_release_callback release,
                                          cibatch_error **error);
 
 /**
@@ -497,13 +543,29 @@ cibatch_result cibatch_client_new_from_env(cibatch_client **client_out,
 /**
  * A client that shares `client`'s connections and whose every call, retries and waits included, ends within
  * `timeout_ms` from now (a per-call deadline, such as a Go context's): past it a call fails with a timeout
- * (`cibatch_error_is_timeout`). Cheap enough to make per call. On success `*client_out` is a new client the caller
- * frees with `cibatch_client_free`; it may outlive `client`.
+ * (`cibatch_error_is_timeout`). 0 is a deadline already passed; more than a day is `CIBATCH_INVALID_INPUT`. Cheap
+ * enough to make per call. On success `*client_out` is a new client the caller frees with `cibatch_client_free`; it
+ * may outlive `client`, and closing `client` does not close it.
  */
 cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
                                            uint64_t timeout_ms,
                                            cibatch_client **client_out,
                                            cibatch_error **error);
+
+/**
+ * A client that shares `client`'s connections and whose every call stops when `cancel` fires (see
+ * `cibatch_cancel_fire`): waits, backoffs, polls and waits for credentials end at once and a request in flight is
+ * abandoned (its connection is shut down), the call failing with `CIBATCH_CANCELLED`. `cancel` may be NULL (no
+ * token); `timeout_ms`, when not 0 (none), also bounds every call as `cibatch_client_with_timeout` does (at most a day).
+ * The new client keeps what it needs of `cancel`: free the token whenever you like. On success `*client_out` is a
+ * new client the caller frees with `cibatch_client_free`; it may outlive `client`, and closing `client` does not
+ * close it.
+ */
+cibatch_result cibatch_client_with_cancel(const cibatch_client *client,
+                                          const cibatch_cancel *cancel,
+                                          uint64_t timeout_ms,
+                                          cibatch_client **client_out,
+                                          cibatch_error **error);
 
 /**
  * The clock offset, in seconds, the client currently signs with (set, or learned from the service). 0 for a
@@ -512,10 +574,47 @@ cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
 int64_t cibatch_client_clock_offset(const cibatch_client *client);
 
 /**
- * Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from
- * it keep what they need and stay usable.
+ * Marks a client closed (see `cibatch_client`): calls already running finish normally, calls that start after it
+ * fail with `CIBATCH_CLOSED`. Returns at once; idempotent; NULL does nothing. Safe from any thread and from inside a
+ * callback. The handle stays valid until `cibatch_client_free`.
+ */
+void cibatch_client_close(const cibatch_client *client);
+
+/**
+ * Whether `cibatch_client_close` (or nothing else) was called on this handle. False for NULL.
+ */
+bool cibatch_client_is_closed(const cibatch_client *client);
+
+/**
+ * Closes and frees a client. NULL does nothing. Calls already running on other threads finish normally (each keeps
+ * what it uses, released when the last of them returns), but no call may start on `client` once this has been
+ * called: see `cibatch_client` for the safe order. Pagers and clients derived from it keep what they need and stay
+ * usable.
  */
 void cibatch_client_free(cibatch_client *client);
+
+/**
+ * Makes a token. On success `*cancel_out` is a new token the caller frees with `cibatch_cancel_free`.
+ */
+cibatch_result cibatch_cancel_new(cibatch_cancel **cancel_out,
+                                  cibatch_error **error);
+
+/**
+ * Fires the token: calls carrying it stop within milliseconds with `CIBATCH_CANCELLED`, and later calls carrying it
+ * fail at once. Idempotent; callable from any thread, including from inside a callback. NULL does nothing.
+ */
+void cibatch_cancel_fire(const cibatch_cancel *cancel);
+
+/**
+ * Whether the token has fired. False for NULL.
+ */
+bool cibatch_cancel_is_fired(const cibatch_cancel *cancel);
+
+/**
+ * Frees the caller's token. Clients made with it keep what they need. NULL does nothing. Must not be called while
+ * another thread may still fire it.
+ */
+void cibatch_cancel_free(cibatch_cancel *cancel);
 
 /**
  * Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
@@ -583,7 +682,9 @@ cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
 
 /**
  * Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
- * every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_poll` (may be
+ * every `initial_interval_ms` (0: 1 s; less than 10 ms is raised to 10 ms) and growing by 1.5x up to
+ * `max_interval_ms` (0: 15 s); each at most a day, else `CIBATCH_INVALID_INPUT`. Every poll, retries and backoffs
+ * included, ends by the wait's deadline. `on_poll` (may be
  * NULL) is called on the calling thread with `user_data` after every poll (see `cibatch_wait_callback`); it
  * returning false stops the wait with `CIBATCH_CANCELLED`. Past `max_wait_ms` the result is
  * `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with

@@ -57,10 +57,12 @@ pub enum cibatch_result {
     CIBATCH_PANIC = 9,
     /// The emulator could not start (for example, the port is in use).
     CIBATCH_IO = 10,
-    /// The caller's wait callback stopped the wait.
+    /// The call was cancelled: its `cibatch_cancel` token fired, or the caller's wait callback stopped the wait.
     CIBATCH_CANCELLED = 11,
     /// The credentials provider failed and no valid credentials were left.
     CIBATCH_CREDENTIALS = 12,
+    /// The client was closed (`cibatch_client_close`) before this call started.
+    CIBATCH_CLOSED = 13,
 }
 
 use cibatch_result::*;
@@ -285,6 +287,7 @@ pub extern "C" fn cibatch_result_name(result: i32) -> *const c_char {
             10 => c"CIBATCH_IO",
             11 => c"CIBATCH_CANCELLED",
             12 => c"CIBATCH_CREDENTIALS",
+            13 => c"CIBATCH_CLOSED",
             _ => c"CIBATCH_UNKNOWN",
         };
         name.as_ptr()

@@ -11,6 +11,7 @@
 #include "cibatch.h"
 #include "check.h"
 #include "fixture.h"
+#include "lifecycle.h"
 
 int checks_passed = 0;
 int checks_failed = 0;
@@ -619,9 +620,9 @@ static void test_provider_and_logger(void) {
   st.calls = 0;
   OK(cibatch_config_new(cibatch_emulator_bucket(e), cibatch_emulator_region(e), "unused", "unused", &cfg, E));
   OK(cibatch_config_set_endpoint(cfg, cibatch_emulator_endpoint(e), E));
-  OK(cibatch_config_set_credentials_provider(cfg, provide, &st, E));
+  OK(cibatch_config_set_credentials_provider(cfg, provide, &st, NULL, E));
   log_text[0] = 0;
-  OK(cibatch_config_set_logger(cfg, collect_log, NULL, CIBATCH_LOG_DEBUG, E));
+  OK(cibatch_config_set_logger(cfg, collect_log, NULL, CIBATCH_LOG_DEBUG, NULL, E));
   OK(cibatch_client_new(cfg, &c, E));
   for (i = 0; i < 3; i++) {
     OK(cibatch_client_list_jobs(c, NULL, &page, E));
@@ -632,11 +633,11 @@ static void test_provider_and_logger(void) {
   CHECK(strstr(log_text, "credentials refreshed") != NULL, "info log of the refresh");
   CHECK(strstr(log_text, cibatch_emulator_secret_key(e)) == NULL && strstr(log_text, "sts-token") == NULL,
         "no secret in the log");
-  CHECK_EQ_INT(cibatch_config_set_logger(cfg, collect_log, NULL, 9, &err), CIBATCH_INVALID_INPUT, "bad level");
+  CHECK_EQ_INT(cibatch_config_set_logger(cfg, collect_log, NULL, 9, NULL, &err), CIBATCH_INVALID_INPUT, "bad level");
   cibatch_error_free(err);
   cibatch_client_free(c);
 
-  OK(cibatch_config_set_credentials_provider(cfg, refuse, NULL, E));
+  OK(cibatch_config_set_credentials_provider(cfg, refuse, NULL, NULL, E));
   OK(cibatch_client_new(cfg, &c, E));
   err = NULL;
   CHECK_EQ_INT(cibatch_client_list_jobs(c, NULL, &page, &err), CIBATCH_CREDENTIALS, "provider failed");
@@ -719,6 +720,7 @@ static void run_abi_checks(void) {
   OK(cibatch_list_options_new(&fx.options, E));
   OK(cibatch_client_pages(client, NULL, &fx.pager, E));
   OK(cibatch_client_list_jobs(client, NULL, &fx.list, E));
+  OK(cibatch_cancel_new(&fx.cancel, E));
   fx.job = cibatch_job_clone(cibatch_job_list_get(fx.list, 0));
   cibatch_client_describe_job(client, "b0", NULL, &fx.error);
   abi_checks(&fx);
@@ -731,6 +733,7 @@ static void run_abi_checks(void) {
   cibatch_job_list_free(fx.list);
   cibatch_job_free(fx.job);
   cibatch_error_free(fx.error);
+  cibatch_cancel_free(fx.cancel);
 }
 
 int main(void) {
@@ -753,6 +756,7 @@ int main(void) {
   test_token();
   test_provider_and_logger();
   test_threads();
+  test_lifecycle(emu);
   run_abi_checks();
 
   cibatch_client_free(client);
