@@ -682,21 +682,33 @@ impl Client {
             }
             if !state.refreshing {
                 if awaited.is_some_and(|g| g != state.generation) {
-                    // The refresh ended without fresh credentials: unexpired ones still work until the next call.
-                    let message = state.failure.clone().unwrap_or_else(|| "no credentials".into());
-                    let usable = match &state.current {
+                    // The refresh this call waited for ended. Credentials inside the refresh margin still work
+                    // until they expire; a failed refresh leaves the current ones in use until the next call.
+                    let failure = state.failure.clone();
+                    let unexpired = match &state.current {
+                        Some((c, None)) => Some(c.clone()),
                         Some((c, Some(exp))) if SystemTime::now() < *exp => Some(c.clone()),
                         _ => None,
                     };
                     drop(state);
-                    return match usable {
-                        Some(c) => {
+                    return match (failure, unexpired) {
+                        (None, Some(c)) => {
+                            if started {
+                                let id = c.secret_id().to_string();
+                                self.log(LogLevel::Info, || format!("credentials refreshed for {id}"));
+                            }
+                            Ok(c)
+                        }
+                        (Some(message), Some(c)) => {
                             self.log(LogLevel::Warn, || {
                                 format!("credentials refresh failed ({message}); using the current ones")
                             });
                             Ok(c)
                         }
-                        None => Err(Error::Credentials { message }),
+                        (Some(message), None) => Err(Error::Credentials { message }),
+                        (None, None) => Err(Error::Credentials {
+                            message: "the provider gave credentials that have already expired".into(),
+                        }),
                     };
                 }
                 state.refreshing = true;

@@ -407,7 +407,7 @@ func TestCloseIsIdempotent(t *testing.T) {
 	_, c := setup(t, cibatch.EmulatorOptions{})
 	c.Close()
 	c.Close()
-	if _, err := c.ListJobs(context.Background(), cibatch.ListOptions{}); !errors.Is(err, cibatch.ErrInvalidArgument) {
+	if _, err := c.ListJobs(context.Background(), cibatch.ListOptions{}); !errors.Is(err, cibatch.ErrClosed) {
 		t.Fatalf("closed client: %v", err)
 	}
 }
