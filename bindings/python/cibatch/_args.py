@@ -30,9 +30,17 @@ def integer(value: object, name: str, lo: int, hi: int) -> int:
     return value
 
 
+# The C parameters' ranges: what does not fit is refused here, never wrapped by ctypes. The library checks the
+# meaningful ranges (e.g. at most a day for every duration) and names the argument.
+U32, U64, I64 = (0, 2**32 - 1), (0, 2**64 - 1), (-2**63, 2**63 - 1)
+
+
 def millis(value: object, name: str) -> int:
+    """Seconds as whole milliseconds (at least 1) for a uint64_t parameter."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not value > 0:
+    if not value > 0:  # NaN too
         raise InvalidArgument(f"invalid argument `{name}`: must be more than zero", argument=name)
+    if not value * 1000 <= U64[1]:  # inf too
+        raise InvalidArgument(f"invalid argument `{name}`: {value} seconds is too long", argument=name)
     return max(1, int(value * 1000))

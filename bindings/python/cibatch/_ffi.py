@@ -17,6 +17,7 @@ RESULT = c_int
 WAIT_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p, c_bool)
 CREDENTIALS_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p)
 LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
+RELEASE_CALLBACK = CFUNCTYPE(None, c_void_p)
 
 # name: (restype, argtypes). One line per exported function of include/cibatch.h.
 SIGNATURES = {
@@ -48,14 +49,21 @@ SIGNATURES = {
     "cibatch_config_set_ca_bundle": (RESULT, [H, STR, ERR]),
     "cibatch_config_set_proxy": (RESULT, [H, STR, ERR]),
     "cibatch_credentials_set": (RESULT, [H, STR, STR, STR, c_int64, ERR]),
-    "cibatch_config_set_credentials_provider": (RESULT, [H, CREDENTIALS_CALLBACK, c_void_p, ERR]),
-    "cibatch_config_set_logger": (RESULT, [H, LOG_CALLBACK, c_void_p, c_uint32, ERR]),
+    "cibatch_config_set_credentials_provider": (RESULT, [H, CREDENTIALS_CALLBACK, c_void_p, RELEASE_CALLBACK, ERR]),
+    "cibatch_config_set_logger": (RESULT, [H, LOG_CALLBACK, c_void_p, c_uint32, RELEASE_CALLBACK, ERR]),
     "cibatch_config_free": (None, [H]),
     "cibatch_client_new": (RESULT, [H, OUT, ERR]),
     "cibatch_client_new_from_env": (RESULT, [OUT, ERR]),
     "cibatch_client_with_timeout": (RESULT, [H, c_uint64, OUT, ERR]),
+    "cibatch_client_with_cancel": (RESULT, [H, H, c_uint64, OUT, ERR]),
     "cibatch_client_clock_offset": (c_int64, [H]),
+    "cibatch_client_close": (None, [H]),
+    "cibatch_client_is_closed": (c_bool, [H]),
     "cibatch_client_free": (None, [H]),
+    "cibatch_cancel_new": (RESULT, [OUT, ERR]),
+    "cibatch_cancel_fire": (None, [H]),
+    "cibatch_cancel_is_fired": (c_bool, [H]),
+    "cibatch_cancel_free": (None, [H]),
     "cibatch_client_create_workflow_job": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_create_job": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_describe_job": (RESULT, [H, STR, OUT, ERR]),
