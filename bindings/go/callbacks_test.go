@@ -404,3 +404,17 @@ func TestCloseWhileCalling(t *testing.T) {
 		}
 	}
 }
+
+// A wait ends by its own MaxWait even when every poll stalls (each poll used to take 3 attempts x 60 s).
+func TestWaitEndsByItsOwnDeadline(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	emu, c := setup(t, cibatch.EmulatorOptions{})
+	job := createWorkflow(t, c, "stalled")
+	noErr(t, emu.InjectDelay(20*time.Second, 10))
+	defer emu.ClearFaults()
+	started := time.Now()
+	_, err := c.WaitForJob(context.Background(), job.JobID, cibatch.WaitOptions{MaxWait: 300 * time.Millisecond})
+	if !errors.Is(err, cibatch.ErrTimeout) || time.Since(started) > prompt {
+		t.Fatalf("%v after %v", err, time.Since(started))
+	}
+}

@@ -436,7 +436,26 @@ static void test_setter_ranges(cibatch_emulator *e) {
   cibatch_config_free(cfg);
 }
 
+/* 7. A wait ends by its own deadline even when every poll stalls (each poll used to take 3 attempts x 60 s). */
+static void test_wait_deadline(cibatch_emulator *e) {
+  cibatch_client *c = new_client(e);
+  char *id = new_job(c, "stalled-wait");
+  cibatch_job *job = NULL;
+  cibatch_error *err = NULL;
+  double started;
+  MUST(cibatch_emulator_inject_delay(e, 20000, 10, ERR));
+  started = now_s();
+  CHECK_EQ_INT(cibatch_client_wait_for_job(c, id, 300, 20, 20, NULL, NULL, &job, &err), CIBATCH_WAIT_TIMEOUT,
+               "a stalled wait times out");
+  CHECK(now_s() - started < 10.0, "by its own deadline, not after the polls' timeouts");
+  cibatch_error_free(err);
+  cibatch_emulator_clear_faults(e);
+  cibatch_client_free(c);
+  free(id);
+}
+
 void test_lifecycle(cibatch_emulator *e) {
+  test_wait_deadline(e);
   test_setter_ranges(e);
   test_release_and_reentry(e);
   test_cancel_tokens(e);
