@@ -5,7 +5,7 @@ import ctypes
 import threading
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
-    from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+    from typing import Any, Callable, Generator, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
     XmlValue = Union[str, Mapping[str, Any], Sequence[Any]]
 
@@ -479,7 +479,7 @@ class Client(Handle):
         return _page(out.value)
 
     def iter_pages(self, *, call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None,
-                   **filters: Any) -> Iterator[Page]:
+                   **filters: Any) -> Generator[Page, None, None]:
         """Every page of a listing (same filters as `list_jobs`); stops on a repeated NextToken with an error.
         `call_timeout` bounds the whole iteration; `cancel` stops it."""
         _unknown(filters)
