@@ -14,10 +14,10 @@ done
 
 step "Rust: format, lints"
 cargo fmt --all --check
-cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --features cli -- -D warnings
 
-step "Rust: unit, integration and doc tests"
-cargo test
+step "Rust: unit, integration and doc tests (with the command line)"
+cargo test --features cli
 
 step "Build the release library (shared and static), emulator binary and demo"
 cargo build --release --lib --bin cibatch-emulator --example demo

@@ -51,7 +51,8 @@ impl Credentials {
         &self.secret_id
     }
 
-    pub(crate) fn secret_key(&self) -> &str {
+    /// The SecretKey, for signing (see [`authorization`](crate::authorization)). Never printed by this library.
+    pub fn secret_key(&self) -> &str {
         &self.secret_key
     }
 

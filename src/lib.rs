@@ -22,6 +22,7 @@ mod config;
 mod error;
 #[doc(hidden)]
 pub mod ffi; // the C ABI; public only so that the fuzz targets can call it
+mod fields;
 mod model;
 mod response;
 pub mod signer;
@@ -36,6 +37,7 @@ pub use cancel::CancelToken;
 pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
 pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
+pub use fields::JobField;
 pub use model::{
     CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,
     JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
