@@ -308,6 +308,31 @@ fn sign_gives_an_authorization_the_service_accepts() {
 }
 
 #[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let emu = emulator();
+    for i in 0..3 {
+        create(&emu, &format!("piped{i}"));
+    }
+    let cfg = emu.client_config();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cibatch"))
+        .args(["list", "--all", "-o", "jsonl"])
+        .env("CIBATCH_ENDPOINT", emu.endpoint())
+        .env("CIBATCH_BUCKET", emu.bucket())
+        .env("CIBATCH_REGION", emu.region())
+        .env("TENCENTCLOUD_SECRET_ID", cfg.credentials.secret_id())
+        .env("TENCENTCLOUD_SECRET_KEY", cfg.credentials.secret_key())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn completions_for_each_shell() {
     let emu = emulator();
     for shell in ["bash", "zsh", "fish"] {
@@ -323,7 +348,8 @@ fn the_emulator_subcommand_serves_until_killed() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    reader.read_line(&mut first).unwrap();
     let endpoint = first.split_whitespace().next().unwrap().trim_start_matches("endpoint=").to_string();
     let config = cibatch::Config::new(
         "examplebucket-1250000000",
@@ -332,6 +358,9 @@ fn the_emulator_subcommand_serves_until_killed() {
     )
     .endpoint(&endpoint);
     let page = Client::new(config).unwrap().list_jobs(&Default::default());
+    let mut second = String::new();
+    reader.read_line(&mut second).unwrap();
+    assert!(second.starts_with("export CIBATCH_ENDPOINT="), "{second}");
     child.kill().unwrap();
     let _ = child.wait();
     assert!(page.unwrap().jobs.is_empty());

@@ -5,7 +5,6 @@ use cibatch::{
     Credentials, Error, Input, JobRequest, JobState, JobType, ListOptions, Order, SignInput, WorkflowJobRequest,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::time::Duration;
 
 const EXIT_CODES: &str = "\
@@ -364,8 +363,8 @@ pub fn serve_emulator(opts: &EmulatorArgs) -> Result<u8, Error> {
     })
     .map_err(|e| Error::InvalidInput { argument: "port", reason: format!("the emulator cannot start: {e}") })?;
     let cfg = emu.client_config();
-    println!("endpoint={} bucket={} region={}", emu.endpoint(), emu.bucket(), emu.region());
-    println!(
+    crate::output::emit(&format!("endpoint={} bucket={} region={}", emu.endpoint(), emu.bucket(), emu.region()));
+    crate::output::emit(&format!(
         "export CIBATCH_ENDPOINT={} CIBATCH_BUCKET={} CIBATCH_REGION={} TENCENTCLOUD_SECRET_ID={} \
          TENCENTCLOUD_SECRET_KEY={}",
         emu.endpoint(),
@@ -373,8 +372,7 @@ pub fn serve_emulator(opts: &EmulatorArgs) -> Result<u8, Error> {
         emu.region(),
         cfg.credentials.secret_id(),
         cfg.credentials.secret_key()
-    );
-    let _ = std::io::stdout().flush();
+    ));
     loop {
         std::thread::park();
     }

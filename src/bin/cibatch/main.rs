@@ -41,7 +41,7 @@ fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Emulator(opts) => args::serve_emulator(opts),
         Command::Sign(s) => {
             let creds = Credentials::from_env()?;
-            println!("{}", s.authorization(&creds)?);
+            output::emit(&s.authorization(&creds)?);
             Ok(0)
         }
         command => {

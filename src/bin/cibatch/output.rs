@@ -5,6 +5,14 @@ use crate::args::Format;
 use cibatch::{Job, JobField};
 use std::io::{IsTerminal, Write};
 
+/// Writes lines to stdout; when the reader has gone (`cibatch list | head -1`), ends the process quietly.
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{text}").and_then(|()| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
 /// Text from the network or the user on one line, with control characters escaped: nothing printed can forge a
 /// line or move the cursor.
 pub fn one_line(s: &str) -> String {
@@ -53,9 +61,9 @@ impl Printer {
     /// A line of information: as is for a table, `{"message": ...}` for JSON.
     pub fn message(&self, text: &str) {
         if self.format.is_table() {
-            println!("{}", one_line(text));
+            emit(&one_line(text));
         } else {
-            println!("{}", serde_json::json!({ "message": text }));
+            emit(&serde_json::json!({ "message": text }).to_string());
         }
     }
 
@@ -82,9 +90,7 @@ const COLUMNS: [(&str, JobField); 6] = [
 impl Stream {
     pub fn push(&mut self, job: Job) {
         if self.format == Format::Jsonl {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", job_json(&job));
-            let _ = out.flush();
+            emit(&job_json(&job).to_string());
         } else {
             self.rows.push(job);
         }
@@ -95,7 +101,7 @@ impl Stream {
             Format::Jsonl => {}
             Format::Json => {
                 let all: Vec<serde_json::Value> = self.rows.iter().map(job_json).collect();
-                println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+                emit(&serde_json::to_string_pretty(&all).unwrap_or_default());
             }
             Format::Table => print_table(&self.rows),
         }
@@ -113,20 +119,19 @@ fn print_table(jobs: &[Job]) {
             *w = (*w).max(c.chars().count());
         }
     }
-    let mut out = std::io::stdout().lock();
-    let line = |out: &mut std::io::StdoutLock, row: &[String]| {
+    let line = |row: &[String]| {
         let last = row.len() - 1;
         let text: Vec<String> = row
             .iter()
             .enumerate()
             .map(|(i, c)| if i == last { c.clone() } else { format!("{c:<w$}", w = widths[i]) })
             .collect();
-        let _ = writeln!(out, "{}", text.join("  ").trim_end());
+        emit(text.join("  ").trim_end());
     };
     let header: Vec<String> = COLUMNS.iter().map(|(h, _)| h.to_string()).collect();
-    line(&mut out, &header);
+    line(&header);
     for row in &cells {
-        line(&mut out, row);
+        line(row);
     }
 }
 
