@@ -102,6 +102,17 @@ typedef enum {
    * The client was closed (`cibatch_client_close`) before this call started.
    */
   CIBATCH_CLOSED = 13,
+  /**
+   * A create failed after its request may have reached the service: a job may or may not exist now. The error
+   * carries the failure's details (status, code, request id, timeout); look for the job with
+   * `cibatch_client_find_created_*`, or create with `cibatch_config_set_resolve_creates`.
+   */
+  CIBATCH_OUTCOME_UNKNOWN = 14,
+  /**
+   * A create whose answer was lost was looked for, and several jobs match it (`cibatch_error_job_id`): nothing more
+   * was created.
+   */
+  CIBATCH_AMBIGUOUS_CREATE = 15,
 } cibatch_result;
 
 /**
@@ -353,6 +364,24 @@ uint32_t cibatch_error_attempts(const cibatch_error *error);
  * (`CIBATCH_TRANSPORT`), or a wait that ended first (`CIBATCH_WAIT_TIMEOUT`). False for a NULL `error`.
  */
 bool cibatch_error_is_timeout(const cibatch_error *error);
+
+/**
+ * True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
+ * exist now. False for a NULL `error`.
+ */
+bool cibatch_error_is_outcome_unknown(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
+ */
+size_t cibatch_error_job_id_count(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
+ * `error` is freed.
+ */
+const char *cibatch_error_job_id(const cibatch_error *error,
+                                 size_t index);
 
 /**
  * Frees an error. NULL does nothing.

@@ -1,19 +1,17 @@
 //! Cancelling a call from another thread: a [`CancelToken`] that every wait, backoff, poll and credentials wait
 //! observes, and that shuts down the socket of the request in flight so that a blocked read or write returns at once.
 //!
-//! How the socket is found: [`WatchedConnector`] wraps ureq's connector chain and keeps each connection's shutdown
-//! handle in its transport; while a call runs with a token, the calling thread carries the token in a thread-local
-//! ([`CallScope`]), and the transport registers its socket with it before every read and write. A pooled connection
-//! serves one call at a time on the calling thread, so the thread-local names the right call. The scope removes the
-//! registration when the call ends, so a token fired later never touches a connection that went back to the pool.
+//! How the socket is found: the transport (`crate::transport`) keeps each connection's shutdown handle; while a call
+//! runs with a token, the calling thread carries the token in a thread-local ([`CallScope`]), and the transport
+//! registers its socket with it before every read and write. A pooled connection serves one call at a time on the
+//! calling thread, so the thread-local names the right call. The scope removes the registration when the call ends,
+//! so a token fired later never touches a connection that went back to the pool.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
-use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, ShutdownHandle, Transport,
-};
+use ureq::unversioned::transport::ShutdownHandle;
 
 /// Stops the calls that carry it (see [`Client::with_cancel`](crate::Client::with_cancel)): waits, backoffs and
 /// polls end at once, and a request in flight is abandoned by shutting its connection down. Cheap to clone; any
@@ -108,6 +106,14 @@ thread_local! {
     static ACTIVE: RefCell<Option<(u64, CancelToken)>> = const { RefCell::new(None) };
 }
 
+/// Registers `socket` with the token of the call this thread is making; false when that token has fired.
+pub(crate) fn watch_socket(socket: &Weak<dyn ShutdownHandle>) -> bool {
+    ACTIVE.with(|a| match &*a.borrow() {
+        Some((scope, token)) => token.watch(*scope, socket),
+        None => true,
+    })
+}
+
 static SCOPES: AtomicU64 = AtomicU64::new(1);
 
 /// While alive, requests made on this thread register their sockets with `token`.
@@ -130,106 +136,5 @@ impl Drop for CallScope {
         self.token.unwatch(self.scope);
         let previous = self.previous.take();
         ACTIVE.with(|a| *a.borrow_mut() = previous);
-    }
-}
-
-/// ureq's default connector chain, with each transport wrapped so that a cancelled call can shut it down.
-#[derive(Debug, Default)]
-pub(crate) struct WatchedConnector {
-    inner: DefaultConnector,
-}
-
-type Shutdowns = Arc<Mutex<Option<Weak<dyn ShutdownHandle>>>>;
-
-impl Connector<()> for WatchedConnector {
-    type Out = WatchedTransport;
-
-    fn connect(
-        &self,
-        details: &ConnectionDetails,
-        chained: Option<()>,
-    ) -> Result<Option<WatchedTransport>, ureq::Error> {
-        // Keep the handle the socket's connector registers with the agent, and pass it on to the agent.
-        let captured: Shutdowns = Arc::default();
-        let (keep, forward) = (captured.clone(), details.register_shutdown.clone());
-        let register = move |handle: Weak<dyn ShutdownHandle>| {
-            *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle.clone());
-            forward(handle)
-        };
-        let ours = ConnectionDetails {
-            uri: details.uri,
-            addrs: details.addrs.clone(),
-            config: details.config,
-            request_level: details.request_level,
-            resolver: details.resolver,
-            now: details.now,
-            timeout: details.timeout,
-            current_time: details.current_time.clone(),
-            run_connector: details.run_connector.clone(),
-            register_shutdown: Arc::new(register),
-        };
-        let transport = self.inner.connect(&ours, chained)?;
-        let socket = captured.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let mut watched = transport.map(|inner| WatchedTransport { inner, socket });
-        if let Some(t) = watched.as_mut() {
-            t.register()?;
-        }
-        Ok(watched)
-    }
-}
-
-/// A transport that registers its socket with the current call's token before every read and write.
-pub(crate) struct WatchedTransport {
-    inner: Box<dyn Transport>,
-    socket: Option<Weak<dyn ShutdownHandle>>,
-}
-
-impl std::fmt::Debug for WatchedTransport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WatchedTransport").field("inner", &self.inner).finish_non_exhaustive()
-    }
-}
-
-impl WatchedTransport {
-    fn register(&mut self) -> Result<(), ureq::Error> {
-        let Some(socket) = &self.socket else { return Ok(()) };
-        let live = ACTIVE.with(|a| match &*a.borrow() {
-            Some((scope, token)) => token.watch(*scope, socket),
-            None => true,
-        });
-        if live {
-            Ok(())
-        } else {
-            Err(ureq::Error::Io(std::io::Error::new(std::io::ErrorKind::Interrupted, "the call was cancelled")))
-        }
-    }
-}
-
-impl Transport for WatchedTransport {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        self.inner.buffers()
-    }
-
-    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        self.register()?;
-        self.inner.transmit_output(amount, timeout)
-    }
-
-    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.register()?;
-        self.inner.maybe_await_input(timeout)
-    }
-
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.register()?;
-        self.inner.await_input(timeout)
-    }
-
-    fn is_open(&mut self) -> bool {
-        self.inner.is_open()
-    }
-
-    fn is_tls(&self) -> bool {
-        self.inner.is_tls()
     }
 }

@@ -1,11 +1,12 @@
 //! The blocking client: one keep-alive `ureq` agent shared by every call and every thread.
 
-use crate::cancel::{CallScope, CancelToken, WatchedConnector};
+use crate::cancel::{CallScope, CancelToken};
 use crate::config::{limits, Config, Credentials, LogLevel};
 use crate::error::{Error, Operation, Result, ServiceError, TransportKind};
 use crate::model::{DescribeJobsResult, Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
 use crate::response::{parse_error_body, parse_jobs_response, JobsResponse};
 use crate::signer::{self, SignInput};
+use crate::transport::{watch_writes, WatchedConnector};
 use crate::validate;
 use crate::xml::XmlLimits;
 use base64::Engine as _;
@@ -128,6 +129,13 @@ struct Request<'a> {
     query: Vec<(&'static str, String)>,
     body: Option<&'a str>,
     retryable: bool,
+}
+
+impl Reply {
+    /// Whether the body is the service's own error (it has a `Code`), as opposed to a proxy's or nothing.
+    fn service_error(&self) -> bool {
+        std::str::from_utf8(&self.body).ok().and_then(parse_error_body).is_some_and(|e| !e.code.is_empty())
+    }
 }
 
 /// An HTTP answer, before it is interpreted.
@@ -299,7 +307,7 @@ impl Client {
     }
 
     /// Sleeps for `d` unless the call's token fires first; returns false if it did.
-    fn pause(&self, d: Duration) -> bool {
+    pub(crate) fn pause(&self, d: Duration) -> bool {
         match &self.cancel {
             Some(token) => token.sleep(d),
             None => {
@@ -318,15 +326,23 @@ impl Client {
         &self.base_url
     }
 
-    /// Creates a job that triggers a workflow. Not retried unless [`Config::retry_create`] is set.
+    /// Creates a job that triggers a workflow. A failure after the request may have reached the service is
+    /// [`Error::OutcomeUnknown`]; under [`Config::resolve_creates`] the client then finds the job itself. Not sent
+    /// again otherwise, unless [`Config::retry_create`] is set.
     pub fn create_workflow_job(&self, req: &WorkflowJobRequest) -> Result<Job> {
         let body = req.to_xml()?;
+        if self.config.resolve_creates {
+            return self.create_resolving(req.into(), || self.create(&body));
+        }
         self.create(&body)
     }
 
-    /// Creates a Job-type job. Not retried unless [`Config::retry_create`] is set.
+    /// Creates a Job-type job; as [`Client::create_workflow_job`] for lost answers and retries.
     pub fn create_job(&self, req: &JobRequest) -> Result<Job> {
         let body = req.to_xml()?;
+        if self.config.resolve_creates {
+            return self.create_resolving(req.into(), || self.create(&body));
+        }
         self.create(&body)
     }
 
@@ -337,7 +353,8 @@ impl Client {
             path: JOBS_PATH.to_string(),
             query: Vec::new(),
             body: Some(body),
-            retryable: self.config.retry_create,
+            // Resolving replaces blind retries: a lost answer is looked for instead of sent again.
+            retryable: self.config.retry_create && !self.config.resolve_creates,
         };
         let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
         match resp.jobs.len() {
@@ -520,6 +537,25 @@ impl Client {
     /// Sends `req`, retrying as configured, and interprets a 2xx answer with `parse`.
     /// Returns the parsed value and the number of attempts made.
     fn call<T>(&self, req: &Request<'_>, parse: impl Fn(&str) -> Result<T, String>) -> Result<(T, u32)> {
+        let mut may_have_applied = false;
+        match self.attempts(req, parse, &mut may_have_applied) {
+            // Only a create changes anything: its failure after the request may have been carried out says so.
+            Err(e) if req.op == Operation::CreateJob && may_have_applied => {
+                Err(Error::OutcomeUnknown { operation: req.op, cause: Box::new(e) })
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// The attempts of one call. Sets `may_have_applied` when an attempt failed after its request may have reached
+    /// the service and been carried out: written, then no answer, a 5xx, an answer that is not the service's error
+    /// or an unreadable success. A 4xx with the service's error body means it was refused.
+    fn attempts<T>(
+        &self,
+        req: &Request<'_>,
+        parse: impl Fn(&str) -> Result<T, String>,
+        may_have_applied: &mut bool,
+    ) -> Result<(T, u32)> {
         let max_attempts = if req.retryable { self.config.max_attempts.max(1) } else { 1 };
         let url = self.url(req);
         let mut attempt = 0;
@@ -534,9 +570,13 @@ impl Client {
             }
             let creds = self.credentials(req.op)?;
             let started = Instant::now();
-            let outcome = {
+            let (outcome, written) = {
                 let _watched = self.cancel.as_ref().map(CallScope::enter);
-                self.attempt(req, &url, &creds)
+                watch_writes(|| self.attempt(req, &url, &creds))
+            };
+            *may_have_applied |= match &outcome {
+                Err(_) => written,
+                Ok(reply) => reply.status >= 500 || !(200..300).contains(&reply.status) && !reply.service_error(),
             };
             // A request abandoned because the token fired fails however the transport saw it: say why.
             if outcome.is_err() {
@@ -579,6 +619,7 @@ impl Client {
                     match parsed {
                         Ok(v) => return Ok((v, attempt)),
                         Err(reason) => {
+                            *may_have_applied = true;
                             let e = Error::InvalidResponse {
                                 operation: req.op,
                                 status: reply.status,
@@ -635,6 +676,10 @@ impl Client {
                 return Err(Error::Cancelled { operation: req.op, detail: format!(" after {attempt} attempt(s)") });
             }
         }
+    }
+
+    pub(crate) fn warn(&self, message: &str) {
+        self.log(LogLevel::Warn, || message.to_string());
     }
 
     fn log(&self, level: LogLevel, message: impl FnOnce() -> String) {

@@ -180,8 +180,13 @@ pub struct Config {
     /// Attempts in all for describe, list and cancel (1 = no retries).
     pub max_attempts: u32,
     /// Also retry create. Off by default: the API has no idempotency token, so a create whose answer was
-    /// lost and that is sent again can start a second job.
+    /// lost and that is sent again can start a second job. Ignored under `resolve_creates`.
     pub retry_create: bool,
+    /// After a create fails with [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown), look for the job it may
+    /// have made ([`Client::find_created`](crate::Client::find_created)) and return it when exactly one matches;
+    /// create once more when none does; fail with [`Error::AmbiguousCreate`](crate::Error::AmbiguousCreate) when
+    /// several do. Off by default; give jobs unique names for it to be reliable.
+    pub resolve_creates: bool,
     /// Backoff before retry n is a random duration in `[0, min(cap, base * 2^(n-1))]` (full jitter).
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
@@ -215,6 +220,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
             .field("retry_create", &self.retry_create)
+            .field("resolve_creates", &self.resolve_creates)
             .field("proxy", &self.proxy)
             .field("ca_bundle", &self.ca_bundle)
             .field("log", &self.log.as_ref().map(|(_, level)| level))
@@ -236,6 +242,7 @@ impl Config {
             user_agent: format!("cibatch/{}", env!("CARGO_PKG_VERSION")),
             max_attempts: 3,
             retry_create: false,
+            resolve_creates: false,
             backoff_base: Duration::from_millis(200),
             backoff_cap: Duration::from_secs(5),
             max_response_bytes: 8 << 20,
@@ -313,6 +320,11 @@ impl Config {
 
     pub fn retry_create(mut self, on: bool) -> Self {
         self.retry_create = on;
+        self
+    }
+
+    pub fn resolve_creates(mut self, on: bool) -> Self {
+        self.resolve_creates = on;
         self
     }
 

@@ -19,6 +19,7 @@
 mod cancel;
 mod client;
 mod config;
+mod create;
 mod error;
 #[doc(hidden)]
 pub mod ffi; // the C ABI; public only so that the fuzz targets can call it
@@ -27,6 +28,7 @@ mod model;
 mod response;
 pub mod signer;
 pub mod timefmt;
+mod transport;
 mod validate;
 pub mod xml;
 
@@ -36,6 +38,7 @@ pub mod emulator;
 pub use cancel::CancelToken;
 pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
 pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
+pub use create::CreateRequest;
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use fields::JobField;
 pub use model::{

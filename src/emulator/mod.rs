@@ -96,6 +96,8 @@ pub enum Fault {
     HugeBody(usize),
     /// Answer `302 Found` with this `Location`, without handling the request (clients must not follow).
     Redirect(String),
+    /// Handle the request, then close the connection without answering: it took effect, its answer is lost.
+    LoseAnswer,
 }
 
 impl Fault {

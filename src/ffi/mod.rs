@@ -63,6 +63,13 @@ pub enum cibatch_result {
     CIBATCH_CREDENTIALS = 12,
     /// The client was closed (`cibatch_client_close`) before this call started.
     CIBATCH_CLOSED = 13,
+    /// A create failed after its request may have reached the service: a job may or may not exist now. The error
+    /// carries the failure's details (status, code, request id, timeout); look for the job with
+    /// `cibatch_client_find_created_*`, or create with `cibatch_config_set_resolve_creates`.
+    CIBATCH_OUTCOME_UNKNOWN = 14,
+    /// A create whose answer was lost was looked for, and several jobs match it (`cibatch_error_job_id`): nothing more
+    /// was created.
+    CIBATCH_AMBIGUOUS_CREATE = 15,
 }
 
 use cibatch_result::*;
@@ -79,6 +86,7 @@ pub struct cibatch_error {
     trace_id: Option<CString>,
     attempts: u32,
     timeout: bool,
+    job_ids: Vec<CString>,
 }
 
 /// A C string from Rust text; an interior NUL (which C cannot carry) ends the string there.
@@ -104,6 +112,7 @@ impl cibatch_error {
             trace_id: None,
             attempts: 0,
             timeout: false,
+            job_ids: Vec::new(),
         }
     }
 
@@ -125,6 +134,8 @@ impl From<Error> for cibatch_error {
             crate::ErrorKind::WaitTimeout => CIBATCH_WAIT_TIMEOUT,
             crate::ErrorKind::Cancelled => CIBATCH_CANCELLED,
             crate::ErrorKind::Credentials => CIBATCH_CREDENTIALS,
+            crate::ErrorKind::OutcomeUnknown => CIBATCH_OUTCOME_UNKNOWN,
+            crate::ErrorKind::AmbiguousCreate => CIBATCH_AMBIGUOUS_CREATE,
         };
         let mut out = cibatch_error::new(result, e.to_string());
         out.status = e.status().unwrap_or(0);
@@ -132,12 +143,17 @@ impl From<Error> for cibatch_error {
         out.request_id = opt_cstring(e.request_id());
         out.trace_id = opt_cstring(e.trace_id());
         out.attempts = e.attempts();
-        out.timeout =
-            matches!(e, Error::Transport { kind: crate::TransportKind::Timeout, .. } | Error::WaitTimeout { .. });
-        match &e {
+        out.timeout = matches!(
+            e.cause(),
+            Error::Transport { kind: crate::TransportKind::Timeout, .. } | Error::WaitTimeout { .. }
+        );
+        match e.cause() {
             Error::InvalidInput { argument, .. } => out.argument = Some(cstring(argument)),
             Error::Service(se) => out.service_message = opt_cstring(Some(&se.message)),
             _ => {}
+        }
+        if let Error::AmbiguousCreate { job_ids, .. } = &e {
+            out.job_ids = job_ids.iter().map(|id| cstring(id)).collect();
         }
         out
     }
@@ -288,6 +304,8 @@ pub extern "C" fn cibatch_result_name(result: i32) -> *const c_char {
             11 => c"CIBATCH_CANCELLED",
             12 => c"CIBATCH_CREDENTIALS",
             13 => c"CIBATCH_CLOSED",
+            14 => c"CIBATCH_OUTCOME_UNKNOWN",
+            15 => c"CIBATCH_AMBIGUOUS_CREATE",
             _ => c"CIBATCH_UNKNOWN",
         };
         name.as_ptr()
@@ -357,6 +375,28 @@ pub extern "C" fn cibatch_error_attempts(error: *const cibatch_error) -> u32 {
 #[no_mangle]
 pub extern "C" fn cibatch_error_is_timeout(error: *const cibatch_error) -> bool {
     guard(false, || unsafe { error.as_ref() }.is_some_and(|e| e.timeout))
+}
+
+/// True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
+/// exist now. False for a NULL `error`.
+#[no_mangle]
+pub extern "C" fn cibatch_error_is_outcome_unknown(error: *const cibatch_error) -> bool {
+    guard(false, || unsafe { error.as_ref() }.is_some_and(|e| e.result == CIBATCH_OUTCOME_UNKNOWN))
+}
+
+/// For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
+#[no_mangle]
+pub extern "C" fn cibatch_error_job_id_count(error: *const cibatch_error) -> usize {
+    guard(0, || unsafe { error.as_ref() }.map_or(0, |e| e.job_ids.len()))
+}
+
+/// For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
+/// `error` is freed.
+#[no_mangle]
+pub extern "C" fn cibatch_error_job_id(error: *const cibatch_error, index: usize) -> *const c_char {
+    guard(std::ptr::null(), || {
+        unsafe { error.as_ref() }.and_then(|e| e.job_ids.get(index)).map_or(std::ptr::null(), |c| c.as_ptr())
+    })
 }
 
 /// Frees an error. NULL does nothing.
