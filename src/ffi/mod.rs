@@ -86,7 +86,7 @@ pub struct cibatch_error {
     trace_id: Option<CString>,
     attempts: u32,
     timeout: bool,
-    job_ids: Vec<CString>,
+    job_ids: Box<[CString]>,
 }
 
 /// A C string from Rust text; an interior NUL (which C cannot carry) ends the string there.
@@ -112,7 +112,7 @@ impl cibatch_error {
             trace_id: None,
             attempts: 0,
             timeout: false,
-            job_ids: Vec::new(),
+            job_ids: Box::default(),
         }
     }
 
