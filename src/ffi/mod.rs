@@ -86,7 +86,7 @@ pub struct cibatch_error {
     trace_id: Option<CString>,
     attempts: u32,
     timeout: bool,
-    job_ids: Box<[CString]>,
+    job_ids: Vec<CString>,
 }
 
 /// A C string from Rust text; an interior NUL (which C cannot carry) ends the string there.
@@ -100,8 +100,8 @@ fn opt_cstring(s: Option<&str>) -> Option<CString> {
 }
 
 impl cibatch_error {
-    pub(crate) fn new(result: cibatch_result, message: impl AsRef<str>) -> Self {
-        cibatch_error {
+    pub(crate) fn new(result: cibatch_result, message: impl AsRef<str>) -> Box<Self> {
+        Box::new(cibatch_error {
             result,
             message: cstring(message.as_ref()),
             argument: None,
@@ -112,11 +112,11 @@ impl cibatch_error {
             trace_id: None,
             attempts: 0,
             timeout: false,
-            job_ids: Box::default(),
-        }
+            job_ids: Vec::new(),
+        })
     }
 
-    pub(crate) fn null(argument: &'static str) -> Self {
+    pub(crate) fn null(argument: &'static str) -> Box<Self> {
         let mut e = cibatch_error::new(CIBATCH_NULL_ARGUMENT, format!("argument `{argument}` is NULL"));
         e.argument = Some(cstring(argument));
         e
@@ -155,11 +155,18 @@ impl From<Error> for cibatch_error {
         if let Error::AmbiguousCreate { job_ids, .. } = &e {
             out.job_ids = job_ids.iter().map(|id| cstring(id)).collect();
         }
-        out
+        *out
     }
 }
 
-pub(crate) type FfiResult<T> = Result<T, cibatch_error>;
+/// Boxed: an error object is made once per failure, and keeps every `Result` of the boundary small.
+pub(crate) type FfiResult<T> = Result<T, Box<cibatch_error>>;
+
+impl From<Error> for Box<cibatch_error> {
+    fn from(e: Error) -> Self {
+        Box::new(cibatch_error::from(e))
+    }
+}
 
 /// Runs `f` so that no panic escapes; a panic returns `fallback`.
 pub(crate) fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
@@ -176,7 +183,7 @@ pub(crate) fn call(error: *mut *mut cibatch_error, f: impl FnOnce() -> FfiResult
     let result = e.result;
     if !error.is_null() {
         // SAFETY: the caller passes either NULL or a pointer to writable storage for one pointer.
-        unsafe { *error = Box::into_raw(Box::new(e)) };
+        unsafe { *error = Box::into_raw(e) };
     }
     result
 }
