@@ -730,6 +730,37 @@ cibatch_result cibatch_client_wait_for_job(const cibatch_client *client,
                                            cibatch_error **error);
 
 /**
+ * After a create fails with `CIBATCH_OUTCOME_UNKNOWN`, look for the job it may have made and return it when exactly
+ * one matches the request (same type, name and input; same workflow ID, or same tag, queue ID and user data); create
+ * once more when none does; fail with `CIBATCH_AMBIGUOUS_CREATE` when several do. Off by default; replaces
+ * `retry_create` when on. Give jobs unique names for it to be reliable.
+ */
+cibatch_result cibatch_config_set_resolve_creates(cibatch_config *config,
+                                                  bool on,
+                                                  cibatch_error **error);
+
+/**
+ * The jobs `request` may have made since `since_unix` (Unix seconds; a little before the first attempt, allowing for
+ * clock skew), by the matching rules of `cibatch_config_set_resolve_creates`: ask after `CIBATCH_OUTCOME_UNKNOWN`,
+ * or after a restart, before creating again. On success `*list_out` is a new list (0, 1 or more jobs) the caller
+ * frees with `cibatch_job_list_free`.
+ */
+cibatch_result cibatch_client_find_created_workflow_job(const cibatch_client *client,
+                                                        const cibatch_workflow_request *request,
+                                                        int64_t since_unix,
+                                                        cibatch_job_list **list_out,
+                                                        cibatch_error **error);
+
+/**
+ * As `cibatch_client_find_created_workflow_job`, for a Job-type request.
+ */
+cibatch_result cibatch_client_find_created_job(const cibatch_client *client,
+                                               const cibatch_job_request *request,
+                                               int64_t since_unix,
+                                               cibatch_job_list **list_out,
+                                               cibatch_error **error);
+
+/**
  * Starts an emulator on 127.0.0.1: `port` 0 picks a free one. With `session_token` (may be NULL) every request must
  * carry and sign that token. New jobs stay `Submitted` for `submitted_ms` and then `Running` for `running_ms`
  * before they succeed (0 and 0 give 200 ms and 800 ms). On success `*emulator_out` is a running emulator the caller

@@ -264,6 +264,25 @@ fn cancel_and_wait_exit_codes() {
 }
 
 #[test]
+fn create_resolves_a_lost_answer_unless_told_not_to() {
+    let emu = emulator();
+    emu.inject(cibatch::emulator::Fault::LoseAnswer, 1);
+    let out =
+        ok(&emu, &["create", "workflow", "--name", "lost", "--workflow-id", "w1", "--prefix", "in/", "-o", "json"]);
+    assert_eq!(json(&out)[0]["name"], "lost");
+    assert_eq!(emu.job_count(), 1, "found, not created again");
+
+    emu.inject(cibatch::emulator::Fault::LoseAnswer, 1);
+    let r = cibatch(
+        &emu,
+        &["create", "workflow", "--name", "lost2", "--workflow-id", "w1", "--prefix", "in/", "--no-resolve"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("outcome unknown"), "{}", r.stderr);
+    assert_eq!(emu.job_count(), 2);
+}
+
+#[test]
 fn bad_input_is_a_usage_error_or_a_clear_one() {
     let emu = emulator();
     assert_eq!(cibatch(&emu, &["list", "--no-such-flag"]).code, 2);

@@ -13,6 +13,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod client;
+mod create;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod job;
@@ -21,6 +22,7 @@ mod sign;
 
 // Rust callers of the C ABI (the fuzz targets) reach every export from here.
 pub use client::*;
+pub use create::*;
 #[cfg(feature = "emulator")]
 pub use emulator::*;
 pub use job::*;

@@ -35,6 +35,11 @@ pub struct Cli {
     /// Print the library's debug log (each request, status, request id, attempt, duration) to stderr.
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+    /// For create: do not look for the job when an answer is lost. By default a create whose outcome is unknown
+    /// (its request may have reached the service) is looked for and returned if exactly one job matches, created
+    /// once more if none does, and reported with the matching IDs if several do.
+    #[arg(long, global = true)]
+    pub no_resolve: bool,
     #[command(subcommand)]
     pub command: Command,
 }

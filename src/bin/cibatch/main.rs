@@ -64,6 +64,7 @@ fn config(cli: &Cli) -> Result<Config, Error> {
     };
     let mut config = Config::new(bucket, region, Credentials::from_env()?);
     config.endpoint = cli.endpoint.clone().or_else(|| var("CIBATCH_ENDPOINT"));
+    config.resolve_creates = !cli.no_resolve;
     if cli.verbose {
         config = config
             .log(LogLevel::Debug, |level, message| eprintln!("cibatch: {level:?}: {}", output::one_line(message)));
