@@ -33,6 +33,16 @@
 
 
 /**
+ * The longest path one describe sends; more IDs are split over several requests.
+ */
+#define MAX_DESCRIBE_PATH 4096
+
+/**
+ * After this many pages in a row that bring no job but a new `NextToken`, a walk stops with an error.
+ */
+#define MAX_EMPTY_PAGES 20
+
+/**
  * The outcome of a call. Numbers are stable and never reused.
  */
 typedef enum {
@@ -164,6 +174,10 @@ typedef enum {
    * Handle the request, then answer 200 with a body that is not well-formed XML.
    */
   CIBATCH_FAULT_MALFORMED_XML = 3,
+  /**
+   * Answer 200 with no jobs and a `NextToken` never given before, without handling the request.
+   */
+  CIBATCH_FAULT_EMPTY_PAGE = 4,
 } cibatch_fault;
 
 /**
@@ -196,6 +210,11 @@ typedef struct cibatch_error cibatch_error;
  * One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
  */
 typedef struct cibatch_job cibatch_job;
+
+/**
+ * Walks every job of a listing (`cibatch_client_jobs`). Use from one thread at a time.
+ */
+typedef struct cibatch_job_iter cibatch_job_iter;
 
 /**
  * Jobs from a describe of several IDs or from one page of a listing.
@@ -545,7 +564,8 @@ cibatch_result cibatch_client_describe_job(const cibatch_client *client,
                                            cibatch_error **error);
 
 /**
- * Describes `count` jobs in one request. IDs the service does not know are listed by
+ * Describes `count` jobs, comma-joined in one request per 4 KiB of path; if the service answers a joined path as
+ * one unknown ID, each ID is described on its own. IDs the service does not know are listed by
  * `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
  * caller frees with `cibatch_job_list_free`.
  */
@@ -556,8 +576,10 @@ cibatch_result cibatch_client_describe_jobs(const cibatch_client *client,
                                             cibatch_error **error);
 
 /**
- * One page of jobs. `options` may be NULL for the service's defaults. On success `*page_out` is a new list the
- * caller frees with `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
+ * One page of jobs. `options` may be NULL for the service's defaults. Options without a type send no `type`, so
+ * the service's undocumented default applies (it may list `"Workflow"` jobs only); `cibatch_client_jobs` and
+ * `cibatch_client_pages` cover both types. On success `*page_out` is a new list the caller frees with
+ * `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
  */
 cibatch_result cibatch_client_list_jobs(const cibatch_client *client,
                                         const cibatch_list_options *options,
@@ -575,7 +597,8 @@ cibatch_result cibatch_client_pages(const cibatch_client *client,
                                     cibatch_error **error);
 
 /**
- * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error.
+ * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error, except within one call: a
+ * retried attempt (the earlier answer was lost) that is refused while the job is now `Cancel` is success.
  */
 cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
                                          const char *job_id,
@@ -689,6 +712,14 @@ cibatch_result cibatch_emulator_inject(const cibatch_emulator *emulator,
                                        uint32_t fault,
                                        uint32_t times,
                                        cibatch_error **error);
+
+/**
+ * Turns switch `which` (a `cibatch_emulator_switch`) on or off, for the requests that follow.
+ */
+cibatch_result cibatch_emulator_set_switch(const cibatch_emulator *emulator,
+                                           uint32_t which,
+                                           bool on,
+                                           cibatch_error **error);
 
 /**
  * Drops every queued fault.
@@ -931,6 +962,12 @@ cibatch_job *cibatch_job_clone(const cibatch_job *job);
 void cibatch_job_free(cibatch_job *job);
 
 /**
+ * For a page: the type it was listed with, `"Workflow"` or `"Job"`, or NULL for a page listed without a type (and
+ * for a describe result). Borrowed until the list is freed.
+ */
+const char *cibatch_job_list_type(const cibatch_job_list *list);
+
+/**
  * How many jobs the list holds (0 for a NULL `list`).
  */
 size_t cibatch_job_list_count(const cibatch_job_list *list);
@@ -970,8 +1007,11 @@ void cibatch_job_list_free(cibatch_job_list *list);
 
 /**
  * Fetches the next page. On success `*page_out` is a new list the caller frees with `cibatch_job_list_free`, or
- * NULL when the previous page was the last. A repeated `NextToken` is `CIBATCH_INVALID_RESPONSE` (instead of
- * looping forever); after any error the pager is done.
+ * NULL when the previous page was the last. Options without a type (and without a next token) walk every
+ * `"Workflow"` page and then every `"Job"` page; `cibatch_job_list_type` says which type a page holds. A type's
+ * walk ends on an empty or absent `NextToken` and on a page that repeats the token it was asked with (that page's
+ * next token reads NULL). A `NextToken` an earlier page gave, or 20 pages in a row without jobs, is
+ * `CIBATCH_INVALID_RESPONSE` (instead of looping forever); after any error the pager is done.
  */
 cibatch_result cibatch_pager_next(cibatch_pager *pager,
                                   cibatch_job_list **page_out,
@@ -986,6 +1026,48 @@ uint32_t cibatch_pager_pages_fetched(const cibatch_pager *pager);
  * Frees a pager. NULL does nothing.
  */
 void cibatch_pager_free(cibatch_pager *pager);
+
+/**
+ * An iterator over every job of a listing, starting at the options' next token (`options` may be NULL; they are
+ * copied). Options without a type (and without a next token) list `"Workflow"` and `"Job"` jobs explicitly and
+ * merge them by (creation time, job ID) in the requested order, so no job is skipped whatever the service's
+ * default type is. With `keep_pages`, each page it fetches is also kept for `cibatch_job_iter_take_page` (for
+ * progress reports). On success `*iter_out` is a new iterator the caller frees with `cibatch_job_iter_free`; it
+ * keeps the client's connections alive and may outlive the client handle.
+ */
+cibatch_result cibatch_client_jobs(const cibatch_client *client,
+                                   const cibatch_list_options *options,
+                                   bool keep_pages,
+                                   cibatch_job_iter **iter_out,
+                                   cibatch_error **error);
+
+/**
+ * The next job, fetching pages as needed. On success `*job_out` is a new job the caller frees with
+ * `cibatch_job_free`, or NULL after the last job. Paging ends as for `cibatch_pager_next`; after any error the
+ * iterator is done.
+ */
+cibatch_result cibatch_job_iter_next(cibatch_job_iter *iter,
+                                     cibatch_job **job_out,
+                                     cibatch_error **error);
+
+/**
+ * With `keep_pages`: the oldest page fetched and not yet taken, or NULL when there is none. On success
+ * `*page_out` is a new list (that page's jobs, next token, request id and type) the caller frees with
+ * `cibatch_job_list_free`, or NULL.
+ */
+cibatch_result cibatch_job_iter_take_page(cibatch_job_iter *iter,
+                                          cibatch_job_list **page_out,
+                                          cibatch_error **error);
+
+/**
+ * Pages fetched so far, of every type (0 for a NULL `iter`).
+ */
+uint32_t cibatch_job_iter_pages_fetched(const cibatch_job_iter *iter);
+
+/**
+ * Frees an iterator. NULL does nothing.
+ */
+void cibatch_job_iter_free(cibatch_job_iter *iter);
 
 /**
  * A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are

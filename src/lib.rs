@@ -31,7 +31,7 @@ pub mod xml;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
-pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
+pub use client::{parse_response, Client, JobCursor, Jobs, PageCursor, Pages, WaitOptions, MAX_EMPTY_PAGES};
 pub use config::{Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use model::{

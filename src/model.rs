@@ -350,9 +350,12 @@ pub struct DescribeJobsResult {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobPage {
     pub jobs: Vec<Job>,
-    /// The token for the next page; `None` on the last page (empty or absent `NextToken`).
+    /// The token for the next page; `None` on the last page (empty or absent `NextToken`, or one that repeats the
+    /// token this page was asked with).
     pub next_token: Option<String>,
     pub request_id: String,
+    /// The type this page was listed with: `None` for a listing sent without `type` (see [`ListOptions::job_type`]).
+    pub job_type: Option<JobType>,
 }
 
 /// Sort order of a listing by creation time.
@@ -372,10 +375,12 @@ impl Order {
 }
 
 /// Filters and paging of a listing. Only the fields that are set are sent; the service's defaults apply
-/// to the rest (`size` 10, `orderByTime` Desc, `states` All; the default `type` is not documented, so set
-/// it when you need one type only).
+/// to the rest (`size` 10, `orderByTime` Desc, `states` All).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListOptions {
+    /// `Workflow` or `Job`. When unset, one page ([`crate::Client::list_jobs`]) is sent without `type`, so the
+    /// service's undocumented default applies (it may be `Workflow` only); [`crate::Client::jobs`] and
+    /// [`crate::Client::pages`] instead list `Workflow` and then `Job` explicitly, so no job is skipped.
     pub job_type: Option<JobType>,
     pub order_by_time: Option<Order>,
     /// Empty means all states.
@@ -383,7 +388,7 @@ pub struct ListOptions {
     /// Page size, 1 to 100.
     pub size: Option<u32>,
     pub next_token: Option<String>,
-    /// `2022-02-25T12:00:00+0800`.
+    /// `2022-02-25T12:00:00+0800`; `Z`, `z` and `+08:00` are read too, and sent as `+hhmm`.
     pub start_creation_time: Option<String>,
     pub end_creation_time: Option<String>,
     pub workflow_id: Option<String>,
@@ -422,10 +427,7 @@ impl ListOptions {
             ("end_creation_time", &self.end_creation_time, "endCreationTime"),
         ] {
             if let Some(v) = value {
-                if crate::timefmt::parse_ci(v).is_none() {
-                    return Err(Error::invalid(arg, format!("{v:?} is not like 2022-02-25T12:00:00+0800")));
-                }
-                q.push((name, v.clone()));
+                q.push((name, validate::ci_time(arg, v)?));
             }
         }
         for (arg, value, name) in [
@@ -488,9 +490,9 @@ pub struct JobRequest {
     /// Priority, 0 to 2.
     pub job_level: Option<u8>,
     pub callback: Option<String>,
-    /// `XML` or `JSON`.
+    /// `XML` or `JSON`, in any letter case (sent in capitals).
     pub callback_format: Option<String>,
-    /// `Url` or `TDMQ`.
+    /// `Url`, `TDMQ` or `Kafka`, in any letter case (sent as written here).
     pub callback_type: Option<String>,
     pub callback_mq_config: Option<CallBackMqConfig>,
     pub time_interval: Option<TimeInterval>,
@@ -587,18 +589,19 @@ impl JobRequest {
             b.field("job_level", "JobLevel", Some(&level.to_string()), false)?;
         }
         b.field("callback", "CallBack", self.callback.as_deref(), false)?;
-        if let Some(f) = self.callback_format.as_deref() {
-            if f != "XML" && f != "JSON" {
-                return Err(Error::invalid("callback_format", format!("{f:?} is not XML or JSON")));
-            }
-        }
-        b.field("callback_format", "CallBackFormat", self.callback_format.as_deref(), false)?;
-        if let Some(t) = self.callback_type.as_deref() {
-            if t != "Url" && t != "TDMQ" {
-                return Err(Error::invalid("callback_type", format!("{t:?} is not Url or TDMQ")));
-            }
-        }
-        b.field("callback_type", "CallBackType", self.callback_type.as_deref(), false)?;
+        let format = self.callback_format.as_deref().map(|f| match f.to_ascii_uppercase().as_str() {
+            "XML" => Ok("XML"),
+            "JSON" => Ok("JSON"),
+            _ => Err(Error::invalid("callback_format", format!("{f:?} is not XML or JSON"))),
+        });
+        b.field("callback_format", "CallBackFormat", format.transpose()?, false)?;
+        let kind = self.callback_type.as_deref().map(|t| match t.to_ascii_lowercase().as_str() {
+            "url" => Ok("Url"),
+            "tdmq" => Ok("TDMQ"),
+            "kafka" => Ok("Kafka"),
+            _ => Err(Error::invalid("callback_type", format!("{t:?} is not Url, TDMQ or Kafka"))),
+        });
+        b.field("callback_type", "CallBackType", kind.transpose()?, false)?;
         if let Some(mq) = &self.callback_mq_config {
             let mut children = Vec::new();
             for (name, v) in [("MqMode", &mq.mq_mode), ("MqRegion", &mq.mq_region), ("MqName", &mq.mq_name)] {
@@ -628,13 +631,7 @@ struct Body {
 
 impl Body {
     fn new(name: &str, job_type: &str, input: &Input) -> Result<Body> {
-        if name.is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
-        if name.chars().count() > 128 {
-            return Err(Error::invalid("name", "is longer than 128 characters"));
-        }
-        validate::xml_text("name", name)?;
+        validate::job_name(name)?;
         if input.value().is_empty() {
             return Err(Error::invalid("input", format!("{} is empty", input.element_name())));
         }
@@ -686,10 +683,7 @@ impl Body {
             let mut children = Vec::new();
             for (arg, name, v) in [("time_interval.start", "Start", &t.start), ("time_interval.end", "End", &t.end)] {
                 if let Some(v) = v {
-                    if crate::timefmt::parse_ci(v).is_none() {
-                        return Err(Error::invalid(arg, format!("{v:?} is not like 2022-02-01T12:00:00+0800")));
-                    }
-                    children.push(XmlElement::with_text(name, v.clone()));
+                    children.push(XmlElement::with_text(name, validate::ci_time(arg, v)?));
                 }
             }
             self.container("time_interval", "TimeInterval", &children)?;
@@ -736,7 +730,7 @@ mod tests {
 
     #[test]
     fn job_body_escapes_and_passes_through() {
-        let req = JobRequest::new("a<b>&\"c'", "Snapshot", Input::Object("in/a&b.mp4".into()))
+        let req = JobRequest::new("a_b-c", "Snapshot", Input::Object("in/a&b.mp4".into()))
             .template_id("t1")
             .param(XmlElement::new("Snapshot").child_text("Mode", "Interval").child_text("Count", "3"))
             .output("ap-chongqing", "out-125", "o/${InputName}.jpg")
@@ -746,14 +740,14 @@ mod tests {
             .job_level(2)
             .callback("https://cb.example.com/?a=1&b=2");
         let body = req.to_xml().unwrap();
-        assert!(body.contains("<Name>a&lt;b&gt;&amp;\"c'</Name>"), "{body}");
+        assert!(body.contains("<Name>a_b-c</Name>"), "{body}");
         assert!(body.contains("<Object>in/a&amp;b.mp4</Object>"));
         assert!(body.contains("<JobParam><TemplateId>t1</TemplateId><Snapshot><Mode>Interval</Mode><Count>3</Count></Snapshot></JobParam>"));
         assert!(body.contains("<Output><Region>ap-chongqing</Region><Bucket>out-125</Bucket><Object>o/${InputName}.jpg</Object><SpriteObject>s/&lt;x&gt;.jpg</SpriteObject></Output>"));
         assert!(body.contains("<UserData>u&amp;d</UserData><JobLevel>2</JobLevel><CallBack>https://cb.example.com/?a=1&amp;b=2</CallBack>"));
         // The body we build is well-formed and reads back to the same values.
         let doc = crate::xml::parse(&body, Default::default()).unwrap();
-        assert_eq!(doc.root.find_text("Name"), Some("a<b>&\"c'"));
+        assert_eq!(doc.root.find("Input").and_then(|i| i.find_text("Object")), Some("in/a&b.mp4"));
     }
 
     #[test]

@@ -364,6 +364,7 @@ pub struct cibatch_job_list {
     non_exist: Vec<CString>,
     next_token: Option<CString>,
     request_id: CString,
+    job_type: Option<CString>,
 }
 
 impl cibatch_job_list {
@@ -373,8 +374,22 @@ impl cibatch_job_list {
             non_exist: non_exist.iter().map(|s| cstring(s)).collect(),
             next_token: next_token.as_deref().map(cstring),
             request_id: cstring(&request_id),
+            job_type: None,
         }
     }
+
+    /// A page of a listing, which says the type it was listed with.
+    pub(crate) fn page(page: crate::JobPage) -> Self {
+        let job_type = page.job_type.as_ref().map(|t| cstring(t.as_str()));
+        cibatch_job_list { job_type, ..cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id) }
+    }
+}
+
+/// For a page: the type it was listed with, `"Workflow"` or `"Job"`, or NULL for a page listed without a type (and
+/// for a describe result). Borrowed until the list is freed.
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_type(list: *const cibatch_job_list) -> *const c_char {
+    guard(std::ptr::null(), || unsafe { list.as_ref() }.map_or(std::ptr::null(), |l| opt_ptr(&l.job_type)))
 }
 
 /// How many jobs the list holds (0 for a NULL `list`).
@@ -437,8 +452,11 @@ impl cibatch_pager {
 }
 
 /// Fetches the next page. On success `*page_out` is a new list the caller frees with `cibatch_job_list_free`, or
-/// NULL when the previous page was the last. A repeated `NextToken` is `CIBATCH_INVALID_RESPONSE` (instead of
-/// looping forever); after any error the pager is done.
+/// NULL when the previous page was the last. Options without a type (and without a next token) walk every
+/// `"Workflow"` page and then every `"Job"` page; `cibatch_job_list_type` says which type a page holds. A type's
+/// walk ends on an empty or absent `NextToken` and on a page that repeats the token it was asked with (that page's
+/// next token reads NULL). A `NextToken` an earlier page gave, or 20 pages in a row without jobs, is
+/// `CIBATCH_INVALID_RESPONSE` (instead of looping forever); after any error the pager is done.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_pager_next(
     pager: *mut cibatch_pager,
@@ -449,9 +467,7 @@ pub unsafe extern "C" fn cibatch_pager_next(
         let pager = arg_mut(pager, "pager")?;
         check_out(page_out, "page_out")?;
         match pager.cursor.next_page(&pager.client).transpose()? {
-            Some(page) => {
-                give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id))
-            }
+            Some(page) => give(page_out, cibatch_job_list::page(page)),
             None => *page_out = std::ptr::null_mut(),
         }
         Ok(())

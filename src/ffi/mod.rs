@@ -16,6 +16,7 @@ mod client;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod job;
+mod listing;
 mod request;
 mod sign;
 
@@ -24,6 +25,7 @@ pub use client::*;
 #[cfg(feature = "emulator")]
 pub use emulator::*;
 pub use job::*;
+pub use listing::*;
 pub use request::*;
 pub use sign::*;
 
