@@ -178,7 +178,30 @@ typedef enum {
    * Answer 200 with no jobs and a `NextToken` never given before, without handling the request.
    */
   CIBATCH_FAULT_EMPTY_PAGE = 4,
+  /**
+   * Handle the request, then close the connection without answering (an answer lost on the way back).
+   */
+  CIBATCH_FAULT_LOSE_ANSWER = 5,
 } cibatch_fault;
+
+/**
+ * The emulator's answers where the service's documents are silent (`cibatch_emulator_set_switch`'s `which`).
+ * All are off when an emulator starts.
+ */
+typedef enum {
+  /**
+   * A list without `type` covers only `Workflow` jobs (off: both types).
+   */
+  CIBATCH_SWITCH_LIST_DEFAULT_WORKFLOW = 0,
+  /**
+   * A describe of several comma-joined IDs is answered as one unknown ID, the whole joined string.
+   */
+  CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID = 1,
+  /**
+   * The last page of a listing repeats the `nextToken` it was asked with instead of an empty `NextToken`.
+   */
+  CIBATCH_SWITCH_REPEAT_LAST_TOKEN = 2,
+} cibatch_emulator_switch;
 
 /**
  * A client for one bucket. Thread-safe: one client may be used by any number of threads at once, and should

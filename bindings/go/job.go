@@ -80,11 +80,13 @@ func takeJob(p *C.cibatch_job) Job {
 	return jobFrom(p)
 }
 
-// Page is one page of a listing. NextToken is "" on the last page.
+// Page is one page of a listing. NextToken is "" on the last page. Type is the type the page was listed with,
+// "" when it was listed without one.
 type Page struct {
 	Jobs      []Job
 	NextToken string
 	RequestID string
+	Type      string
 }
 
 // DescribeResult holds the jobs found and the queried IDs that do not exist.

@@ -102,6 +102,8 @@ pub enum Fault {
     /// Answer 200 with no jobs and a `NextToken` never given before, without handling the request (a listing that
     /// keeps sending empty pages).
     EmptyPage,
+    /// Handle the request, then close the connection without answering (an answer lost on the way back).
+    LoseAnswer,
 }
 
 impl Fault {

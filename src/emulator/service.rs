@@ -252,6 +252,10 @@ impl Service {
                 plain(self.route(req, &request_id))
             }
             Some(Fault::CloseConnection) => Outcome::Close,
+            Some(Fault::LoseAnswer) => {
+                self.route(req, &request_id);
+                Outcome::Close
+            }
             Some(Fault::CutBody) => Outcome::Respond { response: self.route(req, &request_id), cut_body: true },
             Some(Fault::TruncatedXml) => {
                 let mut response = self.route(req, &request_id);

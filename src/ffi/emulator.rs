@@ -31,6 +31,8 @@ pub enum cibatch_fault {
     CIBATCH_FAULT_MALFORMED_XML = 3,
     /// Answer 200 with no jobs and a `NextToken` never given before, without handling the request.
     CIBATCH_FAULT_EMPTY_PAGE = 4,
+    /// Handle the request, then close the connection without answering (an answer lost on the way back).
+    CIBATCH_FAULT_LOSE_ANSWER = 5,
 }
 
 /// The emulator's answers where the service's documents are silent (`cibatch_emulator_set_switch`'s `which`).
@@ -211,6 +213,7 @@ pub unsafe extern "C" fn cibatch_emulator_inject(
         f if f == CIBATCH_FAULT_TRUNCATED_XML as u32 => Ok(Fault::TruncatedXml),
         f if f == CIBATCH_FAULT_MALFORMED_XML as u32 => Ok(Fault::MalformedXml),
         f if f == CIBATCH_FAULT_EMPTY_PAGE as u32 => Ok(Fault::EmptyPage),
+        f if f == CIBATCH_FAULT_LOSE_ANSWER as u32 => Ok(Fault::LoseAnswer),
         _ => Err(Error::invalid("fault", format!("{fault} is not a cibatch_fault")).into()),
     })
 }

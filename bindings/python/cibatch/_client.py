@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
+    from datetime import datetime
     from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
     XmlValue = Union[str, Mapping[str, Any], Sequence[Any]]
@@ -146,15 +147,19 @@ for _name, _suffix in _JOB_FIELDS.items():
 
 
 class Page:
-    """One page of a listing. `next_token` is None on the last page; `number` counts pages from 1 in `iter_pages`."""
+    """One page of a listing. `next_token` is None on the last page; `number` counts pages from 1 in `iter_pages`;
+    `type` is the type the page was listed with ("Workflow" or "Job"), None for a page listed without a type."""
 
-    __slots__ = ("jobs", "next_token", "request_id", "number")
+    __slots__ = ("jobs", "next_token", "request_id", "number", "type")
 
-    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str, number: int = 1):
+    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str, number: int = 1,
+                 type: Optional[str] = None):
         self.jobs, self.next_token, self.request_id, self.number = jobs, next_token, request_id, number
+        self.type = type
 
     def __repr__(self) -> str:
-        return f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r})"
+        return (f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r}, "
+                f"type={self.type!r})")
 
 
 class DescribeResult:
@@ -188,7 +193,7 @@ def _jobs_of(list_ptr: int) -> Tuple[List[Job], "_Owned"]:
 def _page(list_ptr: int) -> Page:
     jobs, owner = _jobs_of(list_ptr)  # `owner` frees the list when the last Job of it goes
     page = Page(jobs, _str(lib.cibatch_job_list_next_token(list_ptr)),
-                _str(lib.cibatch_job_list_request_id(list_ptr)) or "")
+                _str(lib.cibatch_job_list_request_id(list_ptr)) or "", type=_str(lib.cibatch_job_list_type(list_ptr)))
     del owner
     return page
 
@@ -260,13 +265,13 @@ class _ListOptions(Handle):
                                       argument="order_by_time")
             call(lib.cibatch_list_options_set_order, h, _ORDERS[order_by_time])
         if states is not None:
-            for state in ([states] if isinstance(states, str) else states):
-                call(lib.cibatch_list_options_add_state, h, _args.text(state, "states"))
+            for state in _args.states(states, "states"):
+                call(lib.cibatch_list_options_add_state, h, state)
         if size is not None:
             call(lib.cibatch_list_options_set_size, h, _args.integer(size, "size", 1, 2**32 - 1))
         call(lib.cibatch_list_options_set_next_token, h, _args.opt_text(next_token, "next_token"))
-        call(lib.cibatch_list_options_set_filters, h, _args.opt_text(start_creation_time, "start_creation_time"),
-             _args.opt_text(end_creation_time, "end_creation_time"), _args.opt_text(workflow_id, "workflow_id"),
+        call(lib.cibatch_list_options_set_filters, h, _args.time_text(start_creation_time, "start_creation_time"),
+             _args.time_text(end_creation_time, "end_creation_time"), _args.opt_text(workflow_id, "workflow_id"),
              _args.opt_text(job_id, "job_id"), _args.opt_text(name, "name"))
 
 
@@ -362,7 +367,8 @@ class Client(Handle):
         return Job._own(out.value)
 
     def describe_jobs(self, job_ids: Sequence[str]) -> DescribeResult:
-        """Several jobs in one request; unknown IDs come back in `non_exist_job_ids`."""
+        """Several jobs, comma-joined in one request per 4 KiB of path (one request per ID if the service takes the
+        joined IDs for one); unknown IDs come back in `non_exist_job_ids`."""
         if isinstance(job_ids, str):
             raise TypeError("job_ids must be a sequence of str, not one str")
         ids = [_args.text(i, "job_ids") for i in job_ids]
@@ -378,10 +384,16 @@ class Client(Handle):
 
     def list_jobs(self, type: Optional[str] = None, states: Union[None, str, Iterable[str]] = None,
                   order_by_time: Optional[str] = None, size: Optional[int] = None, next_token: Optional[str] = None,
-                  start_creation_time: Optional[str] = None, end_creation_time: Optional[str] = None,
+                  start_creation_time: Union[None, str, "datetime"] = None,
+                  end_creation_time: Union[None, str, "datetime"] = None,
                   workflow_id: Optional[str] = None, job_id: Optional[str] = None,
                   name: Optional[str] = None) -> Page:
-        """One page. Pass the previous page's `next_token` for the next; or use `iter_jobs`."""
+        """One page. Pass the previous page's `next_token` for the next; or use `iter_jobs`.
+
+        `states` is a list of states or one str (`"Running"`, or `"Running,Failed"` as the official SDK takes).
+        Times are str (`+0800`, `+08:00`, `Z`) or aware datetimes, sent as 2022-02-25T12:00:00+0800. Without
+        `type` no type is sent, so the service's undocumented default applies (it may list Workflow jobs only);
+        `iter_jobs` and `iter_pages` cover both types."""
         with _ListOptions(type, states, order_by_time, size, next_token, start_creation_time, end_creation_time,
                           workflow_id, job_id, name) as opts:
             out = ctypes.c_void_p()
@@ -389,7 +401,10 @@ class Client(Handle):
         return _page(out.value)
 
     def iter_pages(self, **filters: Any) -> Iterator[Page]:
-        """Every page of a listing (same filters as `list_jobs`); stops on a repeated NextToken with an error."""
+        """Every page of a listing (same filters as `list_jobs`). Without `type`, every Workflow page and then every
+        Job page (`page.type` says which). A type's walk ends on an empty NextToken or one that repeats the token the
+        page was asked with; a token an earlier page gave, or 20 pages in a row without jobs, raises
+        InvalidResponse."""
         _unknown(filters)
         with _ListOptions(**{k: filters.get(k) for k in _LIST_FILTERS}) as opts:
             out = ctypes.c_void_p()
@@ -405,26 +420,46 @@ class Client(Handle):
                 yield result
 
     def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None, **filters: Any) -> Iterator[Job]:
-        """Every job of a listing, across pages (same filters as `list_jobs`). `on_page(page)` is called as each
-        page arrives (`page.number` counts them), for progress reports."""
-        for page in self.iter_pages(**filters):
-            if on_page is not None:
-                on_page(page)
-            yield from page.jobs
+        """Every job of a listing, across pages (same filters as `list_jobs`). Without `type`, Workflow and Job jobs
+        merged by (creation time, job ID) in the requested order, so no job is skipped whatever the service's default
+        type. `on_page(page)` is called as each page arrives (`page.number` counts them, `page.type` says its type),
+        for progress reports."""
+        _unknown(filters)
+        with _ListOptions(**{k: filters.get(k) for k in _LIST_FILTERS}) as opts:
+            out = ctypes.c_void_p()
+            call(lib.cibatch_client_jobs, self._handle, opts._handle, on_page is not None, ctypes.byref(out))
+        with Handle(out.value, lib.cibatch_job_iter_free) as it:
+            number = 0
+            while True:
+                job = ctypes.c_void_p()
+                call(lib.cibatch_job_iter_next, it._handle, ctypes.byref(job))
+                while on_page is not None:
+                    page = ctypes.c_void_p()
+                    call(lib.cibatch_job_iter_take_page, it._handle, ctypes.byref(page))
+                    if not page.value:
+                        break
+                    number += 1
+                    taken = _page(page.value)
+                    taken.number = number
+                    on_page(taken)
+                if not job.value:
+                    return
+                yield Job._own(job.value)
 
     def create_workflow_job(self, name: str, workflow_id: str, *, prefix: Optional[str] = None,
                             manifest: Optional[str] = None, url_file: Optional[str] = None,
-                            object: Optional[str] = None, start: Optional[str] = None,
-                            end: Optional[str] = None) -> Job:
-        """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time."""
+                            object: Optional[str] = None, start: Union[None, str, "datetime"] = None,
+                            end: Union[None, str, "datetime"] = None) -> Job:
+        """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time (str or
+        aware datetime, sent as 2022-02-01T12:00:00+0800). `name`: 1 to 128 letters, digits, '-', '_' or CJK."""
         kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
         req = ctypes.c_void_p()
         call(lib.cibatch_workflow_request_new, _args.text(name, "name"), kind, value,
              _args.text(workflow_id, "workflow_id"), ctypes.byref(req))
         with Handle(req.value, lib.cibatch_workflow_request_free) as r:
             if start is not None or end is not None:
-                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.opt_text(start, "start"),
-                     _args.opt_text(end, "end"))
+                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.time_text(start, "start"),
+                     _args.time_text(end, "end"))
             out = ctypes.c_void_p()
             call(lib.cibatch_client_create_workflow_job, self._handle, r._handle, ctypes.byref(out))
         return Job._own(out.value)
@@ -435,8 +470,8 @@ class Client(Handle):
                    output: Optional[Mapping[str, XmlValue]] = None, queue_id: Optional[str] = None,
                    user_data: Optional[str] = None, job_level: Optional[int] = None, callback: Optional[str] = None,
                    callback_format: Optional[str] = None, callback_type: Optional[str] = None,
-                   callback_mq: Optional[Mapping[str, str]] = None, start: Optional[str] = None,
-                   end: Optional[str] = None, operation: Optional[Mapping[str, XmlValue]] = None) -> Job:
+                   callback_mq: Optional[Mapping[str, str]] = None, start: Union[None, str, "datetime"] = None,
+                   end: Union[None, str, "datetime"] = None, operation: Optional[Mapping[str, XmlValue]] = None) -> Job:
         """Runs job type `tag` (Transcode, Snapshot, ...) over exactly one input.
 
         `job_param`, `output` and `operation` map element names to text, to nested mappings (tag-specific
@@ -463,8 +498,8 @@ class Client(Handle):
                      _args.opt_text(callback_mq.get("MqRegion"), "MqRegion"),
                      _args.opt_text(callback_mq.get("MqName"), "MqName"))
             if start is not None or end is not None:
-                call(lib.cibatch_job_request_set_time_interval, h, _args.opt_text(start, "start"),
-                     _args.opt_text(end, "end"))
+                call(lib.cibatch_job_request_set_time_interval, h, _args.time_text(start, "start"),
+                     _args.time_text(end, "end"))
             for k, v in (operation or {}).items():
                 call(lib.cibatch_job_request_add_operation_xml, h, _args.text(_fragment(k, v), "operation"))
             out = ctypes.c_void_p()
@@ -472,7 +507,8 @@ class Client(Handle):
         return Job._own(out.value)
 
     def cancel_job(self, job_id: str) -> None:
-        """Cancels a job; cancelling one that already ended raises ServiceError."""
+        """Cancels a job; cancelling one that already ended raises ServiceError, except within one call: a retried
+        attempt (the earlier answer was lost) refused while the job is now Cancel is success."""
         call(lib.cibatch_client_cancel_job, self._handle, _args.text(job_id, "job_id"))
 
     def wait_for_job(self, job_id: str, timeout: float = 600.0, on_state: Optional[Callable[[Job], Any]] = None,
