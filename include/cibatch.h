@@ -969,6 +969,31 @@ const char *cibatch_job_callback_mq_region(const cibatch_job *job);
 const char *cibatch_job_callback_mq_name(const cibatch_job *job);
 
 /**
+ * `Progress` at the top of `JobsDetail` (when the service sends it), or NULL.
+ */
+const char *cibatch_job_progress(const cibatch_job *job);
+
+/**
+ * `QueueType` (e.g. `"SpeedTranscoding"`), or NULL.
+ */
+const char *cibatch_job_queue_type(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `Region`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_region(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `InstanceId`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_instance_id(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `Topic`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_topic(const cibatch_job *job);
+
+/**
  * The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.
  */
 const char *cibatch_job_raw_xml(const cibatch_job *job);
@@ -1170,8 +1195,9 @@ cibatch_result cibatch_job_request_add_operation_xml(cibatch_job_request *reques
                                                      cibatch_error **error);
 
 /**
- * Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"`,
- * `callback_type` `"Url"` or `"TDMQ"`; `user_data` is at most 1024 characters.
+ * Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"` and
+ * `callback_type` `"Url"`, `"TDMQ"` or `"Kafka"`, in any letter case; `user_data` is at most 1024 characters. Call
+ * `cibatch_job_request_set_callback_kafka` after this, as it sets `callback_type` too.
  */
 cibatch_result cibatch_job_request_set_options(cibatch_job_request *request,
                                                const char *queue_id,
@@ -1196,6 +1222,22 @@ cibatch_result cibatch_job_request_set_callback_mq(cibatch_job_request *request,
                                                    const char *mq_region,
                                                    const char *mq_name,
                                                    cibatch_error **error);
+
+/**
+ * A Kafka callback target: sets `CallBackType` `Kafka` and `CallBackKafkaConfig`; NULL leaves a field out.
+ */
+cibatch_result cibatch_job_request_set_callback_kafka(cibatch_job_request *request,
+                                                      const char *region,
+                                                      const char *instance_id,
+                                                      const char *topic,
+                                                      cibatch_error **error);
+
+/**
+ * `QueueType` (e.g. `"SpeedTranscoding"`); NULL removes it.
+ */
+cibatch_result cibatch_job_request_set_queue_type(cibatch_job_request *request,
+                                                  const char *queue_type,
+                                                  cibatch_error **error);
 
 /**
  * Only objects uploaded between `start` and `end`; either may be NULL.

@@ -35,8 +35,8 @@ pub use client::{parse_response, Client, JobCursor, Jobs, PageCursor, Pages, Wai
 pub use config::{Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use model::{
-    CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,
-    JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
+    CallBackKafkaConfig, CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam,
+    JobRequest, JobState, JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
 };
 pub use response::{parse_error_body, ErrorBody, JobsResponse};
 pub use signer::{authorization, SignInput};

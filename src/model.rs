@@ -160,6 +160,14 @@ pub struct CallBackMqConfig {
     pub mq_name: Option<String>,
 }
 
+/// A Kafka callback target (`CallBackType` `Kafka`), as the Java SDK sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallBackKafkaConfig {
+    pub region: Option<String>,
+    pub instance_id: Option<String>,
+    pub topic: Option<String>,
+}
+
 /// The operation echoed in a job's detail: the Workflow fields, the Job fields, or both empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobOperation {
@@ -176,6 +184,9 @@ pub struct JobOperation {
     pub callback_format: Option<String>,
     pub callback_type: Option<String>,
     pub callback_mq_config: Option<CallBackMqConfig>,
+    pub callback_kafka_config: Option<CallBackKafkaConfig>,
+    /// The queue type, e.g. `SpeedTranscoding`.
+    pub queue_type: Option<String>,
 }
 
 /// One job as the service describes it (`JobsDetail`).
@@ -194,6 +205,11 @@ pub struct Job {
     pub end_time: Option<String>,
     pub input: JobInput,
     pub operation: JobOperation,
+    /// `Progress`, `Tag` and `QueueId` at the top of `JobsDetail`, when the service sends them there (the C, Python
+    /// and Go `tag` and `queue_id` fall back to these when `Operation` lacks them).
+    pub progress: Option<String>,
+    pub tag: Option<String>,
+    pub queue_id: Option<String>,
     /// The job's `<JobsDetail>` element exactly as received, for everything not modelled here.
     pub raw_xml: String,
 }
@@ -219,6 +235,9 @@ impl Job {
             end_time: None,
             input: JobInput::default(),
             operation: JobOperation::default(),
+            progress: None,
+            tag: None,
+            queue_id: None,
             raw_xml: raw_xml.to_string(),
         };
         let (mut seen_type, mut seen_state) = (false, false);
@@ -231,6 +250,9 @@ impl Job {
                 "Type" if !seen_type => (seen_type, job.job_type) = (true, JobType::parse(&c.text)),
                 "State" if !seen_state => (seen_state, job.state) = (true, JobState::parse(&c.text)),
                 "CreationTime" => first_time(&mut job.creation_time, c.text),
+                "Progress" => first(&mut job.progress, c.text),
+                "Tag" => first(&mut job.tag, c.text),
+                "QueueId" => first(&mut job.queue_id, c.text),
                 "StartTime" => first_time(&mut job.start_time, c.text),
                 "EndTime" => first_time(&mut job.end_time, c.text),
                 "Input" if job.input == JobInput::default() => {
@@ -297,6 +319,15 @@ fn operation_from(op: XmlElement) -> JobOperation {
             "CallBack" => &mut o.callback,
             "CallBackFormat" => &mut o.callback_format,
             "CallBackType" => &mut o.callback_type,
+            "QueueType" => &mut o.queue_type,
+            "CallBackKafkaConfig" if o.callback_kafka_config.is_none() => {
+                o.callback_kafka_config = Some(CallBackKafkaConfig {
+                    region: opt(&c, "Region"),
+                    instance_id: opt(&c, "InstanceId"),
+                    topic: opt(&c, "Topic"),
+                });
+                continue;
+            }
             "TimeInterval" if o.time_interval.is_none() => {
                 let mut t = TimeInterval::default();
                 for c in c.children {
@@ -495,6 +526,10 @@ pub struct JobRequest {
     /// `Url`, `TDMQ` or `Kafka`, in any letter case (sent as written here).
     pub callback_type: Option<String>,
     pub callback_mq_config: Option<CallBackMqConfig>,
+    /// For `CallBackType` `Kafka`.
+    pub callback_kafka_config: Option<CallBackKafkaConfig>,
+    /// The queue type, e.g. `SpeedTranscoding` (sent after `QueueId`).
+    pub queue_type: Option<String>,
     pub time_interval: Option<TimeInterval>,
     /// Further `<Operation>` children the library does not model, passed through as given.
     pub extra_operation: Vec<XmlElement>,
@@ -515,9 +550,33 @@ impl JobRequest {
             callback_format: None,
             callback_type: None,
             callback_mq_config: None,
+            callback_kafka_config: None,
+            queue_type: None,
             time_interval: None,
             extra_operation: Vec::new(),
         }
+    }
+
+    /// `QueueType`, e.g. `SpeedTranscoding`.
+    pub fn queue_type(mut self, v: impl Into<String>) -> Self {
+        self.queue_type = Some(v.into());
+        self
+    }
+
+    /// A Kafka callback: sets `CallBackType` `Kafka` and `CallBackKafkaConfig`.
+    pub fn callback_kafka(
+        mut self,
+        region: impl Into<String>,
+        instance_id: impl Into<String>,
+        topic: impl Into<String>,
+    ) -> Self {
+        self.callback_type = Some("Kafka".into());
+        self.callback_kafka_config = Some(CallBackKafkaConfig {
+            region: Some(region.into()),
+            instance_id: Some(instance_id.into()),
+            topic: Some(topic.into()),
+        });
+        self
     }
 
     pub fn template_id(self, id: impl Into<String>) -> Self {
@@ -576,6 +635,7 @@ impl JobRequest {
         b.container("job_param", "JobParam", &self.job_param)?;
         b.container("output", "Output", &self.output)?;
         b.field("queue_id", "QueueId", self.queue_id.as_deref(), false)?;
+        b.field("queue_type", "QueueType", self.queue_type.as_deref(), false)?;
         if let Some(u) = &self.user_data {
             if u.chars().count() > 1024 {
                 return Err(Error::invalid("user_data", "is longer than 1024 characters"));
@@ -610,6 +670,15 @@ impl JobRequest {
                 }
             }
             b.container("callback_mq_config", "CallBackMqConfig", &children)?;
+        }
+        if let Some(k) = &self.callback_kafka_config {
+            let mut children = Vec::new();
+            for (name, v) in [("Region", &k.region), ("InstanceId", &k.instance_id), ("Topic", &k.topic)] {
+                if let Some(v) = v {
+                    children.push(XmlElement::with_text(name, v.clone()));
+                }
+            }
+            b.container("callback_kafka_config", "CallBackKafkaConfig", &children)?;
         }
         b.time_interval(&self.time_interval)?;
         for e in &self.extra_operation {

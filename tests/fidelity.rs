@@ -372,3 +372,51 @@ fn the_emulator_accepts_what_the_service_accepts() {
     );
     assert_eq!((r.status, code(&r.body).as_str()), (400, "InvalidArgument"), "{}", r.body);
 }
+
+#[test]
+fn kafka_callbacks_queue_types_and_callback_case() {
+    let (_emu, c) = slow();
+    let mut req = JobRequest::new("k", "Transcode", Input::Object("a.mp4".into()))
+        .template_id("t1")
+        .queue_id("p1")
+        .queue_type("SpeedTranscoding")
+        .callback_kafka("ap-guangzhou", "ckafka-123", "jobs");
+    req.callback_format = Some("json".into());
+    let body = req.to_xml().unwrap();
+    assert!(body.contains("<QueueId>p1</QueueId><QueueType>SpeedTranscoding</QueueType>"), "{body}");
+    assert!(body.contains("<CallBackFormat>JSON</CallBackFormat><CallBackType>Kafka</CallBackType>"), "{body}");
+    assert!(body.contains(
+        "<CallBackKafkaConfig><Region>ap-guangzhou</Region><InstanceId>ckafka-123</InstanceId><Topic>jobs</Topic></CallBackKafkaConfig>"
+    ));
+    let job = c.create_job(&req).unwrap();
+    let op = &job.operation;
+    assert_eq!(op.queue_type.as_deref(), Some("SpeedTranscoding"));
+    assert_eq!((op.callback_format.as_deref(), op.callback_type.as_deref()), (Some("JSON"), Some("Kafka")));
+    let k = op.callback_kafka_config.as_ref().unwrap();
+    assert_eq!(
+        (k.region.as_deref(), k.instance_id.as_deref(), k.topic.as_deref()),
+        (Some("ap-guangzhou"), Some("ckafka-123"), Some("jobs"))
+    );
+    for (format, sent) in [("xml", "XML"), ("Xml", "XML"), ("JSON", "JSON")] {
+        let mut r = JobRequest::new("f", "Transcode", Input::Object("a".into()));
+        r.callback_format = Some(format.into());
+        r.callback_type = Some("url".into());
+        let b = r.to_xml().unwrap();
+        assert!(b.contains(&format!("<CallBackFormat>{sent}</CallBackFormat><CallBackType>Url</CallBackType>")), "{b}");
+    }
+}
+
+#[test]
+fn progress_tag_and_queue_id_at_the_top_of_a_detail_are_read() {
+    let r = parse_response(
+        "<Response><RequestId>r</RequestId><JobsDetail><JobId>j</JobId><Tag>Transcode</Tag><QueueId>p9</QueueId>\
+         <Progress>42</Progress><Operation><JobParam><TemplateId>t</TemplateId></JobParam></Operation></JobsDetail></Response>",
+    )
+    .unwrap();
+    let j = &r.jobs[0];
+    assert_eq!(
+        (j.progress.as_deref(), j.tag.as_deref(), j.queue_id.as_deref()),
+        (Some("42"), Some("Transcode"), Some("p9"))
+    );
+    assert_eq!(j.operation.tag, None);
+}

@@ -652,12 +652,28 @@ type JobRequest struct {
 	OutputRegion, OutputBucket, OutputObject string
 	OutputXML                                string
 	QueueID, UserData                        string
-	JobLevel                                 *int // 0..2
-	CallBack, CallBackFormat, CallBackType   string
-	Start, End                               string
-	StartAt, EndAt                           time.Time // instead of Start, End
+	JobLevel                                 *int   // 0..2
+	CallBack, CallBackFormat, CallBackType   string // format and type in any letter case
+	// QueueType is e.g. "SpeedTranscoding".
+	QueueType string
+	// CallBackMqConfig is the TDMQ target (CallBackType "TDMQ"); CallBackKafkaConfig the Kafka one (it sets
+	// CallBackType "Kafka").
+	CallBackMqConfig    *CallBackMqConfig
+	CallBackKafkaConfig *CallBackKafkaConfig
+	Start, End          string
+	StartAt, EndAt      time.Time // instead of Start, End
 	// OperationXML is passed through into <Operation>.
 	OperationXML string
+}
+
+// CallBackMqConfig is a TDMQ callback target; empty fields are left out.
+type CallBackMqConfig struct {
+	MqMode, MqRegion, MqName string
+}
+
+// CallBackKafkaConfig is a Kafka callback target; empty fields are left out.
+type CallBackKafkaConfig struct {
+	Region, InstanceID, Topic string
 }
 
 // CreateJob creates a Job-type job. It is not retried unless Config.RetryCreate is set.
@@ -668,8 +684,18 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 	}
 	if err := checkText("JobRequest", r.Name, r.Tag, r.TemplateID, r.JobParamXML, r.OutputRegion, r.OutputBucket,
 		r.OutputObject, r.OutputXML, r.QueueID, r.UserData, r.CallBack, r.CallBackFormat, r.CallBackType, r.Start,
-		r.End, r.OperationXML); err != nil {
+		r.End, r.OperationXML, r.QueueType); err != nil {
 		return Job{}, err
+	}
+	if mq := r.CallBackMqConfig; mq != nil {
+		if err := checkText("CallBackMqConfig", mq.MqMode, mq.MqRegion, mq.MqName); err != nil {
+			return Job{}, err
+		}
+	}
+	if k := r.CallBackKafkaConfig; k != nil {
+		if err := checkText("CallBackKafkaConfig", k.Region, k.InstanceID, k.Topic); err != nil {
+			return Job{}, err
+		}
 	}
 	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
 		return Job{}, err
@@ -723,6 +749,19 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 			level = 255 // refused by the library with a clear error
 		}
 		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_job_level(req, C.uint8_t(level), &cerr) })
+	}
+	if r.QueueType != "" {
+		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_queue_type(req, s(r.QueueType), &cerr) })
+	}
+	if mq := r.CallBackMqConfig; mq != nil {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_mq(req, s(mq.MqMode), s(mq.MqRegion), s(mq.MqName), &cerr)
+		})
+	}
+	if k := r.CallBackKafkaConfig; k != nil {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_kafka(req, s(k.Region), s(k.InstanceID), s(k.Topic), &cerr)
+		})
 	}
 	if r.Start != "" || r.End != "" {
 		steps = append(steps, func() C.cibatch_result {

@@ -187,3 +187,20 @@ func TestRetriedCancelAfterALostAnswerSucceeds(t *testing.T) {
 		t.Fatalf("second cancel: %v", err)
 	}
 }
+
+func TestKafkaCallbacksQueueTypesAndTypedMqConfig(t *testing.T) {
+	_, c := setup(t, cibatch.EmulatorOptions{Submitted: time.Hour, Running: time.Hour})
+	ctx := context.Background()
+	j := must(c.CreateJob(ctx, cibatch.JobRequest{Name: "k", Tag: "Transcode", Input: cibatch.Input{Object: "a.mp4"},
+		QueueID: "p1", QueueType: "SpeedTranscoding", CallBackFormat: "json",
+		CallBackKafkaConfig: &cibatch.CallBackKafkaConfig{Region: "ap-guangzhou", InstanceID: "ckafka-1", Topic: "jobs"}}))
+	if j.QueueType != "SpeedTranscoding" || j.CallBackFormat != "JSON" || j.CallBackType != "Kafka" ||
+		j.CallBackKafkaRegion != "ap-guangzhou" || j.CallBackKafkaInstanceID != "ckafka-1" || j.CallBackKafkaTopic != "jobs" {
+		t.Fatalf("%+v", j)
+	}
+	m := must(c.CreateJob(ctx, cibatch.JobRequest{Name: "m", Tag: "Transcode", Input: cibatch.Input{Object: "a.mp4"},
+		CallBackType: "tdmq", CallBackMqConfig: &cibatch.CallBackMqConfig{MqMode: "Queue", MqRegion: "Guangzhou", MqName: "q1"}}))
+	if m.CallBackType != "TDMQ" || m.CallBackMqMode != "Queue" || m.CallBackMqRegion != "Guangzhou" || m.CallBackMqName != "q1" {
+		t.Fatalf("%+v", m)
+	}
+}

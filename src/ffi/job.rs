@@ -54,6 +54,11 @@ enum Field {
     MqMode,
     MqRegion,
     MqName,
+    Progress,
+    QueueType,
+    KafkaRegion,
+    KafkaInstanceId,
+    KafkaTopic,
     RawXml,
 }
 const FIELDS: usize = Field::RawXml as usize + 1;
@@ -93,14 +98,14 @@ impl cibatch_job {
             Field::WorkflowIds => op.workflow_ids.clone(),
             Field::TimeStart => ti.and_then(|t| t.start.clone()),
             Field::TimeEnd => ti.and_then(|t| t.end.clone()),
-            Field::Tag => op.tag.clone(),
+            Field::Tag => op.tag.clone().or_else(|| j.tag.clone()),
             Field::TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.clone()),
             Field::JobParamXml => op.job_param.as_ref().map(|p| p.element.to_xml()),
             Field::OutputRegion => out.and_then(|o| o.region.clone()),
             Field::OutputBucket => out.and_then(|o| o.bucket.clone()),
             Field::OutputObject => out.and_then(|o| o.object.clone()),
             Field::OutputXml => out.map(|o| o.element.to_xml()),
-            Field::QueueId => op.queue_id.clone(),
+            Field::QueueId => op.queue_id.clone().or_else(|| j.queue_id.clone()),
             Field::UserData => op.user_data.clone(),
             Field::JobLevel => op.job_level.clone(),
             Field::CallBack => op.callback.clone(),
@@ -109,6 +114,11 @@ impl cibatch_job {
             Field::MqMode => mq.and_then(|m| m.mq_mode.clone()),
             Field::MqRegion => mq.and_then(|m| m.mq_region.clone()),
             Field::MqName => mq.and_then(|m| m.mq_name.clone()),
+            Field::Progress => j.progress.clone(),
+            Field::QueueType => op.queue_type.clone(),
+            Field::KafkaRegion => op.callback_kafka_config.as_ref().and_then(|k| k.region.clone()),
+            Field::KafkaInstanceId => op.callback_kafka_config.as_ref().and_then(|k| k.instance_id.clone()),
+            Field::KafkaTopic => op.callback_kafka_config.as_ref().and_then(|k| k.topic.clone()),
             Field::RawXml => s(&j.raw_xml),
         }
     }
@@ -334,6 +344,36 @@ pub extern "C" fn cibatch_job_callback_mq_region(job: *const cibatch_job) -> *co
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_mq_name(job: *const cibatch_job) -> *const c_char {
     get(job, Field::MqName)
+}
+
+/// `Progress` at the top of `JobsDetail` (when the service sends it), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_progress(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Progress)
+}
+
+/// `QueueType` (e.g. `"SpeedTranscoding"`), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_queue_type(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::QueueType)
+}
+
+/// `CallBackKafkaConfig` `Region`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_kafka_region(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::KafkaRegion)
+}
+
+/// `CallBackKafkaConfig` `InstanceId`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_kafka_instance_id(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::KafkaInstanceId)
+}
+
+/// `CallBackKafkaConfig` `Topic`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_kafka_topic(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::KafkaTopic)
 }
 
 /// The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.

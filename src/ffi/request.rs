@@ -215,8 +215,9 @@ pub unsafe extern "C" fn cibatch_job_request_add_operation_xml(
     })
 }
 
-/// Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"`,
-/// `callback_type` `"Url"` or `"TDMQ"`; `user_data` is at most 1024 characters.
+/// Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"` and
+/// `callback_type` `"Url"`, `"TDMQ"` or `"Kafka"`, in any letter case; `user_data` is at most 1024 characters. Call
+/// `cibatch_job_request_set_callback_kafka` after this, as it sets `callback_type` too.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_request_set_options(
     request: *mut cibatch_job_request,
@@ -266,6 +267,39 @@ pub unsafe extern "C" fn cibatch_job_request_set_callback_mq(
             mq_region: arg_opt_str(mq_region, "mq_region")?.map(str::to_string),
             mq_name: arg_opt_str(mq_name, "mq_name")?.map(str::to_string),
         });
+        Ok(())
+    })
+}
+
+/// A Kafka callback target: sets `CallBackType` `Kafka` and `CallBackKafkaConfig`; NULL leaves a field out.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_callback_kafka(
+    request: *mut cibatch_job_request,
+    region: *const c_char,
+    instance_id: *const c_char,
+    topic: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.callback_kafka_config = Some(crate::CallBackKafkaConfig {
+            region: arg_opt_str(region, "region")?.map(str::to_string),
+            instance_id: arg_opt_str(instance_id, "instance_id")?.map(str::to_string),
+            topic: arg_opt_str(topic, "topic")?.map(str::to_string),
+        });
+        r.callback_type = Some("Kafka".into());
+        Ok(())
+    })
+}
+
+/// `QueueType` (e.g. `"SpeedTranscoding"`); NULL removes it.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_queue_type(
+    request: *mut cibatch_job_request,
+    queue_type: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.queue_type = arg_opt_str(queue_type, "queue_type")?.map(str::to_string);
         Ok(())
     })
 }

@@ -53,7 +53,9 @@ _JOB_FIELDS = {
     "output_object": "output_object", "output_xml": "output_xml", "queue_id": "queue_id", "user_data": "user_data",
     "callback": "callback", "callback_format": "callback_format", "callback_type": "callback_type",
     "callback_mq_mode": "callback_mq_mode", "callback_mq_region": "callback_mq_region",
-    "callback_mq_name": "callback_mq_name", "raw_xml": "raw_xml",
+    "callback_mq_name": "callback_mq_name", "callback_kafka_region": "callback_kafka_region",
+    "callback_kafka_instance_id": "callback_kafka_instance_id", "callback_kafka_topic": "callback_kafka_topic",
+    "queue_type": "queue_type", "progress": "progress", "raw_xml": "raw_xml",
 }
 
 
@@ -107,6 +109,11 @@ class Job:
     callback_mq_mode: Optional[str]
     callback_mq_region: Optional[str]
     callback_mq_name: Optional[str]
+    callback_kafka_region: Optional[str]
+    callback_kafka_instance_id: Optional[str]
+    callback_kafka_topic: Optional[str]
+    queue_type: Optional[str]
+    progress: Optional[str]
     raw_xml: str
 
     def __init__(self, job_ptr: int, owner: Handle):
@@ -471,11 +478,14 @@ class Client(Handle):
                    user_data: Optional[str] = None, job_level: Optional[int] = None, callback: Optional[str] = None,
                    callback_format: Optional[str] = None, callback_type: Optional[str] = None,
                    callback_mq: Optional[Mapping[str, str]] = None, start: Union[None, str, "datetime"] = None,
-                   end: Union[None, str, "datetime"] = None, operation: Optional[Mapping[str, XmlValue]] = None) -> Job:
+                   end: Union[None, str, "datetime"] = None, operation: Optional[Mapping[str, XmlValue]] = None,
+                   queue_type: Optional[str] = None, callback_kafka: Optional[Mapping[str, str]] = None) -> Job:
         """Runs job type `tag` (Transcode, Snapshot, ...) over exactly one input.
 
         `job_param`, `output` and `operation` map element names to text, to nested mappings (tag-specific
-        containers) or to lists (repeated elements); they are passed through as given.
+        containers) or to lists (repeated elements); they are passed through as given. `callback_format` and
+        `callback_type` may be in any letter case; `callback_kafka={"Region", "InstanceId", "Topic"}` sets a Kafka
+        callback (and `callback_type` "Kafka"); `queue_type` is e.g. "SpeedTranscoding".
         """
         kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
         req = ctypes.c_void_p()
@@ -497,6 +507,13 @@ class Client(Handle):
                 call(lib.cibatch_job_request_set_callback_mq, h, _args.opt_text(callback_mq.get("MqMode"), "MqMode"),
                      _args.opt_text(callback_mq.get("MqRegion"), "MqRegion"),
                      _args.opt_text(callback_mq.get("MqName"), "MqName"))
+            if callback_kafka is not None:
+                call(lib.cibatch_job_request_set_callback_kafka, h,
+                     _args.opt_text(callback_kafka.get("Region"), "Region"),
+                     _args.opt_text(callback_kafka.get("InstanceId"), "InstanceId"),
+                     _args.opt_text(callback_kafka.get("Topic"), "Topic"))
+            if queue_type is not None:
+                call(lib.cibatch_job_request_set_queue_type, h, _args.text(queue_type, "queue_type"))
             if start is not None or end is not None:
                 call(lib.cibatch_job_request_set_time_interval, h, _args.time_text(start, "start"),
                      _args.time_text(end, "end"))

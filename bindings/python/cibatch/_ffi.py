@@ -76,6 +76,8 @@ SIGNATURES = {
     "cibatch_job_request_set_options": (RESULT, [H, STR, STR, STR, STR, STR, ERR]),
     "cibatch_job_request_set_job_level": (RESULT, [H, c_uint8, ERR]),
     "cibatch_job_request_set_callback_mq": (RESULT, [H, STR, STR, STR, ERR]),
+    "cibatch_job_request_set_callback_kafka": (RESULT, [H, STR, STR, STR, ERR]),
+    "cibatch_job_request_set_queue_type": (RESULT, [H, STR, ERR]),
     "cibatch_job_request_set_time_interval": (RESULT, [H, STR, STR, ERR]),
     "cibatch_job_request_free": (None, [H]),
     "cibatch_list_options_new": (RESULT, [OUT, ERR]),
@@ -138,7 +140,8 @@ JOB_STRING_FIELDS = [
     "input_manifest", "input_url_file", "input_object", "workflow_ids", "time_interval_start", "time_interval_end",
     "tag", "template_id", "job_param_xml", "output_region", "output_bucket", "output_object", "output_xml",
     "queue_id", "user_data", "job_level", "callback", "callback_format", "callback_type", "callback_mq_mode",
-    "callback_mq_region", "callback_mq_name", "raw_xml",
+    "callback_mq_region", "callback_mq_name", "callback_kafka_region", "callback_kafka_instance_id",
+    "callback_kafka_topic", "queue_type", "progress", "raw_xml",
 ]
 for _field in JOB_STRING_FIELDS:
     SIGNATURES[f"cibatch_job_{_field}"] = (STR, [H])

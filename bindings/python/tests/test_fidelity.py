@@ -124,3 +124,15 @@ def test_names_follow_the_documented_rule(emu, client):
 def test_create_answers_carry_the_type(client):
     assert client.create_workflow_job("w", WF, prefix="p/").type == "Workflow"
     assert client.create_job("j", "Transcode", prefix="p/").type == "Job"
+
+
+def test_kafka_callbacks_queue_types_and_callback_case(client):
+    job = client.create_job("k", "Transcode", object="a.mp4", queue_id="p1", queue_type="SpeedTranscoding",
+                            callback_format="json", callback_kafka={"Region": "ap-guangzhou", "InstanceId": "ckafka-1",
+                                                                     "Topic": "jobs"})
+    assert (job.queue_type, job.callback_format, job.callback_type) == ("SpeedTranscoding", "JSON", "Kafka")
+    assert (job.callback_kafka_region, job.callback_kafka_instance_id, job.callback_kafka_topic) == (
+        "ap-guangzhou", "ckafka-1", "jobs")
+    assert job.progress is None and job.to_dict()["queue_type"] == "SpeedTranscoding"
+    job = client.create_job("u", "Transcode", object="a.mp4", callback_format="xml", callback_type="tdmq")
+    assert (job.callback_format, job.callback_type) == ("XML", "TDMQ")
