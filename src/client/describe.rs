@@ -45,8 +45,7 @@ fn groups<'a>(ids: &[&'a str]) -> Vec<Vec<&'a str>> {
 impl Client {
     /// Describes several jobs. IDs the service does not know come back in `non_exist_job_ids`, not as an error.
     /// IDs are sent comma-joined, in as many requests as keep each path within 4 KiB; if the service answers a
-    /// joined path as one unknown ID, each ID is described on its own (concurrently), so real jobs are never
-    /// reported missing. `request_id` is the first request's.
+    /// joined path as one unknown ID, each ID is described on its own, so real jobs are never reported missing. `request_id` is the first request's.
     pub fn describe_jobs<S: AsRef<str>>(&self, job_ids: &[S]) -> Result<DescribeJobsResult> {
         if job_ids.is_empty() {
             return Err(Error::invalid("job_ids", "is empty"));
@@ -92,22 +91,12 @@ impl Client {
         Ok((res, joined_as_one))
     }
 
-    /// One request per ID, at most 8 at a time, results in the order of `ids`.
+    /// One request per ID, in the order of `ids`. Sequential: this path serves only a service that cannot describe
+    /// several IDs at once, and a call from C must not start threads of its own.
     fn describe_each(&self, ids: &[&str]) -> Result<DescribeJobsResult> {
-        let mut answers: Vec<Option<Result<DescribeJobsResult>>> = Vec::new();
-        for chunk in ids.chunks(8) {
-            let got: Vec<Result<DescribeJobsResult>> = std::thread::scope(|s| {
-                let handles: Vec<_> =
-                    chunk.iter().map(|id| s.spawn(move || self.describe_request(&[id]).map(|(r, _)| r))).collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| Err(Error::invalid("job_ids", "a describe thread panicked"))))
-                    .collect()
-            });
-            answers.extend(got.into_iter().map(Some));
-        }
+        let answers = ids.iter().map(|id| self.describe_request(&[id]).map(|(r, _)| r));
         let mut out = DescribeJobsResult::default();
-        for (id, answer) in ids.iter().zip(answers.into_iter().flatten()) {
+        for (id, answer) in ids.iter().zip(answers) {
             let res = answer?;
             if out.request_id.is_empty() {
                 out.request_id = res.request_id;
