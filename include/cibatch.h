@@ -1120,7 +1120,7 @@ void cibatch_job_iter_free(cibatch_job_iter *iter);
 /**
  * A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
  * copied. On success `*request_out` is a new request the caller frees with `cibatch_workflow_request_free`.
- * Arguments are checked when the request is sent.
+ * Arguments are checked when the request is sent (`name`: 1 to 128 letters, digits, `-`, `_` or CJK characters).
  */
 cibatch_result cibatch_workflow_request_new(const char *name,
                                             uint32_t input_kind,
@@ -1130,7 +1130,8 @@ cibatch_result cibatch_workflow_request_new(const char *name,
                                             cibatch_error **error);
 
 /**
- * Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`); either may be NULL.
+ * Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
+ * too, and sent as `+hhmm`); either may be NULL.
  */
 cibatch_result cibatch_workflow_request_set_time_interval(cibatch_workflow_request *request,
                                                           const char *start,
@@ -1145,7 +1146,8 @@ void cibatch_workflow_request_free(cibatch_workflow_request *request);
 /**
  * A request to run job type `tag` (`"Transcode"`, `"Snapshot"`, ...) over an input (`input_kind` is a
  * `cibatch_input_kind`). Strings are copied. On success `*request_out` is a new request the caller frees with
- * `cibatch_job_request_free`. Arguments are checked when the request is sent.
+ * `cibatch_job_request_free`. Arguments are checked when the request is sent (`name` as for
+ * `cibatch_workflow_request_new`).
  */
 cibatch_result cibatch_job_request_new(const char *name,
                                        const char *tag,
@@ -1240,7 +1242,8 @@ cibatch_result cibatch_job_request_set_queue_type(cibatch_job_request *request,
                                                   cibatch_error **error);
 
 /**
- * Only objects uploaded between `start` and `end`; either may be NULL.
+ * Only objects uploaded between `start` and `end` (any form `cibatch_workflow_request_set_time_interval` takes);
+ * either may be NULL.
  */
 cibatch_result cibatch_job_request_set_time_interval(cibatch_job_request *request,
                                                      const char *start,
@@ -1260,7 +1263,9 @@ cibatch_result cibatch_list_options_new(cibatch_list_options **options_out,
                                         cibatch_error **error);
 
 /**
- * Only `"Workflow"` or `"Job"` jobs; NULL for the service's default.
+ * Only `"Workflow"` or `"Job"` jobs. NULL (the default): one page (`cibatch_client_list_jobs`) is sent without a
+ * type, so the service's undocumented default applies, while `cibatch_client_jobs` and `cibatch_client_pages`
+ * list both types.
  */
 cibatch_result cibatch_list_options_set_type(cibatch_list_options *options,
                                              const char *job_type,
@@ -1296,7 +1301,7 @@ cibatch_result cibatch_list_options_set_next_token(cibatch_list_options *options
 
 /**
  * Sets the filters; each NULL leaves that filter unset (replacing what an earlier call set). The creation
- * times are like `"2022-02-25T12:00:00+0800"`.
+ * times are like `"2022-02-25T12:00:00+0800"` (`+08:00`, `Z` and `z` are read too, and sent as `+hhmm`).
  */
 cibatch_result cibatch_list_options_set_filters(cibatch_list_options *options,
                                                 const char *start_creation_time,

@@ -67,7 +67,7 @@ fn fragment(xml_text: &str, arg: &'static str) -> FfiResult<Vec<XmlElement>> {
 
 /// A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
 /// copied. On success `*request_out` is a new request the caller frees with `cibatch_workflow_request_free`.
-/// Arguments are checked when the request is sent.
+/// Arguments are checked when the request is sent (`name`: 1 to 128 letters, digits, `-`, `_` or CJK characters).
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_workflow_request_new(
     name: *const c_char,
@@ -87,7 +87,8 @@ pub unsafe extern "C" fn cibatch_workflow_request_new(
     })
 }
 
-/// Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`); either may be NULL.
+/// Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
+/// too, and sent as `+hhmm`); either may be NULL.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_workflow_request_set_time_interval(
     request: *mut cibatch_workflow_request,
@@ -113,7 +114,8 @@ pub unsafe extern "C" fn cibatch_workflow_request_free(request: *mut cibatch_wor
 
 /// A request to run job type `tag` (`"Transcode"`, `"Snapshot"`, ...) over an input (`input_kind` is a
 /// `cibatch_input_kind`). Strings are copied. On success `*request_out` is a new request the caller frees with
-/// `cibatch_job_request_free`. Arguments are checked when the request is sent.
+/// `cibatch_job_request_free`. Arguments are checked when the request is sent (`name` as for
+/// `cibatch_workflow_request_new`).
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_request_new(
     name: *const c_char,
@@ -304,7 +306,8 @@ pub unsafe extern "C" fn cibatch_job_request_set_queue_type(
     })
 }
 
-/// Only objects uploaded between `start` and `end`; either may be NULL.
+/// Only objects uploaded between `start` and `end` (any form `cibatch_workflow_request_set_time_interval` takes);
+/// either may be NULL.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_request_set_time_interval(
     request: *mut cibatch_job_request,
@@ -349,7 +352,9 @@ unsafe fn edit_list(
     call(error, || f(&mut arg_mut(options, "options")?.options))
 }
 
-/// Only `"Workflow"` or `"Job"` jobs; NULL for the service's default.
+/// Only `"Workflow"` or `"Job"` jobs. NULL (the default): one page (`cibatch_client_list_jobs`) is sent without a
+/// type, so the service's undocumented default applies, while `cibatch_client_jobs` and `cibatch_client_pages`
+/// list both types.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_list_options_set_type(
     options: *mut cibatch_list_options,
@@ -419,7 +424,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_next_token(
 }
 
 /// Sets the filters; each NULL leaves that filter unset (replacing what an earlier call set). The creation
-/// times are like `"2022-02-25T12:00:00+0800"`.
+/// times are like `"2022-02-25T12:00:00+0800"` (`+08:00`, `Z` and `z` are read too, and sent as `+hhmm`).
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_list_options_set_filters(
     options: *mut cibatch_list_options,
