@@ -33,6 +33,16 @@
 
 
 /**
+ * The longest path one describe sends; more IDs are split over several requests.
+ */
+#define MAX_DESCRIBE_PATH 4096
+
+/**
+ * After this many pages in a row that bring no job but a new `NextToken`, a walk stops with an error.
+ */
+#define MAX_EMPTY_PAGES 20
+
+/**
  * The clock offset, in seconds either way; also the largest skew correction adopted from the service.
  */
 #define CLOCK_OFFSET (24 * 3600)
@@ -189,7 +199,34 @@ typedef enum {
    * Handle the request, then answer 200 with a body that is not well-formed XML.
    */
   CIBATCH_FAULT_MALFORMED_XML = 3,
+  /**
+   * Answer 200 with no jobs and a `NextToken` never given before, without handling the request.
+   */
+  CIBATCH_FAULT_EMPTY_PAGE = 4,
+  /**
+   * Handle the request, then close the connection without answering (an answer lost on the way back).
+   */
+  CIBATCH_FAULT_LOSE_ANSWER = 5,
 } cibatch_fault;
+
+/**
+ * The emulator's answers where the service's documents are silent (`cibatch_emulator_set_switch`'s `which`).
+ * All are off when an emulator starts.
+ */
+typedef enum {
+  /**
+   * A list without `type` covers only `Workflow` jobs (off: both types).
+   */
+  CIBATCH_SWITCH_LIST_DEFAULT_WORKFLOW = 0,
+  /**
+   * A describe of several comma-joined IDs is answered as one unknown ID, the whole joined string.
+   */
+  CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID = 1,
+  /**
+   * The last page of a listing repeats the `nextToken` it was asked with instead of an empty `NextToken`.
+   */
+  CIBATCH_SWITCH_REPEAT_LAST_TOKEN = 2,
+} cibatch_emulator_switch;
 
 /**
  * A cancellation token: fire it from any thread to stop the calls of every client made with it by
@@ -235,6 +272,11 @@ typedef struct cibatch_error cibatch_error;
  * One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
  */
 typedef struct cibatch_job cibatch_job;
+
+/**
+ * Walks every job of a listing (`cibatch_client_jobs`). Use from one thread at a time.
+ */
+typedef struct cibatch_job_iter cibatch_job_iter;
 
 /**
  * Jobs from a describe of several IDs or from one page of a listing.
@@ -673,7 +715,8 @@ cibatch_result cibatch_client_describe_job(const cibatch_client *client,
                                            cibatch_error **error);
 
 /**
- * Describes `count` jobs in one request. IDs the service does not know are listed by
+ * Describes `count` jobs, comma-joined in one request per 4 KiB of path; if the service answers a joined path as
+ * one unknown ID, each ID is described on its own. IDs the service does not know are listed by
  * `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
  * caller frees with `cibatch_job_list_free`.
  */
@@ -684,8 +727,10 @@ cibatch_result cibatch_client_describe_jobs(const cibatch_client *client,
                                             cibatch_error **error);
 
 /**
- * One page of jobs. `options` may be NULL for the service's defaults. On success `*page_out` is a new list the
- * caller frees with `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
+ * One page of jobs. `options` may be NULL for the service's defaults. Options without a type send no `type`, so
+ * the service's undocumented default applies (it may list `"Workflow"` jobs only); `cibatch_client_jobs` and
+ * `cibatch_client_pages` cover both types. On success `*page_out` is a new list the caller frees with
+ * `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
  */
 cibatch_result cibatch_client_list_jobs(const cibatch_client *client,
                                         const cibatch_list_options *options,
@@ -703,7 +748,8 @@ cibatch_result cibatch_client_pages(const cibatch_client *client,
                                     cibatch_error **error);
 
 /**
- * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error.
+ * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error, except within one call: a
+ * retried attempt (the earlier answer was lost) that is refused while the job is now `Cancel` is success.
  */
 cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
                                          const char *job_id,
@@ -850,6 +896,14 @@ cibatch_result cibatch_emulator_inject(const cibatch_emulator *emulator,
                                        uint32_t fault,
                                        uint32_t times,
                                        cibatch_error **error);
+
+/**
+ * Turns switch `which` (a `cibatch_emulator_switch`) on or off, for the requests that follow.
+ */
+cibatch_result cibatch_emulator_set_switch(const cibatch_emulator *emulator,
+                                           uint32_t which,
+                                           bool on,
+                                           cibatch_error **error);
 
 /**
  * Drops every queued fault.
@@ -1076,6 +1130,31 @@ const char *cibatch_job_callback_mq_region(const cibatch_job *job);
 const char *cibatch_job_callback_mq_name(const cibatch_job *job);
 
 /**
+ * `Progress` at the top of `JobsDetail` (when the service sends it), or NULL.
+ */
+const char *cibatch_job_progress(const cibatch_job *job);
+
+/**
+ * `QueueType` (e.g. `"SpeedTranscoding"`), or NULL.
+ */
+const char *cibatch_job_queue_type(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `Region`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_region(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `InstanceId`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_instance_id(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `Topic`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_topic(const cibatch_job *job);
+
+/**
  * The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.
  */
 const char *cibatch_job_raw_xml(const cibatch_job *job);
@@ -1090,6 +1169,12 @@ cibatch_job *cibatch_job_clone(const cibatch_job *job);
  * Frees a job the caller owns. NULL does nothing. Never pass a job borrowed from a list.
  */
 void cibatch_job_free(cibatch_job *job);
+
+/**
+ * For a page: the type it was listed with, `"Workflow"` or `"Job"`, or NULL for a page listed without a type (and
+ * for a describe result). Borrowed until the list is freed.
+ */
+const char *cibatch_job_list_type(const cibatch_job_list *list);
 
 /**
  * How many jobs the list holds (0 for a NULL `list`).
@@ -1131,8 +1216,11 @@ void cibatch_job_list_free(cibatch_job_list *list);
 
 /**
  * Fetches the next page. On success `*page_out` is a new list the caller frees with `cibatch_job_list_free`, or
- * NULL when the previous page was the last. A repeated `NextToken` is `CIBATCH_INVALID_RESPONSE` (instead of
- * looping forever); after any error the pager is done.
+ * NULL when the previous page was the last. Options without a type (and without a next token) walk every
+ * `"Workflow"` page and then every `"Job"` page; `cibatch_job_list_type` says which type a page holds. A type's
+ * walk ends on an empty or absent `NextToken` and on a page that repeats the token it was asked with (that page's
+ * next token reads NULL). A `NextToken` an earlier page gave, or 20 pages in a row without jobs, is
+ * `CIBATCH_INVALID_RESPONSE` (instead of looping forever); after any error the pager is done.
  */
 cibatch_result cibatch_pager_next(cibatch_pager *pager,
                                   cibatch_job_list **page_out,
@@ -1149,9 +1237,51 @@ uint32_t cibatch_pager_pages_fetched(const cibatch_pager *pager);
 void cibatch_pager_free(cibatch_pager *pager);
 
 /**
+ * An iterator over every job of a listing, starting at the options' next token (`options` may be NULL; they are
+ * copied). Options without a type (and without a next token) list `"Workflow"` and `"Job"` jobs explicitly and
+ * merge them by (creation time, job ID) in the requested order, so no job is skipped whatever the service's
+ * default type is. With `keep_pages`, each page it fetches is also kept for `cibatch_job_iter_take_page` (for
+ * progress reports). On success `*iter_out` is a new iterator the caller frees with `cibatch_job_iter_free`; it
+ * keeps the client's connections alive and may outlive the client handle.
+ */
+cibatch_result cibatch_client_jobs(const cibatch_client *client,
+                                   const cibatch_list_options *options,
+                                   bool keep_pages,
+                                   cibatch_job_iter **iter_out,
+                                   cibatch_error **error);
+
+/**
+ * The next job, fetching pages as needed. On success `*job_out` is a new job the caller frees with
+ * `cibatch_job_free`, or NULL after the last job. Paging ends as for `cibatch_pager_next`; after any error the
+ * iterator is done.
+ */
+cibatch_result cibatch_job_iter_next(cibatch_job_iter *iter,
+                                     cibatch_job **job_out,
+                                     cibatch_error **error);
+
+/**
+ * With `keep_pages`: the oldest page fetched and not yet taken, or NULL when there is none. On success
+ * `*page_out` is a new list (that page's jobs, next token, request id and type) the caller frees with
+ * `cibatch_job_list_free`, or NULL.
+ */
+cibatch_result cibatch_job_iter_take_page(cibatch_job_iter *iter,
+                                          cibatch_job_list **page_out,
+                                          cibatch_error **error);
+
+/**
+ * Pages fetched so far, of every type (0 for a NULL `iter`).
+ */
+uint32_t cibatch_job_iter_pages_fetched(const cibatch_job_iter *iter);
+
+/**
+ * Frees an iterator. NULL does nothing.
+ */
+void cibatch_job_iter_free(cibatch_job_iter *iter);
+
+/**
  * A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
  * copied. On success `*request_out` is a new request the caller frees with `cibatch_workflow_request_free`.
- * Arguments are checked when the request is sent.
+ * Arguments are checked when the request is sent (`name`: 1 to 128 letters, digits, `-`, `_` or CJK characters).
  */
 cibatch_result cibatch_workflow_request_new(const char *name,
                                             uint32_t input_kind,
@@ -1161,7 +1291,8 @@ cibatch_result cibatch_workflow_request_new(const char *name,
                                             cibatch_error **error);
 
 /**
- * Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`); either may be NULL.
+ * Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
+ * too, and sent as `+hhmm`); either may be NULL.
  */
 cibatch_result cibatch_workflow_request_set_time_interval(cibatch_workflow_request *request,
                                                           const char *start,
@@ -1176,7 +1307,8 @@ void cibatch_workflow_request_free(cibatch_workflow_request *request);
 /**
  * A request to run job type `tag` (`"Transcode"`, `"Snapshot"`, ...) over an input (`input_kind` is a
  * `cibatch_input_kind`). Strings are copied. On success `*request_out` is a new request the caller frees with
- * `cibatch_job_request_free`. Arguments are checked when the request is sent.
+ * `cibatch_job_request_free`. Arguments are checked when the request is sent (`name` as for
+ * `cibatch_workflow_request_new`).
  */
 cibatch_result cibatch_job_request_new(const char *name,
                                        const char *tag,
@@ -1226,8 +1358,9 @@ cibatch_result cibatch_job_request_add_operation_xml(cibatch_job_request *reques
                                                      cibatch_error **error);
 
 /**
- * Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"`,
- * `callback_type` `"Url"` or `"TDMQ"`; `user_data` is at most 1024 characters.
+ * Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"` and
+ * `callback_type` `"Url"`, `"TDMQ"` or `"Kafka"`, in any letter case; `user_data` is at most 1024 characters. Call
+ * `cibatch_job_request_set_callback_kafka` after this, as it sets `callback_type` too.
  */
 cibatch_result cibatch_job_request_set_options(cibatch_job_request *request,
                                                const char *queue_id,
@@ -1254,7 +1387,24 @@ cibatch_result cibatch_job_request_set_callback_mq(cibatch_job_request *request,
                                                    cibatch_error **error);
 
 /**
- * Only objects uploaded between `start` and `end`; either may be NULL.
+ * A Kafka callback target: sets `CallBackType` `Kafka` and `CallBackKafkaConfig`; NULL leaves a field out.
+ */
+cibatch_result cibatch_job_request_set_callback_kafka(cibatch_job_request *request,
+                                                      const char *region,
+                                                      const char *instance_id,
+                                                      const char *topic,
+                                                      cibatch_error **error);
+
+/**
+ * `QueueType` (e.g. `"SpeedTranscoding"`); NULL removes it.
+ */
+cibatch_result cibatch_job_request_set_queue_type(cibatch_job_request *request,
+                                                  const char *queue_type,
+                                                  cibatch_error **error);
+
+/**
+ * Only objects uploaded between `start` and `end` (any form `cibatch_workflow_request_set_time_interval` takes);
+ * either may be NULL.
  */
 cibatch_result cibatch_job_request_set_time_interval(cibatch_job_request *request,
                                                      const char *start,
@@ -1274,7 +1424,9 @@ cibatch_result cibatch_list_options_new(cibatch_list_options **options_out,
                                         cibatch_error **error);
 
 /**
- * Only `"Workflow"` or `"Job"` jobs; NULL for the service's default.
+ * Only `"Workflow"` or `"Job"` jobs. NULL (the default): one page (`cibatch_client_list_jobs`) is sent without a
+ * type, so the service's undocumented default applies, while `cibatch_client_jobs` and `cibatch_client_pages`
+ * list both types.
  */
 cibatch_result cibatch_list_options_set_type(cibatch_list_options *options,
                                              const char *job_type,
@@ -1310,7 +1462,7 @@ cibatch_result cibatch_list_options_set_next_token(cibatch_list_options *options
 
 /**
  * Sets the filters; each NULL leaves that filter unset (replacing what an earlier call set). The creation
- * times are like `"2022-02-25T12:00:00+0800"`.
+ * times are like `"2022-02-25T12:00:00+0800"` (`+08:00`, `Z` and `z` are read too, and sent as `+hhmm`).
  */
 cibatch_result cibatch_list_options_set_filters(cibatch_list_options *options,
                                                 const char *start_creation_time,

@@ -3,7 +3,7 @@
 use crate::cancel::{CallScope, CancelToken};
 use crate::config::{limits, Config, Credentials, LogLevel};
 use crate::error::{Error, Operation, Result, ServiceError, TransportKind};
-use crate::model::{DescribeJobsResult, Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
+use crate::model::{Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
 use crate::response::{parse_error_body, parse_jobs_response, JobsResponse};
 use crate::signer::{self, SignInput};
 use crate::transport::{watch_writes, WatchedConnector};
@@ -11,7 +11,6 @@ use crate::validate;
 use crate::xml::XmlLimits;
 use base64::Engine as _;
 use md5::{Digest, Md5};
-use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::SystemTime;
@@ -19,6 +18,12 @@ use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 use ureq::RequestExt;
+
+mod cancel_job;
+mod describe;
+mod listing;
+
+pub use listing::{JobCursor, Jobs, PageCursor, Pages, MAX_EMPTY_PAGES};
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
 
@@ -332,21 +337,22 @@ impl Client {
     pub fn create_workflow_job(&self, req: &WorkflowJobRequest) -> Result<Job> {
         let body = req.to_xml()?;
         if self.config.resolve_creates {
-            return self.create_resolving(req.into(), || self.create(&body));
+            return self.create_resolving(req.into(), || self.create(&body, crate::JobType::Workflow));
         }
-        self.create(&body)
+        self.create(&body, crate::JobType::Workflow)
     }
 
     /// Creates a Job-type job; as [`Client::create_workflow_job`] for lost answers and retries.
     pub fn create_job(&self, req: &JobRequest) -> Result<Job> {
         let body = req.to_xml()?;
         if self.config.resolve_creates {
-            return self.create_resolving(req.into(), || self.create(&body));
+            return self.create_resolving(req.into(), || self.create(&body, crate::JobType::Job));
         }
-        self.create(&body)
+        self.create(&body, crate::JobType::Job)
     }
 
-    fn create(&self, body: &str) -> Result<Job> {
+    /// The create answer has no `Type`: the job's type is the request's.
+    fn create(&self, body: &str, job_type: crate::JobType) -> Result<Job> {
         let req = Request {
             op: Operation::CreateJob,
             method: "POST",
@@ -358,7 +364,13 @@ impl Client {
         };
         let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
         match resp.jobs.len() {
-            1 => Ok(resp.jobs.remove(0)),
+            1 => {
+                let mut job = resp.jobs.remove(0);
+                if job.job_type == crate::JobType::Other(String::new()) {
+                    job.job_type = job_type;
+                }
+                Ok(job)
+            }
             n => Err(Error::InvalidResponse {
                 operation: Operation::CreateJob,
                 status: 200,
@@ -380,36 +392,9 @@ impl Client {
         }
     }
 
-    /// Describes several jobs in one request. IDs the service does not know come back in
-    /// `non_exist_job_ids`, not as an error.
-    pub fn describe_jobs<S: AsRef<str>>(&self, job_ids: &[S]) -> Result<DescribeJobsResult> {
-        if job_ids.is_empty() {
-            return Err(Error::invalid("job_ids", "is empty"));
-        }
-        let mut path = String::from(JOBS_PATH);
-        for (i, id) in job_ids.iter().enumerate() {
-            validate::job_id(id.as_ref())?;
-            path.push(if i == 0 { '/' } else { ',' });
-            path.push_str(id.as_ref());
-        }
-        let req = Request {
-            op: Operation::DescribeJobs,
-            method: "GET",
-            path,
-            query: Vec::new(),
-            body: None,
-            retryable: true,
-        };
-        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
-        Ok(DescribeJobsResult {
-            jobs: resp.jobs,
-            non_exist_job_ids: resp.non_exist_job_ids,
-            request_id: resp.request_id,
-        })
-    }
-
     /// One page of jobs. Pass the previous page's `next_token` in `opts.next_token` for the next one,
-    /// or use [`Client::pages`] / [`Client::jobs`].
+    /// or use [`Client::pages`] / [`Client::jobs`]. Without `opts.job_type` no `type` is sent, so the service's
+    /// undocumented default applies (it may list `Workflow` jobs only); `pages` and `jobs` cover both types.
     pub fn list_jobs(&self, opts: &ListOptions) -> Result<JobPage> {
         let query = opts.to_query()?;
         let req = Request {
@@ -421,21 +406,31 @@ impl Client {
             retryable: true,
         };
         let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
-        Ok(JobPage { jobs: resp.jobs, next_token: resp.next_token, request_id: resp.request_id })
+        Ok(JobPage {
+            jobs: resp.jobs,
+            next_token: resp.next_token,
+            request_id: resp.request_id,
+            job_type: opts.job_type.clone(),
+        })
     }
 
-    /// Every page of a listing, starting at `opts.next_token`. Ends after the page without a `NextToken`,
-    /// and with an error if the service repeats a token (which would loop forever).
+    /// Every page of a listing, starting at `opts.next_token`. Without a type (and without a token), every
+    /// `Workflow` page and then every `Job` page; [`JobPage::job_type`] says which. See [`PageCursor::next_page`]
+    /// for how a walk ends.
     pub fn pages(&self, opts: ListOptions) -> Pages<'_> {
         Pages { client: self, cursor: PageCursor::new(opts) }
     }
 
-    /// Every job of a listing, across pages.
+    /// Every job of a listing, across pages. Without a type (and without a token), `Workflow` and `Job` jobs
+    /// merged by (`CreationTime`, `JobId`) in the requested order, so no job is skipped whatever the service's
+    /// default `type` is.
     pub fn jobs(&self, opts: ListOptions) -> Jobs<'_> {
-        Jobs { pages: self.pages(opts), buffered: VecDeque::new() }
+        Jobs { client: self, cursor: JobCursor::new(opts, false) }
     }
 
-    /// Cancels a job. Cancelling a job that already ended is a service error.
+    /// Cancels a job. Cancelling a job that already ended is a service error, except within one call: when a retried
+    /// attempt (the earlier one's answer was lost, so it may have landed) is refused and the job is now `Cancel`,
+    /// the cancel succeeded.
     pub fn cancel_job(&self, job_id: &str) -> Result<()> {
         validate::job_id(job_id)?;
         let req = Request {
@@ -446,8 +441,10 @@ impl Client {
             body: None,
             retryable: true,
         };
-        self.call(&req, |_| Ok(()))?;
-        Ok(())
+        match self.call(&req, |_| Ok(())) {
+            Ok(_) => Ok(()),
+            Err(e) => self.cancel_outcome(job_id, e),
+        }
     }
 
     /// Polls a job until it reaches a terminal state, and returns it.
@@ -1040,112 +1037,6 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
         _ => e.to_string(),
     };
     (kind, message)
-}
-
-/// The state of a walk over the pages of a listing, apart from the client it uses, so that a caller can keep it
-/// anywhere (the C ABI's pager holds one next to a shared client). [`Pages`] is the iterator over it.
-#[derive(Debug, Clone)]
-pub struct PageCursor {
-    opts: ListOptions,
-    seen: HashSet<String>,
-    done: bool,
-    pages: u32,
-}
-
-impl PageCursor {
-    /// Starts at `opts.next_token` (the first page when unset).
-    pub fn new(opts: ListOptions) -> Self {
-        PageCursor { opts, seen: HashSet::new(), done: false, pages: 0 }
-    }
-
-    /// Pages fetched so far.
-    pub fn pages_fetched(&self) -> u32 {
-        self.pages
-    }
-
-    /// Fetches the next page; `None` after the last page or after an error. A `NextToken` that an earlier page
-    /// already returned is an error (the walk would loop forever).
-    pub fn next_page(&mut self, client: &Client) -> Option<Result<JobPage>> {
-        if self.done {
-            return None;
-        }
-        let page = match client.list_jobs(&self.opts) {
-            Ok(p) => p,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
-            }
-        };
-        self.pages += 1;
-        match &page.next_token {
-            None => self.done = true,
-            Some(t) if !self.seen.insert(t.clone()) => {
-                self.done = true;
-                return Some(Err(Error::InvalidResponse {
-                    operation: Operation::ListJobs,
-                    status: 200,
-                    reason: format!(
-                        "NextToken {t:?} was already returned by an earlier page; stopping instead of looping"
-                    ),
-                    excerpt: String::new(),
-                    request_id: page.request_id,
-                    attempts: 1,
-                }));
-            }
-            Some(t) => self.opts.next_token = Some(t.clone()),
-        }
-        Some(Ok(page))
-    }
-}
-
-/// Iterator over the pages of a listing; see [`Client::pages`].
-pub struct Pages<'a> {
-    client: &'a Client,
-    cursor: PageCursor,
-}
-
-impl Pages<'_> {
-    /// Pages fetched so far.
-    pub fn count_so_far(&self) -> u32 {
-        self.cursor.pages_fetched()
-    }
-}
-
-impl Iterator for Pages<'_> {
-    type Item = Result<JobPage>;
-
-    fn next(&mut self) -> Option<Result<JobPage>> {
-        self.cursor.next_page(self.client)
-    }
-}
-
-/// Iterator over every job of a listing; see [`Client::jobs`].
-pub struct Jobs<'a> {
-    pages: Pages<'a>,
-    buffered: VecDeque<Job>,
-}
-
-impl Jobs<'_> {
-    /// Pages fetched so far.
-    pub fn pages_so_far(&self) -> u32 {
-        self.pages.count_so_far()
-    }
-}
-
-impl Iterator for Jobs<'_> {
-    type Item = Result<Job>;
-
-    fn next(&mut self) -> Option<Result<Job>> {
-        loop {
-            if let Some(j) = self.buffered.pop_front() {
-                return Some(Ok(j));
-            }
-            match self.pages.next()? {
-                Ok(page) => self.buffered.extend(page.jobs),
-                Err(e) => return Some(Err(e)),
-            }
-        }
-    }
 }
 
 /// The response parser is exposed for tools and benchmarks that read bodies obtained elsewhere.

@@ -36,14 +36,14 @@ pub mod xml;
 pub mod emulator;
 
 pub use cancel::CancelToken;
-pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
+pub use client::{parse_response, Client, JobCursor, Jobs, PageCursor, Pages, WaitOptions, MAX_EMPTY_PAGES};
 pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use create::CreateRequest;
 pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use fields::JobField;
 pub use model::{
-    CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,
-    JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
+    CallBackKafkaConfig, CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam,
+    JobRequest, JobState, JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
 };
 pub use response::{parse_error_body, ErrorBody, JobsResponse};
 pub use signer::{authorization, SignInput};

@@ -383,7 +383,8 @@ func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
 	})
 }
 
-// DescribeJobs describes several jobs in one request; unknown IDs are listed in NonExistJobIDs.
+// DescribeJobs describes several jobs, comma-joined in one request per 4 KiB of path (one request per ID if the
+// service takes the joined IDs for one); unknown IDs are listed in NonExistJobIDs.
 func (c *Client) DescribeJobs(ctx context.Context, jobIDs []string) (DescribeResult, error) {
 	if err := checkText("jobIDs", jobIDs...); err != nil {
 		return DescribeResult{}, err
@@ -412,13 +413,19 @@ func (c *Client) DescribeJobs(ctx context.Context, jobIDs []string) (DescribeRes
 
 // ListOptions filters and pages a listing. Zero values are not sent (the service's defaults apply).
 type ListOptions struct {
-	Type              string   // "Workflow" or "Job"
-	States            []string // e.g. {"Running", "Failed"}; empty: all
-	OrderByTime       string   // "Desc" (default) or "Asc"
-	Size              int      // 1..100 (default 10)
-	NextToken         string
-	StartCreationTime string // "2022-02-25T12:00:00+0800"
+	// Type is "Workflow" or "Job". Without it, ListJobs sends no type (the service's undocumented default applies,
+	// which may be Workflow only), while AllJobs lists both types and merges them.
+	Type        string
+	States      []string // e.g. {"Running", "Failed"}; empty: all
+	OrderByTime string   // "Desc" (default) or "Asc"
+	Size        int      // 1..100 (default 10)
+	NextToken   string
+	// StartCreationTime and EndCreationTime take "2022-02-25T12:00:00+0800", "+08:00" or "Z"; they are sent as
+	// +hhmm. StartCreationAt and EndCreationAt take a time.Time instead (set one form of each, not both).
+	StartCreationTime string
 	EndCreationTime   string
+	StartCreationAt   time.Time
+	EndCreationAt     time.Time
 	WorkflowID        string
 	JobID             string
 	Name              string
@@ -429,6 +436,14 @@ type ListOptions struct {
 func (o *ListOptions) build() (*C.cibatch_list_options, error) {
 	if err := checkText("ListOptions", append([]string{o.Type, o.OrderByTime, o.NextToken, o.StartCreationTime,
 		o.EndCreationTime, o.WorkflowID, o.JobID, o.Name}, o.States...)...); err != nil {
+		return nil, err
+	}
+	start, err := timeArg("StartCreationTime", o.StartCreationTime, o.StartCreationAt)
+	if err != nil {
+		return nil, err
+	}
+	end, err := timeArg("EndCreationTime", o.EndCreationTime, o.EndCreationAt)
+	if err != nil {
 		return nil, err
 	}
 	var opts *C.cibatch_list_options
@@ -489,7 +504,7 @@ func (o *ListOptions) build() (*C.cibatch_list_options, error) {
 	if err := fail(C.cibatch_list_options_set_next_token(opts, opt(o.NextToken), &cerr), cerr); err != nil {
 		return nil, err
 	}
-	if err := fail(C.cibatch_list_options_set_filters(opts, opt(o.StartCreationTime), opt(o.EndCreationTime),
+	if err := fail(C.cibatch_list_options_set_filters(opts, opt(start), opt(end),
 		opt(o.WorkflowID), opt(o.JobID), opt(o.Name), &cerr), cerr); err != nil {
 		return nil, err
 	}
@@ -510,15 +525,19 @@ func (c *Client) ListJobs(ctx context.Context, o ListOptions) (Page, error) {
 		if err := check(C.cibatch_client_list_jobs(h, opts, &out, &cerr), cerr); err != nil {
 			return err
 		}
+		page.Type = goStr(C.cibatch_job_list_type(out))
 		page.Jobs, _, page.NextToken, page.RequestID = takeList(out)
 		return nil
 	})
 	return page, err
 }
 
-// AllJobs iterates over every job of a listing, page by page, until the last page, an error (yielded once,
-// last) or the end of ctx (which also stops a page request in flight). A NextToken that repeats is an error instead
-// of an endless loop. The iterator keeps what it uses alive: closing the client (even from OnPage) does not stop it.
+// AllJobs iterates over every job of a listing, fetching pages as needed, until the last job, an error (yielded
+// once, last) or the end of ctx (which also stops a page request in flight). Without a Type it lists Workflow and
+// Job jobs and merges them by (creation time, job ID) in the requested order, so no job is skipped whatever the
+// service's default type. A type's listing ends on an empty NextToken or one that repeats the token its page was
+// asked with; a token an earlier page gave, or 20 pages in a row without jobs, is an error instead of an endless
+// loop. The iterator keeps what it uses alive: closing the client (even from OnPage) does not stop it.
 func (c *Client) AllJobs(ctx context.Context, o ListOptions) iter.Seq2[Job, error] {
 	return func(yield func(Job, error) bool) {
 		opts, err := o.build()
@@ -548,46 +567,66 @@ func (c *Client) AllJobs(ctx context.Context, o ListOptions) iter.Seq2[Job, erro
 			defer release()
 			handle = derived
 		}
-		var pager *C.cibatch_pager
+		var it *C.cibatch_job_iter
 		var cerr *C.cibatch_error
-		// The pager keeps what it needs of the handle (connections, callbacks, ctx's token) until it is freed.
-		err = check(C.cibatch_client_pages(handle, opts, &pager, &cerr), cerr)
+		// The iterator keeps what it needs of the handle (connections, callbacks, ctx's token) until it is freed.
+		err = check(C.cibatch_client_jobs(handle, opts, C.bool(o.OnPage != nil), &it, &cerr), cerr)
 		runtime.KeepAlive(c)
 		if err != nil {
 			yield(Job{}, err)
 			return
 		}
-		defer C.cibatch_pager_free(pager)
+		defer C.cibatch_job_iter_free(it)
 		cb := c.cb
+		pages := 0
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(Job{}, err)
 				return
 			}
-			var page *C.cibatch_job_list
+			var job *C.cibatch_job
 			err := func() (err error) {
 				scope := cb.enter()
 				defer func() { scope.exit(isCredentials(err)) }()
-				return check(C.cibatch_pager_next(pager, &page, &cerr), cerr)
+				var cerr *C.cibatch_error
+				return check(C.cibatch_job_iter_next(it, &job, &cerr), cerr)
 			}()
+			for o.OnPage != nil {
+				var page *C.cibatch_job_list
+				var perr *C.cibatch_error
+				if check(C.cibatch_job_iter_take_page(it, &page, &perr), perr) != nil || page == nil {
+					break
+				}
+				n := int(C.cibatch_job_list_count(page))
+				C.cibatch_job_list_free(page)
+				pages++
+				o.OnPage(pages, n)
+			}
 			if err != nil {
 				yield(Job{}, ctxError(ctx, err))
 				return
 			}
-			if page == nil {
+			if job == nil {
 				return
 			}
-			jobs, _, _, _ := takeList(page)
-			if o.OnPage != nil {
-				o.OnPage(int(C.cibatch_pager_pages_fetched(pager)), len(jobs))
-			}
-			for _, j := range jobs {
-				if !yield(j, nil) {
-					return
-				}
+			if !yield(takeJob(job), nil) {
+				return
 			}
 		}
 	}
+}
+
+// timeArg is a time for the library: the string as given (the library reads +0800, +08:00 and Z and sends +hhmm),
+// or t in the documented form.
+func timeArg(name, s string, t time.Time) (string, error) {
+	if t.IsZero() {
+		return s, nil
+	}
+	if s != "" {
+		return "", &Error{Kind: KindInvalidArgument, Argument: name,
+			Message: "invalid argument `" + name + "`: set the string or the time.Time form, not both"}
+	}
+	return t.Format("2006-01-02T15:04:05-0700"), nil
 }
 
 // Input names the objects a job runs over: set exactly one field.
@@ -619,8 +658,10 @@ type WorkflowJobRequest struct {
 	Name       string
 	WorkflowID string
 	Input      Input
-	// Start and End filter objects by upload time ("2022-02-01T12:00:00+0800"); optional.
-	Start, End string
+	// Start and End filter objects by upload time ("2022-02-01T12:00:00+0800", "+08:00" or "Z", sent as +hhmm);
+	// optional. StartAt and EndAt take a time.Time instead.
+	Start, End     string
+	StartAt, EndAt time.Time
 }
 
 // CreateWorkflowJob creates a Workflow job. It is not retried unless Config.RetryCreate is set.
@@ -630,6 +671,12 @@ func (c *Client) CreateWorkflowJob(ctx context.Context, r WorkflowJobRequest) (J
 		return Job{}, err
 	}
 	if err := checkText("WorkflowJobRequest", r.Name, r.WorkflowID, r.Start, r.End); err != nil {
+		return Job{}, err
+	}
+	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
+		return Job{}, err
+	}
+	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
 		return Job{}, err
 	}
 	name, val, wf := cstr(r.Name), cstr(value), cstr(r.WorkflowID)
@@ -669,11 +716,28 @@ type JobRequest struct {
 	OutputRegion, OutputBucket, OutputObject string
 	OutputXML                                string
 	QueueID, UserData                        string
-	JobLevel                                 *int // 0..2
-	CallBack, CallBackFormat, CallBackType   string
-	Start, End                               string
+	JobLevel                                 *int   // 0..2
+	CallBack, CallBackFormat, CallBackType   string // format and type in any letter case
+	// QueueType is e.g. "SpeedTranscoding".
+	QueueType string
+	// CallBackMqConfig is the TDMQ target (CallBackType "TDMQ"); CallBackKafkaConfig the Kafka one (it sets
+	// CallBackType "Kafka").
+	CallBackMqConfig    *CallBackMqConfig
+	CallBackKafkaConfig *CallBackKafkaConfig
+	Start, End          string
+	StartAt, EndAt      time.Time // instead of Start, End
 	// OperationXML is passed through into <Operation>.
 	OperationXML string
+}
+
+// CallBackMqConfig is a TDMQ callback target; empty fields are left out.
+type CallBackMqConfig struct {
+	MqMode, MqRegion, MqName string
+}
+
+// CallBackKafkaConfig is a Kafka callback target; empty fields are left out.
+type CallBackKafkaConfig struct {
+	Region, InstanceID, Topic string
 }
 
 // CreateJob creates a Job-type job. It is not retried unless Config.RetryCreate is set.
@@ -684,7 +748,23 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 	}
 	if err := checkText("JobRequest", r.Name, r.Tag, r.TemplateID, r.JobParamXML, r.OutputRegion, r.OutputBucket,
 		r.OutputObject, r.OutputXML, r.QueueID, r.UserData, r.CallBack, r.CallBackFormat, r.CallBackType, r.Start,
-		r.End, r.OperationXML); err != nil {
+		r.End, r.OperationXML, r.QueueType); err != nil {
+		return Job{}, err
+	}
+	if mq := r.CallBackMqConfig; mq != nil {
+		if err := checkText("CallBackMqConfig", mq.MqMode, mq.MqRegion, mq.MqName); err != nil {
+			return Job{}, err
+		}
+	}
+	if k := r.CallBackKafkaConfig; k != nil {
+		if err := checkText("CallBackKafkaConfig", k.Region, k.InstanceID, k.Topic); err != nil {
+			return Job{}, err
+		}
+	}
+	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
+		return Job{}, err
+	}
+	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
 		return Job{}, err
 	}
 	var strs []*C.char
@@ -734,6 +814,19 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 		}
 		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_job_level(req, C.uint8_t(level), &cerr) })
 	}
+	if r.QueueType != "" {
+		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_queue_type(req, s(r.QueueType), &cerr) })
+	}
+	if mq := r.CallBackMqConfig; mq != nil {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_mq(req, s(mq.MqMode), s(mq.MqRegion), s(mq.MqName), &cerr)
+		})
+	}
+	if k := r.CallBackKafkaConfig; k != nil {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_kafka(req, s(k.Region), s(k.InstanceID), s(k.Topic), &cerr)
+		})
+	}
 	if r.Start != "" || r.End != "" {
 		steps = append(steps, func() C.cibatch_result {
 			return C.cibatch_job_request_set_time_interval(req, s(r.Start), s(r.End), &cerr)
@@ -754,7 +847,8 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 	})
 }
 
-// CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError.
+// CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError, except within one call: a
+// retried attempt (the earlier answer was lost) refused while the job is now Cancel is success.
 func (c *Client) CancelJob(ctx context.Context, jobID string) error {
 	if err := checkText("jobID", jobID); err != nil {
 		return err

@@ -682,7 +682,8 @@ pub unsafe extern "C" fn cibatch_client_describe_job(
     })
 }
 
-/// Describes `count` jobs in one request. IDs the service does not know are listed by
+/// Describes `count` jobs, comma-joined in one request per 4 KiB of path; if the service answers a joined path as
+/// one unknown ID, each ID is described on its own. IDs the service does not know are listed by
 /// `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
 /// caller frees with `cibatch_job_list_free`.
 #[no_mangle]
@@ -703,8 +704,10 @@ pub unsafe extern "C" fn cibatch_client_describe_jobs(
     })
 }
 
-/// One page of jobs. `options` may be NULL for the service's defaults. On success `*page_out` is a new list the
-/// caller frees with `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
+/// One page of jobs. `options` may be NULL for the service's defaults. Options without a type send no `type`, so
+/// the service's undocumented default applies (it may list `"Workflow"` jobs only); `cibatch_client_jobs` and
+/// `cibatch_client_pages` cover both types. On success `*page_out` is a new list the caller frees with
+/// `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_client_list_jobs(
     client: *const cibatch_client,
@@ -717,7 +720,7 @@ pub unsafe extern "C" fn cibatch_client_list_jobs(
         let opts = options.as_ref().map(|o| o.options.clone()).unwrap_or_default();
         check_out(page_out, "page_out")?;
         let page = client.list_jobs(&opts)?;
-        give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id));
+        give(page_out, cibatch_job_list::page(page));
         Ok(())
     })
 }
@@ -741,7 +744,8 @@ pub unsafe extern "C" fn cibatch_client_pages(
     })
 }
 
-/// Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error.
+/// Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error, except within one call: a
+/// retried attempt (the earlier answer was lost) that is refused while the job is now `Cancel` is success.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_client_cancel_job(
     client: *const cibatch_client,

@@ -17,6 +17,7 @@ mod create;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod job;
+mod listing;
 mod request;
 mod sign;
 
@@ -26,6 +27,7 @@ pub use create::*;
 #[cfg(feature = "emulator")]
 pub use emulator::*;
 pub use job::*;
+pub use listing::*;
 pub use request::*;
 pub use sign::*;
 

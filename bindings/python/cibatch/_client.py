@@ -5,6 +5,7 @@ import ctypes
 import threading
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
+    from datetime import datetime
     from typing import Any, Callable, Generator, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
     XmlValue = Union[str, Mapping[str, Any], Sequence[Any]]
@@ -67,7 +68,9 @@ _JOB_FIELDS = {
     "output_object": "output_object", "output_xml": "output_xml", "queue_id": "queue_id", "user_data": "user_data",
     "callback": "callback", "callback_format": "callback_format", "callback_type": "callback_type",
     "callback_mq_mode": "callback_mq_mode", "callback_mq_region": "callback_mq_region",
-    "callback_mq_name": "callback_mq_name", "raw_xml": "raw_xml",
+    "callback_mq_name": "callback_mq_name", "callback_kafka_region": "callback_kafka_region",
+    "callback_kafka_instance_id": "callback_kafka_instance_id", "callback_kafka_topic": "callback_kafka_topic",
+    "queue_type": "queue_type", "progress": "progress", "raw_xml": "raw_xml",
 }
 
 
@@ -121,6 +124,11 @@ class Job:
     callback_mq_mode: Optional[str]
     callback_mq_region: Optional[str]
     callback_mq_name: Optional[str]
+    callback_kafka_region: Optional[str]
+    callback_kafka_instance_id: Optional[str]
+    callback_kafka_topic: Optional[str]
+    queue_type: Optional[str]
+    progress: Optional[str]
     raw_xml: str
 
     def __init__(self, job_ptr: int, owner: Handle):
@@ -161,15 +169,19 @@ for _name, _suffix in _JOB_FIELDS.items():
 
 
 class Page:
-    """One page of a listing. `next_token` is None on the last page; `number` counts pages from 1 in `iter_pages`."""
+    """One page of a listing. `next_token` is None on the last page; `number` counts pages from 1 in `iter_pages`;
+    `type` is the type the page was listed with ("Workflow" or "Job"), None for a page listed without a type."""
 
-    __slots__ = ("jobs", "next_token", "request_id", "number")
+    __slots__ = ("jobs", "next_token", "request_id", "number", "type")
 
-    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str, number: int = 1):
+    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str, number: int = 1,
+                 type: Optional[str] = None):
         self.jobs, self.next_token, self.request_id, self.number = jobs, next_token, request_id, number
+        self.type = type
 
     def __repr__(self) -> str:
-        return f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r})"
+        return (f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r}, "
+                f"type={self.type!r})")
 
 
 class DescribeResult:
@@ -203,7 +215,7 @@ def _jobs_of(list_ptr: int) -> Tuple[List[Job], "_Owned"]:
 def _page(list_ptr: int) -> Page:
     jobs, owner = _jobs_of(list_ptr)  # `owner` frees the list when the last Job of it goes
     page = Page(jobs, _str(lib.cibatch_job_list_next_token(list_ptr)),
-                _str(lib.cibatch_job_list_request_id(list_ptr)) or "")
+                _str(lib.cibatch_job_list_request_id(list_ptr)) or "", type=_str(lib.cibatch_job_list_type(list_ptr)))
     del owner
     return page
 
@@ -276,13 +288,13 @@ class _ListOptions(Handle):
                                       argument="order_by_time")
             call(lib.cibatch_list_options_set_order, h, _ORDERS[order_by_time])
         if states is not None:
-            for state in ([states] if isinstance(states, str) else states):
-                call(lib.cibatch_list_options_add_state, h, _args.text(state, "states"))
+            for state in _args.states(states, "states"):
+                call(lib.cibatch_list_options_add_state, h, state)
         if size is not None:
             call(lib.cibatch_list_options_set_size, h, _args.integer(size, "size", 1, 2**32 - 1))
         call(lib.cibatch_list_options_set_next_token, h, _args.opt_text(next_token, "next_token"))
-        call(lib.cibatch_list_options_set_filters, h, _args.opt_text(start_creation_time, "start_creation_time"),
-             _args.opt_text(end_creation_time, "end_creation_time"), _args.opt_text(workflow_id, "workflow_id"),
+        call(lib.cibatch_list_options_set_filters, h, _args.time_text(start_creation_time, "start_creation_time"),
+             _args.time_text(end_creation_time, "end_creation_time"), _args.opt_text(workflow_id, "workflow_id"),
              _args.opt_text(job_id, "job_id"), _args.opt_text(name, "name"))
 
 
@@ -449,7 +461,8 @@ class Client(Handle):
 
     def describe_jobs(self, job_ids: Sequence[str], *, call_timeout: Optional[float] = None,
                       cancel: Optional[CancelToken] = None) -> DescribeResult:
-        """Several jobs in one request; unknown IDs come back in `non_exist_job_ids`."""
+        """Several jobs, comma-joined in one request per 4 KiB of path (one request per ID if the service takes the
+        joined IDs for one); unknown IDs come back in `non_exist_job_ids`."""
         if isinstance(job_ids, str):
             raise TypeError("job_ids must be a sequence of str, not one str")
         ids = [_args.text(i, "job_ids") for i in job_ids]
@@ -466,11 +479,17 @@ class Client(Handle):
 
     def list_jobs(self, type: Optional[str] = None, states: Union[None, str, Iterable[str]] = None,
                   order_by_time: Optional[str] = None, size: Optional[int] = None, next_token: Optional[str] = None,
-                  start_creation_time: Optional[str] = None, end_creation_time: Optional[str] = None,
+                  start_creation_time: Union[None, str, "datetime"] = None,
+                  end_creation_time: Union[None, str, "datetime"] = None,
                   workflow_id: Optional[str] = None, job_id: Optional[str] = None,
                   name: Optional[str] = None, *, call_timeout: Optional[float] = None,
                   cancel: Optional[CancelToken] = None) -> Page:
-        """One page. Pass the previous page's `next_token` for the next; or use `iter_jobs`."""
+        """One page. Pass the previous page's `next_token` for the next; or use `iter_jobs`.
+
+        `states` is a list of states or one str (`"Running"`, or `"Running,Failed"` as the official SDK takes).
+        Times are str (`+0800`, `+08:00`, `Z`) or aware datetimes, sent as 2022-02-25T12:00:00+0800. Without
+        `type` no type is sent, so the service's undocumented default applies (it may list Workflow jobs only);
+        `iter_jobs` and `iter_pages` cover both types."""
         with _ListOptions(type, states, order_by_time, size, next_token, start_creation_time, end_creation_time,
                           workflow_id, job_id, name) as opts:
             out = ctypes.c_void_p()
@@ -480,8 +499,10 @@ class Client(Handle):
 
     def iter_pages(self, *, call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None,
                    **filters: Any) -> Generator[Page, None, None]:
-        """Every page of a listing (same filters as `list_jobs`); stops on a repeated NextToken with an error.
-        `call_timeout` bounds the whole iteration; `cancel` stops it."""
+        """Every page of a listing (same filters as `list_jobs`). Without `type`, every Workflow page and then every
+        Job page (`page.type` says which). A type's walk ends on an empty NextToken or one that repeats the token the
+        page was asked with; a token an earlier page gave, or 20 pages in a row without jobs, raises
+        InvalidResponse. `call_timeout` bounds the whole iteration; `cancel` stops it."""
         _unknown(filters)
         with _ListOptions(**{k: filters.get(k) for k in _LIST_FILTERS}) as opts:
             out = ctypes.c_void_p()
@@ -499,28 +520,53 @@ class Client(Handle):
                 result.number = lib.cibatch_pager_pages_fetched(pager._handle)
                 yield result
 
-    def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None, **filters: Any) -> Iterator[Job]:
+    def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None,
+                  **filters: Any) -> Generator[Job, None, None]:
         """Every job of a listing, across pages (same filters as `list_jobs`, and `call_timeout`/`cancel` as for
-        `iter_pages`). `on_page(page)` is called as each page arrives (`page.number` counts them)."""
-        for page in self.iter_pages(**filters):
-            if on_page is not None:
-                on_page(page)
-            yield from page.jobs
+        `iter_pages`). Without `type`, Workflow and Job jobs merged by (creation time, job ID) in the requested
+        order, so no job is skipped whatever the service's default type. `on_page(page)` is called as each page
+        arrives (`page.number` counts them, `page.type` says its type), for progress reports."""
+        call_timeout, cancel = filters.pop("call_timeout", None), filters.pop("cancel", None)
+        _unknown(filters)
+        with _ListOptions(**{k: filters.get(k) for k in _LIST_FILTERS}) as opts:
+            out = ctypes.c_void_p()
+            with self._scope(call_timeout, cancel) as h:
+                # The iterator keeps what it needs of h (connections, deadline, token) until it is freed.
+                call(lib.cibatch_client_jobs, h, opts._handle, on_page is not None, ctypes.byref(out))
+        with Handle(out.value, lib.cibatch_job_iter_free) as it:
+            number = 0
+            while True:
+                job = ctypes.c_void_p()
+                with _Scope(self, None, None, derive=False):
+                    call(lib.cibatch_job_iter_next, it._handle, ctypes.byref(job))
+                while on_page is not None:
+                    page = ctypes.c_void_p()
+                    call(lib.cibatch_job_iter_take_page, it._handle, ctypes.byref(page))
+                    if not page.value:
+                        break
+                    number += 1
+                    taken = _page(page.value)
+                    taken.number = number
+                    on_page(taken)
+                if not job.value:
+                    return
+                yield Job._own(job.value)
 
     def create_workflow_job(self, name: str, workflow_id: str, *, prefix: Optional[str] = None,
                             manifest: Optional[str] = None, url_file: Optional[str] = None,
-                            object: Optional[str] = None, start: Optional[str] = None,
-                            end: Optional[str] = None, call_timeout: Optional[float] = None,
+                            object: Optional[str] = None, start: Union[None, str, "datetime"] = None,
+                            end: Union[None, str, "datetime"] = None, call_timeout: Optional[float] = None,
                             cancel: Optional[CancelToken] = None) -> Job:
-        """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time."""
+        """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time (str or
+        aware datetime, sent as 2022-02-01T12:00:00+0800). `name`: 1 to 128 letters, digits, '-', '_' or CJK."""
         kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
         req = ctypes.c_void_p()
         call(lib.cibatch_workflow_request_new, _args.text(name, "name"), kind, value,
              _args.text(workflow_id, "workflow_id"), ctypes.byref(req))
         with Handle(req.value, lib.cibatch_workflow_request_free) as r:
             if start is not None or end is not None:
-                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.opt_text(start, "start"),
-                     _args.opt_text(end, "end"))
+                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.time_text(start, "start"),
+                     _args.time_text(end, "end"))
             out = ctypes.c_void_p()
             with self._scope(call_timeout, cancel) as h:
                 call(lib.cibatch_client_create_workflow_job, h, r._handle, ctypes.byref(out))
@@ -532,13 +578,16 @@ class Client(Handle):
                    output: Optional[Mapping[str, XmlValue]] = None, queue_id: Optional[str] = None,
                    user_data: Optional[str] = None, job_level: Optional[int] = None, callback: Optional[str] = None,
                    callback_format: Optional[str] = None, callback_type: Optional[str] = None,
-                   callback_mq: Optional[Mapping[str, str]] = None, start: Optional[str] = None,
-                   end: Optional[str] = None, operation: Optional[Mapping[str, XmlValue]] = None,
+                   callback_mq: Optional[Mapping[str, str]] = None, start: Union[None, str, "datetime"] = None,
+                   end: Union[None, str, "datetime"] = None, operation: Optional[Mapping[str, XmlValue]] = None,
+                   queue_type: Optional[str] = None, callback_kafka: Optional[Mapping[str, str]] = None,
                    call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None) -> Job:
         """Runs job type `tag` (Transcode, Snapshot, ...) over exactly one input.
 
         `job_param`, `output` and `operation` map element names to text, to nested mappings (tag-specific
-        containers) or to lists (repeated elements); they are passed through as given.
+        containers) or to lists (repeated elements); they are passed through as given. `callback_format` and
+        `callback_type` may be in any letter case; `callback_kafka={"Region", "InstanceId", "Topic"}` sets a Kafka
+        callback (and `callback_type` "Kafka"); `queue_type` is e.g. "SpeedTranscoding".
         """
         kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
         req = ctypes.c_void_p()
@@ -560,9 +609,16 @@ class Client(Handle):
                 call(lib.cibatch_job_request_set_callback_mq, h, _args.opt_text(callback_mq.get("MqMode"), "MqMode"),
                      _args.opt_text(callback_mq.get("MqRegion"), "MqRegion"),
                      _args.opt_text(callback_mq.get("MqName"), "MqName"))
+            if callback_kafka is not None:
+                call(lib.cibatch_job_request_set_callback_kafka, h,
+                     _args.opt_text(callback_kafka.get("Region"), "Region"),
+                     _args.opt_text(callback_kafka.get("InstanceId"), "InstanceId"),
+                     _args.opt_text(callback_kafka.get("Topic"), "Topic"))
+            if queue_type is not None:
+                call(lib.cibatch_job_request_set_queue_type, h, _args.text(queue_type, "queue_type"))
             if start is not None or end is not None:
-                call(lib.cibatch_job_request_set_time_interval, h, _args.opt_text(start, "start"),
-                     _args.opt_text(end, "end"))
+                call(lib.cibatch_job_request_set_time_interval, h, _args.time_text(start, "start"),
+                     _args.time_text(end, "end"))
             for k, v in (operation or {}).items():
                 call(lib.cibatch_job_request_add_operation_xml, h, _args.text(_fragment(k, v), "operation"))
             out = ctypes.c_void_p()
@@ -572,7 +628,8 @@ class Client(Handle):
 
     def cancel_job(self, job_id: str, *, call_timeout: Optional[float] = None,
                    cancel: Optional[CancelToken] = None) -> None:
-        """Cancels a job; cancelling one that already ended raises ServiceError."""
+        """Cancels a job; cancelling one that already ended raises ServiceError, except within one call: a retried
+        attempt (the earlier answer was lost) refused while the job is now Cancel is success."""
         with self._scope(call_timeout, cancel) as h:
             call(lib.cibatch_client_cancel_job, h, _args.text(job_id, "job_id"))
 

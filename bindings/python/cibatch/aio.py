@@ -18,7 +18,7 @@ import functools
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterator, Callable, Generator, Optional, Sequence, TypeVar
+    from typing import Any, AsyncIterator, Callable, Generator, List, Optional, Sequence, TypeVar
 
     T = TypeVar("T")
 
@@ -130,9 +130,9 @@ class AsyncClient:
             token.cancel()
             await asyncio.get_running_loop().run_in_executor(self._pool, pages.close)
 
-    async def _step(self, pages: Generator[Page, None, None], token: CancelToken) -> Optional[Page]:
+    async def _step(self, items: Generator[T, None, None], token: CancelToken) -> Optional[T]:
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, next, pages, None)
+        future = loop.run_in_executor(self._pool, next, items, None)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
@@ -144,12 +144,23 @@ class AsyncClient:
             raise
 
     async def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None, **filters: Any) -> AsyncIterator[Job]:
-        """Every job of a listing across pages (`async for`); `on_page(page)` runs on the loop as each page arrives."""
-        async for page in self.iter_pages(**filters):
-            if on_page is not None:
-                on_page(page)
-            for job in page.jobs:
+        """Every job of a listing (`async for`): without `type`, Workflow and Job jobs merged by creation time, as
+        `Client.iter_jobs`. `on_page(page)` runs on the loop as each page arrives. Cancelling the task stops the page
+        request in flight."""
+        token = CancelToken()
+        arrived: List[Page] = []  # appended on a pool thread, read on the loop between steps
+        jobs = self.client.iter_jobs(on_page=None if on_page is None else arrived.append, cancel=token, **filters)
+        try:
+            while True:
+                job = await self._step(jobs, token)
+                while arrived and on_page is not None:
+                    on_page(arrived.pop(0))
+                if job is None:
+                    return
                 yield job
+        finally:
+            token.cancel()
+            await asyncio.get_running_loop().run_in_executor(self._pool, jobs.close)
 
     def __repr__(self) -> str:
         return f"<cibatch.aio.AsyncClient {self.client!r}>"
