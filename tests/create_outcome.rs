@@ -50,9 +50,9 @@ fn failures_after_the_request_may_have_been_carried_out_are_outcome_unknown() {
         ("an unreadable answer", Fault::TruncatedXml, 1),
     ];
     let mut jobs = 0;
-    for (what, fault, made) in cases {
+    for (i, (what, fault, made)) in cases.into_iter().enumerate() {
         emu.inject(fault, 1);
-        let err = c.create_workflow_job(&workflow(what)).unwrap_err();
+        let err = c.create_workflow_job(&workflow(&format!("case-{i}"))).unwrap_err();
         assert!(err.is_outcome_unknown(), "{what}: {err:?}");
         assert!(err.to_string().contains("outcome unknown"), "{err}");
         jobs += made;

@@ -390,7 +390,8 @@ fn retries_reads_but_not_creates() {
     let jobs = emu.job_count();
     emu.inject(Fault::CutBody, 1);
     let err = c.create_workflow_job(&workflow("once")).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert_eq!(err.cause().kind(), ErrorKind::Transport);
     assert_eq!(err.attempts(), 1);
     assert_eq!(emu.job_count(), jobs + 1);
 
