@@ -484,7 +484,8 @@ static void test_error_kinds(void) {
     OK(cibatch_emulator_inject(emu, CIBATCH_FAULT_CUT_BODY, 1, E));
     err = NULL;
     r = cibatch_client_create_workflow_job(client, req, &job, &err);
-    CHECK_EQ_INT(r, CIBATCH_TRANSPORT, "cut body");
+    CHECK_EQ_INT(r, CIBATCH_OUTCOME_UNKNOWN, "cut body after the job was made: outcome unknown");
+    CHECK(cibatch_error_is_outcome_unknown(err) && cibatch_error_attempts(err) == 1, "flag and attempts");
     CHECK_EQ_INT(cibatch_emulator_job_count(emu), jobs + 1, "create not repeated");
     cibatch_error_free(err);
     cibatch_workflow_request_free(req);
@@ -856,6 +857,7 @@ int main(void) {
   test_provider_and_logger();
   test_threads();
   test_lifecycle(emu);
+  test_create_outcome(emu);
   test_fidelity();
   run_abi_checks();
 
