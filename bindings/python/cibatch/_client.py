@@ -271,6 +271,82 @@ def _configure_callbacks(cfg, provider, failures: list):
     return keep
 
 
+def _unix(t: Union[float, "datetime"]) -> int:
+    if hasattr(t, "timestamp"):
+        return int(t.timestamp())  # type: ignore[union-attr]
+    if isinstance(t, bool) or not isinstance(t, (int, float)):
+        raise TypeError(f"since must be a Unix time or a datetime, not {type(t).__name__}")
+    return _args.integer(int(t), "since", *_args.I64)
+
+
+def _workflow_request(name: str, workflow_id: str, prefix: Optional[str], manifest: Optional[str],
+                      url_file: Optional[str], object: Optional[str], start: Union[None, str, "datetime"],
+                      end: Union[None, str, "datetime"]) -> Handle:
+    """A cibatch_workflow_request for create_workflow_job's arguments."""
+    kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
+    req = ctypes.c_void_p()
+    call(lib.cibatch_workflow_request_new, _args.text(name, "name"), kind, value,
+         _args.text(workflow_id, "workflow_id"), ctypes.byref(req))
+    r = Handle(req.value, lib.cibatch_workflow_request_free)
+    try:
+        if start is not None or end is not None:
+            call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.time_text(start, "start"),
+                 _args.time_text(end, "end"))
+    except BaseException:
+        r.close()
+        raise
+    return r
+
+
+def _job_request(name: str, tag: str, *, prefix: Optional[str] = None, manifest: Optional[str] = None,
+                 url_file: Optional[str] = None, object: Optional[str] = None,
+                 job_param: Optional[Mapping[str, XmlValue]] = None, output: Optional[Mapping[str, XmlValue]] = None,
+                 queue_id: Optional[str] = None, user_data: Optional[str] = None, job_level: Optional[int] = None,
+                 callback: Optional[str] = None, callback_format: Optional[str] = None,
+                 callback_type: Optional[str] = None, callback_mq: Optional[Mapping[str, str]] = None,
+                 start: Union[None, str, "datetime"] = None, end: Union[None, str, "datetime"] = None,
+                 operation: Optional[Mapping[str, XmlValue]] = None, queue_type: Optional[str] = None,
+                 callback_kafka: Optional[Mapping[str, str]] = None) -> Handle:
+    """A cibatch_job_request for create_job's arguments."""
+    kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
+    req = ctypes.c_void_p()
+    call(lib.cibatch_job_request_new, _args.text(name, "name"), _args.text(tag, "tag"), kind, value,
+         ctypes.byref(req))
+    r = Handle(req.value, lib.cibatch_job_request_free)
+    try:
+        h = r._handle
+        for k, v in (job_param or {}).items():
+            call(lib.cibatch_job_request_add_param_xml, h, _args.text(_fragment(k, v), "job_param"))
+        for k, v in (output or {}).items():
+            call(lib.cibatch_job_request_add_output_xml, h, _args.text(_fragment(k, v), "output"))
+        if any(v is not None for v in (queue_id, user_data, callback, callback_format, callback_type)):
+            call(lib.cibatch_job_request_set_options, h, _args.opt_text(queue_id, "queue_id"),
+                 _args.opt_text(user_data, "user_data"), _args.opt_text(callback, "callback"),
+                 _args.opt_text(callback_format, "callback_format"), _args.opt_text(callback_type, "callback_type"))
+        if job_level is not None:
+            call(lib.cibatch_job_request_set_job_level, h, _args.integer(job_level, "job_level", 0, 255))
+        if callback_mq is not None:
+            call(lib.cibatch_job_request_set_callback_mq, h, _args.opt_text(callback_mq.get("MqMode"), "MqMode"),
+                 _args.opt_text(callback_mq.get("MqRegion"), "MqRegion"),
+                 _args.opt_text(callback_mq.get("MqName"), "MqName"))
+        if callback_kafka is not None:
+            call(lib.cibatch_job_request_set_callback_kafka, h,
+                 _args.opt_text(callback_kafka.get("Region"), "Region"),
+                 _args.opt_text(callback_kafka.get("InstanceId"), "InstanceId"),
+                 _args.opt_text(callback_kafka.get("Topic"), "Topic"))
+        if queue_type is not None:
+            call(lib.cibatch_job_request_set_queue_type, h, _args.text(queue_type, "queue_type"))
+        if start is not None or end is not None:
+            call(lib.cibatch_job_request_set_time_interval, h, _args.time_text(start, "start"),
+                 _args.time_text(end, "end"))
+        for k, v in (operation or {}).items():
+            call(lib.cibatch_job_request_add_operation_xml, h, _args.text(_fragment(k, v), "operation"))
+    except BaseException:
+        r.close()
+        raise
+    return r
+
+
 class _ListOptions(Handle):
     def __init__(self, type: Optional[str], states: Union[None, str, Iterable[str]], order_by_time: Optional[str],
                  size: Optional[int], next_token: Optional[str], start_creation_time: Optional[str],
@@ -339,6 +415,9 @@ class Client(Handle):
     `timeout` is the longest one attempt may take, in seconds. Describe, list and cancel are retried (3 attempts
     in all by default, with `backoff=(base, cap)` seconds of full-jitter exponential backoff); create is not, unless
     `retry_create=True` (the API has no idempotency token, so a create sent again can start a second job).
+    A create that fails after its request may have reached the service raises OutcomeUnknown; with
+    `resolve_creates=True` the client then looks for the job it may have made and returns it when exactly one matches
+    (creating once more when none does, raising AmbiguousCreate when several do): give jobs unique names.
     `call_timeout` (seconds; None: none) bounds every whole call, retries, backoffs and waits included; each call also
     takes its own `call_timeout=` and `cancel=` (a CancelToken).
 
@@ -357,7 +436,7 @@ class Client(Handle):
                  max_response_bytes: Optional[int] = None, max_xml_depth: Optional[int] = None,
                  clock_offset: int = 0, ca_bundle: Optional[str] = None, proxy: Optional[str] = None,
                  credentials_provider: Optional[Callable[[], Tuple[str, str, Optional[str], Optional[float]]]] = None,
-                 call_timeout: Optional[float] = None):
+                 call_timeout: Optional[float] = None, resolve_creates: bool = False):
         cfg = ctypes.c_void_p()
         self._callbacks: list = []
         self._provider_failures: list = []
@@ -385,6 +464,7 @@ class Client(Handle):
                     raise TypeError("backoff must be a (base, cap) tuple of seconds")
                 base, cap = _args.millis(backoff[0], "backoff"), _args.millis(backoff[1], "backoff")
             call(lib.cibatch_config_set_retries, cfg, attempts, bool(retry_create), base, cap)
+            call(lib.cibatch_config_set_resolve_creates, cfg, bool(resolve_creates))
             if max_xml_depth is not None:
                 call(lib.cibatch_config_set_max_xml_depth, cfg,
                      _args.integer(max_xml_depth, "max_xml_depth", *_args.U32))
@@ -559,14 +639,7 @@ class Client(Handle):
                             cancel: Optional[CancelToken] = None) -> Job:
         """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time (str or
         aware datetime, sent as 2022-02-01T12:00:00+0800). `name`: 1 to 128 letters, digits, '-', '_' or CJK."""
-        kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
-        req = ctypes.c_void_p()
-        call(lib.cibatch_workflow_request_new, _args.text(name, "name"), kind, value,
-             _args.text(workflow_id, "workflow_id"), ctypes.byref(req))
-        with Handle(req.value, lib.cibatch_workflow_request_free) as r:
-            if start is not None or end is not None:
-                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.time_text(start, "start"),
-                     _args.time_text(end, "end"))
+        with _workflow_request(name, workflow_id, prefix, manifest, url_file, object, start, end) as r:
             out = ctypes.c_void_p()
             with self._scope(call_timeout, cancel) as h:
                 call(lib.cibatch_client_create_workflow_job, h, r._handle, ctypes.byref(out))
@@ -589,42 +662,42 @@ class Client(Handle):
         `callback_type` may be in any letter case; `callback_kafka={"Region", "InstanceId", "Topic"}` sets a Kafka
         callback (and `callback_type` "Kafka"); `queue_type` is e.g. "SpeedTranscoding".
         """
-        kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
-        req = ctypes.c_void_p()
-        call(lib.cibatch_job_request_new, _args.text(name, "name"), _args.text(tag, "tag"), kind, value,
-             ctypes.byref(req))
-        with Handle(req.value, lib.cibatch_job_request_free) as r:
-            h = r._handle
-            for k, v in (job_param or {}).items():
-                call(lib.cibatch_job_request_add_param_xml, h, _args.text(_fragment(k, v), "job_param"))
-            for k, v in (output or {}).items():
-                call(lib.cibatch_job_request_add_output_xml, h, _args.text(_fragment(k, v), "output"))
-            if any(v is not None for v in (queue_id, user_data, callback, callback_format, callback_type)):
-                call(lib.cibatch_job_request_set_options, h, _args.opt_text(queue_id, "queue_id"),
-                     _args.opt_text(user_data, "user_data"), _args.opt_text(callback, "callback"),
-                     _args.opt_text(callback_format, "callback_format"), _args.opt_text(callback_type, "callback_type"))
-            if job_level is not None:
-                call(lib.cibatch_job_request_set_job_level, h, _args.integer(job_level, "job_level", 0, 255))
-            if callback_mq is not None:
-                call(lib.cibatch_job_request_set_callback_mq, h, _args.opt_text(callback_mq.get("MqMode"), "MqMode"),
-                     _args.opt_text(callback_mq.get("MqRegion"), "MqRegion"),
-                     _args.opt_text(callback_mq.get("MqName"), "MqName"))
-            if callback_kafka is not None:
-                call(lib.cibatch_job_request_set_callback_kafka, h,
-                     _args.opt_text(callback_kafka.get("Region"), "Region"),
-                     _args.opt_text(callback_kafka.get("InstanceId"), "InstanceId"),
-                     _args.opt_text(callback_kafka.get("Topic"), "Topic"))
-            if queue_type is not None:
-                call(lib.cibatch_job_request_set_queue_type, h, _args.text(queue_type, "queue_type"))
-            if start is not None or end is not None:
-                call(lib.cibatch_job_request_set_time_interval, h, _args.time_text(start, "start"),
-                     _args.time_text(end, "end"))
-            for k, v in (operation or {}).items():
-                call(lib.cibatch_job_request_add_operation_xml, h, _args.text(_fragment(k, v), "operation"))
+        with _job_request(name, tag, prefix=prefix, manifest=manifest, url_file=url_file, object=object,
+                          job_param=job_param, output=output, queue_id=queue_id, user_data=user_data,
+                          job_level=job_level, callback=callback, callback_format=callback_format,
+                          callback_type=callback_type, callback_mq=callback_mq, start=start, end=end,
+                          operation=operation, queue_type=queue_type, callback_kafka=callback_kafka) as r:
             out = ctypes.c_void_p()
-            with self._scope(call_timeout, cancel) as ch:
-                call(lib.cibatch_client_create_job, ch, h, ctypes.byref(out))
+            with self._scope(call_timeout, cancel) as h:
+                call(lib.cibatch_client_create_job, h, r._handle, ctypes.byref(out))
         return Job._own(out.value)
+
+    def find_created_workflow_job(self, name: str, workflow_id: str, since: Union[float, "datetime"], *,
+                                  prefix: Optional[str] = None, manifest: Optional[str] = None,
+                                  url_file: Optional[str] = None, object: Optional[str] = None,
+                                  start: Union[None, str, "datetime"] = None, end: Union[None, str, "datetime"] = None,
+                                  call_timeout: Optional[float] = None,
+                                  cancel: Optional[CancelToken] = None) -> List[Job]:
+        """The jobs `create_workflow_job(...)` with these arguments may have made since `since` (a Unix time or an
+        aware datetime: a little before the first attempt): same type, name, input and workflow. After
+        OutcomeUnknown, or a restart, ask before creating again: one job is the one it made, none means it was not
+        created."""
+        with _workflow_request(name, workflow_id, prefix, manifest, url_file, object, start, end) as r:
+            out = ctypes.c_void_p()
+            with self._scope(call_timeout, cancel) as h:
+                call(lib.cibatch_client_find_created_workflow_job, h, r._handle, _unix(since), ctypes.byref(out))
+        return _jobs_of(out.value)[0]
+
+    def find_created_job(self, name: str, tag: str, since: Union[float, "datetime"], *,
+                         call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None,
+                         **request: Any) -> List[Job]:
+        """As `find_created_workflow_job`, for `create_job(name, tag, **request)`: same type, name, input and tag,
+        and the same queue ID and user data when given."""
+        with _job_request(name, tag, **request) as r:
+            out = ctypes.c_void_p()
+            with self._scope(call_timeout, cancel) as h:
+                call(lib.cibatch_client_find_created_job, h, r._handle, _unix(since), ctypes.byref(out))
+        return _jobs_of(out.value)[0]
 
     def cancel_job(self, job_id: str, *, call_timeout: Optional[float] = None,
                    cancel: Optional[CancelToken] = None) -> None:

@@ -5,12 +5,12 @@ import builtins
 import ctypes
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
-    from typing import Optional
+    from typing import List, Optional
 
 from ._ffi import lib
 
 OK, INVALID_INPUT, TRANSPORT, SERVICE, INVALID_RESPONSE, JOB_NOT_FOUND, WAIT_TIMEOUT = range(7)
-NULL_ARGUMENT, INVALID_UTF8, PANIC, IO, CANCELLED, CREDENTIALS, CLOSED = range(7, 14)
+NULL_ARGUMENT, INVALID_UTF8, PANIC, IO, CANCELLED, CREDENTIALS, CLOSED, OUTCOME_UNKNOWN, AMBIGUOUS_CREATE = range(7, 16)
 
 
 class Error(Exception):
@@ -72,6 +72,19 @@ class ClientClosed(Error, ValueError):
     """The client was closed before this call started."""
 
 
+class OutcomeUnknown(Error):
+    """A create failed after its request may have reached the service: a job may or may not exist now. `status`,
+    `code`, `request_id` and `timeout` describe the failure. Look for the job with `Client.find_created_workflow_job`
+    / `find_created_job`, or create with `Client(resolve_creates=True)`, which does so itself."""
+
+
+class AmbiguousCreate(Error):
+    """A create whose answer was lost was looked for, and several jobs match it (`job_ids`); nothing more was
+    created. Unique job names make the lookup reliable."""
+
+    job_ids: List[str]
+
+
 class EmulatorError(Error, OSError):
     """The emulator could not start (for example, the port is in use)."""
 
@@ -80,7 +93,7 @@ _BY_RESULT = {
     INVALID_INPUT: InvalidArgument, NULL_ARGUMENT: InvalidArgument, INVALID_UTF8: InvalidArgument,
     TRANSPORT: TransportError, SERVICE: ServiceError, INVALID_RESPONSE: InvalidResponse,
     JOB_NOT_FOUND: JobNotFound, WAIT_TIMEOUT: TimeoutError, IO: EmulatorError, CREDENTIALS: CredentialsError,
-    CANCELLED: Cancelled, CLOSED: ClientClosed,
+    CANCELLED: Cancelled, CLOSED: ClientClosed, OUTCOME_UNKNOWN: OutcomeUnknown, AMBIGUOUS_CREATE: AmbiguousCreate,
 }
 
 
@@ -94,7 +107,7 @@ def raise_for(result: int, err: ctypes.c_void_p) -> None:
         cls = _BY_RESULT.get(result, Error)
         if result == TRANSPORT and lib.cibatch_error_is_timeout(err):
             cls = TimeoutError
-        raise cls(
+        e = cls(
             _text(lib.cibatch_error_message(err)) or f"cibatch error {result}",
             result=result,
             status=lib.cibatch_error_status(err),
@@ -105,6 +118,12 @@ def raise_for(result: int, err: ctypes.c_void_p) -> None:
             attempts=lib.cibatch_error_attempts(err),
             argument=_text(lib.cibatch_error_argument(err)),
         )
+        if result == OUTCOME_UNKNOWN:
+            e.timeout = bool(lib.cibatch_error_is_timeout(err))  # type: ignore[attr-defined]
+        if result == AMBIGUOUS_CREATE:
+            e.job_ids = [_text(lib.cibatch_error_job_id(err, i)) or ""  # type: ignore[attr-defined]
+                         for i in range(lib.cibatch_error_job_id_count(err))]
+        raise e
     finally:
         lib.cibatch_error_free(err)
 

@@ -198,7 +198,7 @@ def test_retries_and_no_duplicate_create(emu, client):
     assert emu.request_count - before == 2
     n = emu.job_count
     emu.inject("cut_body")
-    with pytest.raises(cibatch.TransportError) as e:
+    with pytest.raises(cibatch.OutcomeUnknown) as e:
         client.create_workflow_job("once", WF, prefix="p/")
     assert e.value.attempts == 1 and emu.job_count == n + 1
     emu.inject_status(503, "SlowDown", times=5)
