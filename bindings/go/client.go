@@ -75,6 +75,10 @@ type Config struct {
 	// the API has no idempotency token, so a create sent again can start a second job.
 	MaxAttempts int
 	RetryCreate bool
+	// ResolveCreates: after a create fails with ErrOutcomeUnknown, look for the job it may have made and return it
+	// when exactly one matches (same type, name, input, workflow or tag); create once more when none does; fail with
+	// ErrAmbiguousCreate (Error.JobIDs) when several do. Replaces RetryCreate. Give jobs unique names.
+	ResolveCreates bool
 	// BackoffBase and BackoffCap shape the full-jitter exponential backoff between retries (200ms, 5s).
 	BackoffBase, BackoffCap time.Duration
 	// ClockOffset is added to this machine's clock when signing (at most a day either way). A skewed clock is also
@@ -205,6 +209,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if err := set(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), base, capMs,
 		&cerr), cerr); err != nil {
+		return nil, err
+	}
+	if err := set(C.cibatch_config_set_resolve_creates(ccfg, C.bool(cfg.ResolveCreates), &cerr), cerr); err != nil {
 		return nil, err
 	}
 	if cfg.ClockOffset != 0 {
@@ -664,42 +671,80 @@ type WorkflowJobRequest struct {
 	StartAt, EndAt time.Time
 }
 
-// CreateWorkflowJob creates a Workflow job. It is not retried unless Config.RetryCreate is set.
-func (c *Client) CreateWorkflowJob(ctx context.Context, r WorkflowJobRequest) (Job, error) {
+// build makes the C request for it; the caller frees it with C.cibatch_workflow_request_free.
+func (r WorkflowJobRequest) build() (req *C.cibatch_workflow_request, err error) {
+	defer func() {
+		if err != nil && req != nil {
+			C.cibatch_workflow_request_free(req)
+			req = nil
+		}
+	}()
 	kind, value, err := r.Input.kind()
 	if err != nil {
-		return Job{}, err
+		return req, err
 	}
 	if err := checkText("WorkflowJobRequest", r.Name, r.WorkflowID, r.Start, r.End); err != nil {
-		return Job{}, err
+		return req, err
 	}
 	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
-		return Job{}, err
+		return req, err
 	}
 	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
-		return Job{}, err
+		return req, err
 	}
 	name, val, wf := cstr(r.Name), cstr(value), cstr(r.WorkflowID)
 	defer free(name)
 	defer free(val)
 	defer free(wf)
-	var req *C.cibatch_workflow_request
 	var cerr *C.cibatch_error
 	if err := check(C.cibatch_workflow_request_new(name, kind, val, wf, &req, &cerr), cerr); err != nil {
-		return Job{}, err
+		return req, err
 	}
-	defer C.cibatch_workflow_request_free(req)
 	if r.Start != "" || r.End != "" {
 		start, end := cstrOpt(r.Start), cstrOpt(r.End)
 		defer free(start)
 		defer free(end)
 		if err := check(C.cibatch_workflow_request_set_time_interval(req, start, end, &cerr), cerr); err != nil {
-			return Job{}, err
+			return req, err
 		}
 	}
+	return req, nil
+}
+
+// CreateWorkflowJob creates a Workflow job. A failure after the request may have reached the service matches
+// ErrOutcomeUnknown; with Config.ResolveCreates the client then looks for the job itself. Not sent again otherwise,
+// unless Config.RetryCreate is set.
+func (c *Client) CreateWorkflowJob(ctx context.Context, r WorkflowJobRequest) (Job, error) {
+	req, err := r.build()
+	if err != nil {
+		return Job{}, err
+	}
+	defer C.cibatch_workflow_request_free(req)
 	return c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_client_create_workflow_job(h, req, out, cerr)
 	})
+}
+
+// FindCreatedWorkflowJob lists the jobs r may have made since since (a little before the first attempt): same type,
+// name, input and workflow. After ErrOutcomeUnknown, or a restart, ask before creating again: one job is the one it
+// made, none means it was not created.
+func (c *Client) FindCreatedWorkflowJob(ctx context.Context, r WorkflowJobRequest, since time.Time) ([]Job, error) {
+	req, err := r.build()
+	if err != nil {
+		return nil, err
+	}
+	defer C.cibatch_workflow_request_free(req)
+	var jobs []Job
+	err = c.use(ctx, func(h *C.cibatch_client) error {
+		var out *C.cibatch_job_list
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_find_created_workflow_job(h, req, C.int64_t(since.Unix()), &out, &cerr), cerr); err != nil {
+			return err
+		}
+		jobs, _, _, _ = takeList(out)
+		return nil
+	})
+	return jobs, err
 }
 
 // JobRequest creates a Job-type job: one job type (Tag) run directly over an input.
@@ -740,32 +785,38 @@ type CallBackKafkaConfig struct {
 	Region, InstanceID, Topic string
 }
 
-// CreateJob creates a Job-type job. It is not retried unless Config.RetryCreate is set.
-func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
+// build makes the C request for it; the caller frees it with C.cibatch_job_request_free.
+func (r JobRequest) build() (req *C.cibatch_job_request, err error) {
+	defer func() {
+		if err != nil && req != nil {
+			C.cibatch_job_request_free(req)
+			req = nil
+		}
+	}()
 	kind, value, err := r.Input.kind()
 	if err != nil {
-		return Job{}, err
+		return req, err
 	}
 	if err := checkText("JobRequest", r.Name, r.Tag, r.TemplateID, r.JobParamXML, r.OutputRegion, r.OutputBucket,
 		r.OutputObject, r.OutputXML, r.QueueID, r.UserData, r.CallBack, r.CallBackFormat, r.CallBackType, r.Start,
 		r.End, r.OperationXML, r.QueueType); err != nil {
-		return Job{}, err
+		return req, err
 	}
 	if mq := r.CallBackMqConfig; mq != nil {
 		if err := checkText("CallBackMqConfig", mq.MqMode, mq.MqRegion, mq.MqName); err != nil {
-			return Job{}, err
+			return req, err
 		}
 	}
 	if k := r.CallBackKafkaConfig; k != nil {
 		if err := checkText("CallBackKafkaConfig", k.Region, k.InstanceID, k.Topic); err != nil {
-			return Job{}, err
+			return req, err
 		}
 	}
 	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
-		return Job{}, err
+		return req, err
 	}
 	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
-		return Job{}, err
+		return req, err
 	}
 	var strs []*C.char
 	defer func() {
@@ -778,12 +829,10 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 		strs = append(strs, p)
 		return p
 	}
-	var req *C.cibatch_job_request
 	var cerr *C.cibatch_error
 	if err := check(C.cibatch_job_request_new(s(r.Name), s(r.Tag), kind, s(value), &req, &cerr), cerr); err != nil {
-		return Job{}, err
+		return req, err
 	}
-	defer C.cibatch_job_request_free(req)
 	steps := []func() C.cibatch_result{}
 	if r.TemplateID != "" {
 		steps = append(steps, func() C.cibatch_result {
@@ -839,12 +888,43 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 	}
 	for _, step := range steps {
 		if err := check(step(), cerr); err != nil {
-			return Job{}, err
+			return req, err
 		}
 	}
+	return req, nil
+}
+
+// CreateJob creates a Job-type job; as CreateWorkflowJob for lost answers and retries.
+func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
+	req, err := r.build()
+	if err != nil {
+		return Job{}, err
+	}
+	defer C.cibatch_job_request_free(req)
 	return c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_client_create_job(h, req, out, cerr)
 	})
+}
+
+// FindCreatedJob is FindCreatedWorkflowJob for a Job-type request: same type, name, input and tag, and the same
+// queue ID and user data when set.
+func (c *Client) FindCreatedJob(ctx context.Context, r JobRequest, since time.Time) ([]Job, error) {
+	req, err := r.build()
+	if err != nil {
+		return nil, err
+	}
+	defer C.cibatch_job_request_free(req)
+	var jobs []Job
+	err = c.use(ctx, func(h *C.cibatch_client) error {
+		var out *C.cibatch_job_list
+		var cerr *C.cibatch_error
+		if err := check(C.cibatch_client_find_created_job(h, req, C.int64_t(since.Unix()), &out, &cerr), cerr); err != nil {
+			return err
+		}
+		jobs, _, _, _ = takeList(out)
+		return nil
+	})
+	return jobs, err
 }
 
 // CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError, except within one call: a

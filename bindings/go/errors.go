@@ -26,6 +26,10 @@ const (
 	KindCancelled       Kind = 11               // the context was cancelled, or OnState stopped a wait
 	KindCredentials     Kind = 12               // the credentials provider failed and no valid credentials were left
 	KindClosed          Kind = C.CIBATCH_CLOSED // the client was closed before the call started
+	// KindOutcomeUnknown: a create failed after its request may have reached the service; a job may exist now.
+	KindOutcomeUnknown Kind = C.CIBATCH_OUTCOME_UNKNOWN
+	// KindAmbiguousCreate: a lost create was looked for and several jobs match (Error.JobIDs); nothing more made.
+	KindAmbiguousCreate Kind = C.CIBATCH_AMBIGUOUS_CREATE
 )
 
 // Sentinel errors for errors.Is.
@@ -39,6 +43,8 @@ var (
 	ErrCancelled       = errors.New("cibatch: cancelled")
 	ErrCredentials     = errors.New("cibatch: credentials unavailable")
 	ErrClosed          = errors.New("cibatch: client closed")
+	ErrOutcomeUnknown  = errors.New("cibatch: create outcome unknown")
+	ErrAmbiguousCreate = errors.New("cibatch: several jobs match a lost create")
 )
 
 // Error is every failure but a service error. Message never contains a secret.
@@ -51,6 +57,7 @@ type Error struct {
 	TraceID   string
 	Attempts  int // requests sent for the call
 	Timeout   bool
+	JobIDs    []string // for KindAmbiguousCreate: the jobs that match the create
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -74,6 +81,10 @@ func (e *Error) Is(target error) bool {
 		return e.Kind == KindCredentials
 	case ErrClosed:
 		return e.Kind == KindClosed
+	case ErrOutcomeUnknown:
+		return e.Kind == KindOutcomeUnknown
+	case ErrAmbiguousCreate:
+		return e.Kind == KindAmbiguousCreate
 	}
 	return false
 }
@@ -112,7 +123,12 @@ func takeError(result C.cibatch_result, cerr *C.cibatch_error) error {
 			full:      msg,
 		}
 	}
+	var ids []string
+	for i := C.size_t(0); i < C.cibatch_error_job_id_count(cerr); i++ {
+		ids = append(ids, goStr(C.cibatch_error_job_id(cerr, i)))
+	}
 	return &Error{
+		JobIDs:    ids,
 		Kind:      Kind(result),
 		Message:   msg,
 		Argument:  goStr(C.cibatch_error_argument(cerr)),
