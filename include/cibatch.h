@@ -408,6 +408,13 @@ uint32_t cibatch_error_attempts(const cibatch_error *error);
 bool cibatch_error_is_timeout(const cibatch_error *error);
 
 /**
+ * For `CIBATCH_OUTCOME_UNKNOWN`, the result of the failure behind it (`CIBATCH_TRANSPORT` for a timeout or a reset,
+ * `CIBATCH_SERVICE` for a 5xx, `CIBATCH_CANCELLED`, ...); for any other error, its result. `CIBATCH_NULL_ARGUMENT`
+ * if `error` is NULL.
+ */
+cibatch_result cibatch_error_cause_result(const cibatch_error *error);
+
+/**
  * True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
  * exist now. False for a NULL `error`.
  */

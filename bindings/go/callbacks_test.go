@@ -71,7 +71,7 @@ func TestIteratorOutlivesClose(t *testing.T) {
 	// Closed from OnPage: the remaining pages still come, with the Logger and the provider alive.
 	closing := must(cibatch.NewClient(cfg))
 	jobs, pages := 0, 0
-	for _, err := range closing.AllJobs(context.Background(), cibatch.ListOptions{Size: 10,
+	for _, err := range closing.AllJobs(context.Background(), cibatch.ListOptions{Type: "Workflow", Size: 10,
 		OnPage: func(page, _ int) { pages = page; closing.Close() }}) {
 		noErr(t, err)
 		jobs++

@@ -307,7 +307,7 @@ func TestErrorTypes(t *testing.T) {
 	jobs := emu.JobCount()
 	noErr(t, emu.Inject(cibatch.FaultCutBody, 1))
 	_, err = c.CreateWorkflowJob(ctx, cibatch.WorkflowJobRequest{Name: "once", WorkflowID: wf, Input: cibatch.Input{Prefix: "p"}})
-	if !errors.Is(err, cibatch.ErrTransport) || emu.JobCount() != jobs+1 {
+	if !errors.Is(err, cibatch.ErrOutcomeUnknown) || !errors.Is(err, cibatch.ErrTransport) || emu.JobCount() != jobs+1 {
 		t.Fatalf("create must not be repeated: %v (%d jobs)", err, emu.JobCount()-jobs)
 	}
 

@@ -58,6 +58,11 @@ type Error struct {
 	Attempts  int // requests sent for the call
 	Timeout   bool
 	JobIDs    []string // for KindAmbiguousCreate: the jobs that match the create
+	// For KindOutcomeUnknown: the kind of the failure behind it (KindTransport, KindService, KindCancelled, ...), and
+	// the service's code and message when it was an error answer. errors.Is matches the cause's sentinel too.
+	Cause          Kind
+	Code           string
+	ServiceMessage string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -68,7 +73,9 @@ func (e *Error) Is(target error) bool {
 	case ErrInvalidArgument:
 		return e.Kind == KindInvalidArgument || e.Kind == KindInvalidUTF8 || e.Kind == KindNullArgument
 	case ErrTransport:
-		return e.Kind == KindTransport
+		return e.Kind == KindTransport || e.Cause == KindTransport
+	case ErrService:
+		return e.Cause == KindService
 	case ErrTimeout:
 		return e.Timeout
 	case ErrInvalidResponse:
@@ -76,7 +83,7 @@ func (e *Error) Is(target error) bool {
 	case ErrJobNotFound:
 		return e.Kind == KindJobNotFound
 	case ErrCancelled:
-		return e.Kind == KindCancelled
+		return e.Kind == KindCancelled || e.Cause == KindCancelled
 	case ErrCredentials:
 		return e.Kind == KindCredentials
 	case ErrClosed:
@@ -127,16 +134,23 @@ func takeError(result C.cibatch_result, cerr *C.cibatch_error) error {
 	for i := C.size_t(0); i < C.cibatch_error_job_id_count(cerr); i++ {
 		ids = append(ids, goStr(C.cibatch_error_job_id(cerr, i)))
 	}
+	var cause Kind
+	if result == C.CIBATCH_OUTCOME_UNKNOWN {
+		cause = Kind(C.cibatch_error_cause_result(cerr))
+	}
 	return &Error{
-		JobIDs:    ids,
-		Kind:      Kind(result),
-		Message:   msg,
-		Argument:  goStr(C.cibatch_error_argument(cerr)),
-		Status:    int(C.cibatch_error_status(cerr)),
-		RequestID: goStr(C.cibatch_error_request_id(cerr)),
-		TraceID:   goStr(C.cibatch_error_trace_id(cerr)),
-		Attempts:  int(C.cibatch_error_attempts(cerr)),
-		Timeout:   bool(C.cibatch_error_is_timeout(cerr)),
+		Cause:          cause,
+		Code:           goStr(C.cibatch_error_code(cerr)),
+		ServiceMessage: goStr(C.cibatch_error_service_message(cerr)),
+		JobIDs:         ids,
+		Kind:           Kind(result),
+		Message:        msg,
+		Argument:       goStr(C.cibatch_error_argument(cerr)),
+		Status:         int(C.cibatch_error_status(cerr)),
+		RequestID:      goStr(C.cibatch_error_request_id(cerr)),
+		TraceID:        goStr(C.cibatch_error_trace_id(cerr)),
+		Attempts:       int(C.cibatch_error_attempts(cerr)),
+		Timeout:        bool(C.cibatch_error_is_timeout(cerr)),
 	}
 }
 

@@ -81,6 +81,8 @@ use cibatch_result::*;
 /// The detail of a failed call. Create by failing; free with `cibatch_error_free`.
 pub struct cibatch_error {
     result: cibatch_result,
+    /// For `CIBATCH_OUTCOME_UNKNOWN`, the result the failure behind it has; else `result`.
+    cause: cibatch_result,
     message: CString,
     argument: Option<CString>,
     status: u16,
@@ -107,6 +109,7 @@ impl cibatch_error {
     pub(crate) fn new(result: cibatch_result, message: impl AsRef<str>) -> Box<Self> {
         Box::new(cibatch_error {
             result,
+            cause: result,
             message: cstring(message.as_ref()),
             argument: None,
             status: 0,
@@ -127,21 +130,25 @@ impl cibatch_error {
     }
 }
 
+fn result_of(kind: crate::ErrorKind) -> cibatch_result {
+    match kind {
+        crate::ErrorKind::InvalidInput => CIBATCH_INVALID_INPUT,
+        crate::ErrorKind::Transport => CIBATCH_TRANSPORT,
+        crate::ErrorKind::Service => CIBATCH_SERVICE,
+        crate::ErrorKind::InvalidResponse => CIBATCH_INVALID_RESPONSE,
+        crate::ErrorKind::JobNotFound => CIBATCH_JOB_NOT_FOUND,
+        crate::ErrorKind::WaitTimeout => CIBATCH_WAIT_TIMEOUT,
+        crate::ErrorKind::Cancelled => CIBATCH_CANCELLED,
+        crate::ErrorKind::Credentials => CIBATCH_CREDENTIALS,
+        crate::ErrorKind::OutcomeUnknown => CIBATCH_OUTCOME_UNKNOWN,
+        crate::ErrorKind::AmbiguousCreate => CIBATCH_AMBIGUOUS_CREATE,
+    }
+}
+
 impl From<Error> for cibatch_error {
     fn from(e: Error) -> Self {
-        let result = match e.kind() {
-            crate::ErrorKind::InvalidInput => CIBATCH_INVALID_INPUT,
-            crate::ErrorKind::Transport => CIBATCH_TRANSPORT,
-            crate::ErrorKind::Service => CIBATCH_SERVICE,
-            crate::ErrorKind::InvalidResponse => CIBATCH_INVALID_RESPONSE,
-            crate::ErrorKind::JobNotFound => CIBATCH_JOB_NOT_FOUND,
-            crate::ErrorKind::WaitTimeout => CIBATCH_WAIT_TIMEOUT,
-            crate::ErrorKind::Cancelled => CIBATCH_CANCELLED,
-            crate::ErrorKind::Credentials => CIBATCH_CREDENTIALS,
-            crate::ErrorKind::OutcomeUnknown => CIBATCH_OUTCOME_UNKNOWN,
-            crate::ErrorKind::AmbiguousCreate => CIBATCH_AMBIGUOUS_CREATE,
-        };
-        let mut out = cibatch_error::new(result, e.to_string());
+        let mut out = cibatch_error::new(result_of(e.kind()), e.to_string());
+        out.cause = result_of(e.cause().kind());
         out.status = e.status().unwrap_or(0);
         out.code = opt_cstring(e.service_code());
         out.request_id = opt_cstring(e.request_id());
@@ -386,6 +393,14 @@ pub extern "C" fn cibatch_error_attempts(error: *const cibatch_error) -> u32 {
 #[no_mangle]
 pub extern "C" fn cibatch_error_is_timeout(error: *const cibatch_error) -> bool {
     guard(false, || unsafe { error.as_ref() }.is_some_and(|e| e.timeout))
+}
+
+/// For `CIBATCH_OUTCOME_UNKNOWN`, the result of the failure behind it (`CIBATCH_TRANSPORT` for a timeout or a reset,
+/// `CIBATCH_SERVICE` for a 5xx, `CIBATCH_CANCELLED`, ...); for any other error, its result. `CIBATCH_NULL_ARGUMENT`
+/// if `error` is NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_error_cause_result(error: *const cibatch_error) -> cibatch_result {
+    guard(CIBATCH_PANIC, || unsafe { error.as_ref() }.map_or(CIBATCH_NULL_ARGUMENT, |e| e.cause))
 }
 
 /// True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may

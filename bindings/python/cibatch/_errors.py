@@ -78,6 +78,10 @@ class OutcomeUnknown(Error):
     / `find_created_job`, or create with `Client(resolve_creates=True)`, which does so itself."""
 
 
+OutcomeUnknown.timeout = False
+OutcomeUnknown.cause_type = Error  # type: ignore[attr-defined]
+
+
 class AmbiguousCreate(Error):
     """A create whose answer was lost was looked for, and several jobs match it (`job_ids`); nothing more was
     created. Unique job names make the lookup reliable."""
@@ -120,6 +124,8 @@ def raise_for(result: int, err: ctypes.c_void_p) -> None:
         )
         if result == OUTCOME_UNKNOWN:
             e.timeout = bool(lib.cibatch_error_is_timeout(err))  # type: ignore[attr-defined]
+            # The exception the failure behind it would have been (TransportError, ServiceError, Cancelled, ...).
+            e.cause_type = _BY_RESULT.get(lib.cibatch_error_cause_result(err), Error)  # type: ignore[attr-defined]
         if result == AMBIGUOUS_CREATE:
             e.job_ids = [_text(lib.cibatch_error_job_id(err, i)) or ""  # type: ignore[attr-defined]
                          for i in range(lib.cibatch_error_job_id_count(err))]

@@ -34,6 +34,7 @@ SIGNATURES = {
     "cibatch_error_attempts": (c_uint32, [H]),
     "cibatch_error_is_timeout": (c_bool, [H]),
     "cibatch_error_is_outcome_unknown": (c_bool, [H]),
+    "cibatch_error_cause_result": (RESULT, [H]),
     "cibatch_error_job_id_count": (c_size_t, [H]),
     "cibatch_error_job_id": (STR, [H, c_size_t]),
     "cibatch_error_free": (None, [H]),
