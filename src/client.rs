@@ -22,8 +22,10 @@ use ureq::RequestExt;
 mod cancel_job;
 mod describe;
 mod listing;
+mod results;
 
 pub use listing::{JobCursor, Jobs, PageCursor, Pages, MAX_EMPTY_PAGES};
+pub use results::{ResultCursor, Results};
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
 
