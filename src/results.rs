@@ -400,3 +400,70 @@ impl FailedKeeper {
         self.kept.into_iter().map(|(_, r)| r).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_parse_tolerantly_in_both_time_forms() {
+        let body = "<?xml version=\"1.0\"?><Response><Future>x</Future><WorkflowExecutionList><RunId>i1</RunId>\
+            <WorkflowId>w1</WorkflowId><State>Failed</State><CreateTime>2022-06-27T15:23:10+08:00</CreateTime>\
+            <Object>a &amp; b.jpg</Object><New><Deep>1</Deep></New></WorkflowExecutionList><NextToken>7</NextToken>\
+            <RequestId>r</RequestId></Response>";
+        let page = parse_results_page(body, XmlLimits::default(), true).unwrap();
+        assert_eq!((page.request_id.as_str(), page.next_token.as_deref()), ("r", Some("7")));
+        let r = &page.results[0];
+        assert_eq!((r.unit_id.as_str(), r.object.as_str(), r.state.clone()), ("i1", "a & b.jpg", JobState::Failed));
+        assert_eq!(r.creation_time.as_deref(), Some("2022-06-27T15:23:10+0800"));
+        assert!(r.raw_xml.contains("<New><Deep>1</Deep></New>"));
+
+        let body = "<Response><JobsDetail><JobId>j1</JobId><Tag>Snapshot</Tag><State>Running</State>\
+            <CreationTime>2022-06-27T15:23:10+0800</CreationTime><StartTime>-</StartTime><EndTime/>\
+            <Progress>40</Progress><Input><Object>k</Object></Input></JobsDetail><NextToken/></Response>";
+        let page = parse_results_page(body, XmlLimits::default(), false).unwrap();
+        let r = &page.results[0];
+        assert_eq!((r.unit_id.as_str(), r.object.as_str(), r.tag.as_deref()), ("j1", "k", Some("Snapshot")));
+        assert_eq!((r.start_time.as_deref(), r.end_time.as_deref(), r.progress.as_deref()), (None, None, Some("40")));
+        assert_eq!(page.next_token, None);
+    }
+
+    #[test]
+    fn a_page_of_more_than_a_hundred_items_is_refused() {
+        let item = "<JobsDetail><JobId>j</JobId></JobsDetail>";
+        let ok = format!("<Response>{}</Response>", item.repeat(100));
+        assert_eq!(parse_results_page(&ok, XmlLimits::default(), false).unwrap().results.len(), 100);
+        let big = format!("<Response>{}</Response>", item.repeat(101));
+        assert!(parse_results_page(&big, XmlLimits::default(), false).unwrap_err().contains("more than 100"));
+        assert!(parse_results_page("<Error/>", XmlLimits::default(), false).is_err());
+    }
+
+    #[test]
+    fn failed_results_are_kept_in_creation_order_up_to_the_limit() {
+        let r = |id: &str, t: &str| ObjectResult {
+            object: id.into(),
+            state: JobState::Failed,
+            code: String::new(),
+            message: String::new(),
+            unit_id: id.into(),
+            workflow_id: None,
+            tag: None,
+            creation_time: Some(t.into()),
+            start_time: None,
+            end_time: None,
+            progress: None,
+            raw_xml: String::new(),
+        };
+        let mut k = FailedKeeper::new(2);
+        for (id, t) in [
+            ("c", "2022-01-03T00:00:00+0800"),
+            ("a", "2022-01-02T00:00:00+0800"),
+            ("z", "2022-01-01T00:00:00+0800"),
+            ("b", "2022-01-02T00:00:00+0800"),
+        ] {
+            k.offer(&r(id, t));
+        }
+        let kept: Vec<String> = k.into_vec().into_iter().map(|r| r.unit_id).collect();
+        assert_eq!(kept, ["z", "a"]);
+    }
+}

@@ -223,6 +223,25 @@ impl Emulator {
         self.shared.service.set_job_state(job_id, state)
     }
 
+    /// Adds objects (keys) to the emulated bucket. A batch job created afterwards fans out over the objects under
+    /// its `Prefix` (or its one `Object`): one workflow execution per object per workflow ID, or one media job per
+    /// object. Units run while their batch job runs and end with it.
+    pub fn add_objects<I: IntoIterator<Item = S>, S: Into<String>>(&self, keys: I) {
+        self.shared.service.objects.add(keys.into_iter().map(Into::into));
+    }
+
+    /// Objects in the emulated bucket.
+    pub fn object_count(&self) -> usize {
+        self.shared.service.objects.count()
+    }
+
+    /// Units of batch jobs created afterwards whose object key matches `pattern` (`*` matches any run of
+    /// characters) end `Failed` with this code and message (the first matching rule counts); the batch job itself
+    /// still ends `Success`, as the service's does once its fan-out finishes.
+    pub fn fail_objects(&self, pattern: &str, code: &str, message: &str) {
+        self.shared.service.objects.fail(pattern, code, message);
+    }
+
     /// Sets how many seconds the emulated service's clock is ahead of this machine's (negative: behind).
     pub fn set_clock_skew(&self, seconds: i64) {
         self.shared.service.set_clock_skew(seconds);

@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod fanout;
+
 const BEIJING: i32 = 8 * 3600;
 /// How far in the future a signature's start may be before the request counts as skewed.
 const SKEW_TOLERANCE: i64 = 900;
@@ -36,6 +38,8 @@ struct EmuJob {
     fail_with: Option<(String, String)>,
     /// A state set by cancel or by the test API, with when it was set.
     forced: Option<(JobState, Instant, i64)>,
+    /// The batch job's fan-out: one unit per input object (per workflow ID).
+    units: Vec<fanout::Unit>,
 }
 
 struct Timing {
@@ -59,6 +63,8 @@ pub(crate) struct Service {
     /// Seconds the emulated service's clock is ahead of this machine's (negative: behind).
     clock_skew: AtomicI64,
     pub(crate) switches: Switches,
+    /// The bucket's objects, which batch jobs fan out over.
+    pub(crate) objects: fanout::Objects,
 }
 
 /// A state with the Unix times it started running and ended, as the service reports them.
@@ -129,6 +135,7 @@ impl Service {
             ids: AtomicU64::new(0),
             clock_skew: AtomicI64::new(config.clock_skew),
             switches: Switches::default(),
+            objects: fanout::Objects::default(),
             config,
         }
     }
@@ -140,6 +147,11 @@ impl Service {
 
     pub fn set_clock_skew(&self, seconds: i64) {
         self.clock_skew.store(seconds, Ordering::Relaxed);
+    }
+
+    /// A job's state now, on the emulator's clock.
+    fn status_of(&self, job: &EmuJob, timing: &Timing) -> Status {
+        job.status(Instant::now(), timing)
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -302,6 +314,8 @@ impl Service {
         let result = match (req.method.as_str(), path) {
             ("POST", "/inventorytriggerjob") => self.create(req, request_id),
             ("GET", "/inventorytriggerjob") => self.list(req, request_id),
+            ("GET", "/workflowexecution") => self.units(req, request_id, true),
+            ("GET", "/jobs") => self.units(req, request_id, false),
             (m, p) if p.starts_with("/inventorytriggerjob/") => {
                 let ids = &p["/inventorytriggerjob/".len()..];
                 match m {
@@ -497,7 +511,10 @@ impl Service {
             seq,
             fail_with: None,
             forced: None,
+            units: Vec::new(),
         };
+        let units = self.objects.fan_out(&job.id, &job.job_type, &job.input, &job.operation);
+        let job = EmuJob { units, ..job };
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
         write_created_job(&mut body, &job, &timing);

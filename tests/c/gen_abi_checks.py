@@ -20,6 +20,8 @@ HANDLES = {
     "cibatch_workflow_request": "fx->wf_request", "cibatch_job_request": "fx->job_request",
     "cibatch_list_options": "fx->options", "cibatch_pager": "fx->pager", "cibatch_job": "fx->job",
     "cibatch_job_list": "fx->list", "cibatch_error": "fx->error", "cibatch_cancel": "fx->cancel",
+    "cibatch_result_options": "fx->result_options", "cibatch_results_pager": "fx->results_pager",
+    "cibatch_result_page": "fx->result_page", "cibatch_report": "fx->report",
 }
 
 def params(text):
