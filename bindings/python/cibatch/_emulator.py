@@ -110,8 +110,10 @@ class Emulator(Handle):
         return lib.cibatch_emulator_request_count(self._handle)
 
     def set_timing(self, submitted: float, running: float) -> None:
-        lib.cibatch_emulator_set_timing(self._handle, _args.millis(submitted, "submitted"),
-                                        _args.millis(running, "running"))
+        """How long jobs stay Submitted and then Running, in seconds; 0 skips that state (0 and 0: a job has ended,
+        and so have its units, as soon as it is created)."""
+        ms = lambda v, n: 0 if (v == 0 and not isinstance(v, bool)) else _args.millis(v, n)  # noqa: E731
+        lib.cibatch_emulator_set_timing(self._handle, ms(submitted, "submitted"), ms(running, "running"))
 
     def set_clock_skew(self, seconds: int) -> None:
         """Puts the emulated service's clock `seconds` ahead of this machine's (negative: behind)."""
