@@ -33,7 +33,7 @@ pub mod emulator;
 
 pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
 pub use config::{Config, Credentials, CredentialsProvider, LogLevel, LogSink};
-pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
+pub use error::{printable, Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use model::{
     CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,
     JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,

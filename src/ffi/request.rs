@@ -57,12 +57,12 @@ fn input(kind: u32, value: &str) -> FfiResult<Input> {
 
 /// Parses an XML fragment (one or more elements) into elements to pass through.
 fn fragment(xml_text: &str, arg: &'static str) -> FfiResult<Vec<XmlElement>> {
-    let doc = xml::parse(&format!("<f>{xml_text}</f>"), Default::default())
+    let mut doc = xml::parse(&format!("<f>{xml_text}</f>"), Default::default())
         .map_err(|e| Error::invalid(arg, format!("not a well-formed XML fragment: {e}")))?;
     if !doc.root.text.trim().is_empty() {
         return Err(Error::invalid(arg, "text outside any element").into());
     }
-    Ok(doc.root.children)
+    Ok(std::mem::take(&mut doc.root.children))
 }
 
 /// A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
