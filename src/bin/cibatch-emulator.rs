@@ -2,19 +2,21 @@
 //!
 //! Prints one line, `endpoint=http://127.0.0.1:PORT bucket=BUCKET region=REGION`, then serves.
 
-use cibatch::emulator::{Emulator, EmulatorConfig};
+use cibatch::emulator::{Emulator, EmulatorClock, EmulatorConfig};
 use std::io::Write;
 use std::time::Duration;
 
 const USAGE: &str = "usage: cibatch-emulator [--port PORT] [--secret-id ID] [--secret-key KEY] [--token TOKEN]
                         [--bucket NAME-APPID] [--region REGION] [--submitted-ms MS] [--running-ms MS]
-                        [--clock-skew SECONDS]
+                        [--clock-skew SECONDS] [--clock wall|per-describe]
 
 Serves an in-memory emulator of the Cloud Infinite batch-job API on 127.0.0.1.
 Defaults: --port 0 (a free port), --bucket examplebucket-1250000000, --region ap-beijing,
 --secret-id AKIDcibatchEmulatorLocalOnly0000, --secret-key cibatchEmulatorLocalOnlyKey00000, no token,
 jobs stay Submitted 200 ms then Running 800 ms; --clock-skew puts the emulated service's clock ahead
-(or, negative, behind) this machine's.";
+(or, negative, behind) this machine's. --clock per-describe moves each job one state on each time a
+describe returns it (Submitted, Running, then its end) instead of with time, for tests that must not
+depend on timing.";
 
 fn main() {
     let mut cfg = EmulatorConfig::default();
@@ -42,6 +44,13 @@ fn main() {
             "--clock-skew" => {
                 cfg.clock_skew =
                     value.parse().unwrap_or_else(|_| fail(&format!("--clock-skew: {value:?} is not seconds")))
+            }
+            "--clock" => {
+                cfg.clock = match value.as_str() {
+                    "wall" => EmulatorClock::Wall,
+                    "per-describe" => EmulatorClock::PerDescribe,
+                    _ => fail(&format!("--clock: {value:?} is not wall or per-describe")),
+                }
             }
             _ => fail(&format!("unknown option {flag}")),
         }
