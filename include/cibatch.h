@@ -33,6 +33,26 @@
 
 
 /**
+ * The longest path one describe sends; more IDs are split over several requests.
+ */
+#define MAX_DESCRIBE_PATH 4096
+
+/**
+ * After this many pages in a row that bring no job but a new `NextToken`, a walk stops with an error.
+ */
+#define MAX_EMPTY_PAGES 20
+
+/**
+ * The clock offset, in seconds either way; also the largest skew correction adopted from the service.
+ */
+#define CLOCK_OFFSET (24 * 3600)
+
+/**
+ * Longest `User-Agent`, in bytes.
+ */
+#define USER_AGENT_BYTES 512
+
+/**
  * The outcome of a call. Numbers are stable and never reused.
  */
 typedef enum {
@@ -81,13 +101,28 @@ typedef enum {
    */
   CIBATCH_IO = 10,
   /**
-   * The caller's wait callback stopped the wait.
+   * The call was cancelled: its `cibatch_cancel` token fired, or the caller's wait callback stopped the wait.
    */
   CIBATCH_CANCELLED = 11,
   /**
    * The credentials provider failed and no valid credentials were left.
    */
   CIBATCH_CREDENTIALS = 12,
+  /**
+   * The client was closed (`cibatch_client_close`) before this call started.
+   */
+  CIBATCH_CLOSED = 13,
+  /**
+   * A create failed after its request may have reached the service: a job may or may not exist now. The error
+   * carries the failure's details (status, code, request id, timeout); look for the job with
+   * `cibatch_client_find_created_*`, or create with `cibatch_config_set_resolve_creates`.
+   */
+  CIBATCH_OUTCOME_UNKNOWN = 14,
+  /**
+   * A create whose answer was lost was looked for, and several jobs match it (`cibatch_error_job_id`): nothing more
+   * was created.
+   */
+  CIBATCH_AMBIGUOUS_CREATE = 15,
 } cibatch_result;
 
 /**
@@ -164,7 +199,34 @@ typedef enum {
    * Handle the request, then answer 200 with a body that is not well-formed XML.
    */
   CIBATCH_FAULT_MALFORMED_XML = 3,
+  /**
+   * Answer 200 with no jobs and a `NextToken` never given before, without handling the request.
+   */
+  CIBATCH_FAULT_EMPTY_PAGE = 4,
+  /**
+   * Handle the request, then close the connection without answering (an answer lost on the way back).
+   */
+  CIBATCH_FAULT_LOSE_ANSWER = 5,
 } cibatch_fault;
+
+/**
+ * The emulator's answers where the service's documents are silent (`cibatch_emulator_set_switch`'s `which`).
+ * All are off when an emulator starts.
+ */
+typedef enum {
+  /**
+   * A list without `type` covers only `Workflow` jobs (off: both types).
+   */
+  CIBATCH_SWITCH_LIST_DEFAULT_WORKFLOW = 0,
+  /**
+   * A describe of several comma-joined IDs is answered as one unknown ID, the whole joined string.
+   */
+  CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID = 1,
+  /**
+   * The last page of a listing repeats the `nextToken` it was asked with instead of an empty `NextToken`.
+   */
+  CIBATCH_SWITCH_REPEAT_LAST_TOKEN = 2,
+} cibatch_emulator_switch;
 
 /**
  * What moves the emulator's jobs from `Submitted` to `Running` to their end (`cibatch_emulator_set_clock`'s
@@ -189,8 +251,22 @@ typedef enum {
 } cibatch_emulator_clock;
 
 /**
+ * A cancellation token: fire it from any thread to stop the calls of every client made with it by
+ * `cibatch_client_with_cancel`. Thread-safe. Once fired it stays fired.
+ */
+typedef struct cibatch_cancel cibatch_cancel;
+
+/**
  * A client for one bucket. Thread-safe: one client may be used by any number of threads at once, and should
  * be, to share its keep-alive connections.
+ *
+ * Closing and freeing: `cibatch_client_close` marks the client closed and returns at once; calls already running
+ * (on any thread, and the callbacks they make) finish normally, since each call keeps what it uses alive, and calls
+ * that start after it fail with `CIBATCH_CLOSED`. `cibatch_client_free` closes and frees the handle; it too may be
+ * called while other threads are inside calls on the client (what they use is released when the last of them
+ * returns), but no call may start on the handle once `cibatch_client_free` has been called. So, to stop a client
+ * other threads are using: `cibatch_client_close`, let those threads see `CIBATCH_CLOSED` and finish, then
+ * `cibatch_client_free`. Both may be called from inside a callback of a call on the same client.
  */
 typedef struct cibatch_client cibatch_client;
 
@@ -218,6 +294,11 @@ typedef struct cibatch_error cibatch_error;
  * One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
  */
 typedef struct cibatch_job cibatch_job;
+
+/**
+ * Walks every job of a listing (`cibatch_client_jobs`). Use from one thread at a time.
+ */
+typedef struct cibatch_job_iter cibatch_job_iter;
 
 /**
  * Jobs from a describe of several IDs or from one page of a listing.
@@ -252,6 +333,12 @@ typedef struct cibatch_workflow_request cibatch_workflow_request;
  */
 typedef bool (*cibatch_credentials_callback)(void *user_data,
                                              cibatch_credentials *out);
+
+/**
+ * Called once with a callback's `user_data` when nothing can call that callback any more: no configuration,
+ * client or pager holds it. The place to free `user_data` (or a binding's handle to it). May be NULL.
+ */
+typedef void (*cibatch_release_callback)(void *user_data);
 
 /**
  * Receives a log message: `level` is a `cibatch_log_level`, `message` is borrowed for the call only and never
@@ -343,6 +430,24 @@ uint32_t cibatch_error_attempts(const cibatch_error *error);
 bool cibatch_error_is_timeout(const cibatch_error *error);
 
 /**
+ * True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
+ * exist now. False for a NULL `error`.
+ */
+bool cibatch_error_is_outcome_unknown(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
+ */
+size_t cibatch_error_job_id_count(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
+ * `error` is freed.
+ */
+const char *cibatch_error_job_id(const cibatch_error *error,
+                                 size_t index);
+
+/**
  * Frees an error. NULL does nothing.
  */
 void cibatch_error_free(cibatch_error *error);
@@ -398,7 +503,7 @@ cibatch_result cibatch_config_set_https(cibatch_config *config,
 
 /**
  * Timeouts in milliseconds: `total_ms` for a whole attempt, `connect_ms` to connect, `read_ms` for any one
- * read. 0 keeps the current value.
+ * read. 0 keeps the current value; more than a day (86,400,000) is `CIBATCH_INVALID_INPUT`.
  */
 cibatch_result cibatch_config_set_timeouts(cibatch_config *config,
                                            uint64_t total_ms,
@@ -407,16 +512,17 @@ cibatch_result cibatch_config_set_timeouts(cibatch_config *config,
                                            cibatch_error **error);
 
 /**
- * The `User-Agent` header. Checked when the client is created.
+ * The `User-Agent` header, at most 512 bytes. Its characters are checked when the client is created.
  */
 cibatch_result cibatch_config_set_user_agent(cibatch_config *config,
                                              const char *user_agent,
                                              cibatch_error **error);
 
 /**
- * Retries: `max_attempts` in all for describe, list and cancel (at least 1); `retry_create` also retries create
- * (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
- * before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]`.
+ * Retries: `max_attempts` in all for describe, list and cancel (1 to 10; default 3); `retry_create` also retries
+ * create (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
+ * before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s; at most a day).
+ * For `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the current value; out of range is `CIBATCH_INVALID_INPUT`.
  */
 cibatch_result cibatch_config_set_retries(cibatch_config *config,
                                           uint32_t max_attempts,
@@ -426,23 +532,25 @@ cibatch_result cibatch_config_set_retries(cibatch_config *config,
                                           cibatch_error **error);
 
 /**
- * The largest response body read (default 8 MiB); past it a call fails instead of growing memory.
+ * The largest response body read (default 8 MiB, at most 1 GiB, at least 1); past it a call fails instead of
+ * growing memory. Out of range is `CIBATCH_INVALID_INPUT`.
  */
 cibatch_result cibatch_config_set_max_response_bytes(cibatch_config *config,
                                                      uint64_t max_bytes,
                                                      cibatch_error **error);
 
 /**
- * The deepest XML nesting accepted in a response (default 32); past it a call fails with
- * `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
+ * The deepest XML nesting accepted in a response (default 32; 4 to 256, else `CIBATCH_INVALID_INPUT`); past it a
+ * call fails with `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
  */
 cibatch_result cibatch_config_set_max_xml_depth(cibatch_config *config,
                                                 uint32_t max_depth,
                                                 cibatch_error **error);
 
 /**
- * Seconds to add to this machine's clock when signing (default 0). The client also corrects it by itself
- * when the service reports a skewed request time and sends its `Date`.
+ * Seconds to add to this machine's clock when signing (default 0; at most a day either way, else
+ * `CIBATCH_INVALID_INPUT`). The client also corrects it by itself when the service reports a skewed request time
+ * and sends its `Date`.
  */
 cibatch_result cibatch_config_set_clock_offset(cibatch_config *config,
                                                int64_t seconds,
@@ -478,22 +586,31 @@ cibatch_result cibatch_credentials_set(cibatch_credentials *out,
 /**
  * Makes the client ask `callback` for temporary credentials (see `cibatch_credentials_callback`) instead of using
  * the configuration's keys; NULL goes back to them. `user_data` is passed through untouched and must stay valid
- * as long as any client made from this configuration.
+ * until `release` (may be NULL) is called with it (never when `callback` is NULL): once, when no configuration, client or pager can call `callback`
+ * any more (which may be after `cibatch_client_free`, while a pager or a running call still uses the client). When
+ * this call fails, `release` is not called and `user_data` stays the caller's.
+ *
+ * The provider runs with no lock held. A call it makes on a client that shares these credentials fails at once with
+ * `CIBATCH_CREDENTIALS` (it would wait for the credentials being fetched); calls on other clients work.
  */
 cibatch_result cibatch_config_set_credentials_provider(cibatch_config *config,
                                                        cibatch_credentials_callback callback,
                                                        void *user_data,
+                                                       cibatch_release_callback release,
                                                        cibatch_error **error);
 
 /**
  * Sends the client's log messages at `max_level` (a `cibatch_log_level`) and more severe to `callback`; NULL turns
- * logging off. Debug messages give the operation, request line, status, request id, attempt and duration.
- * `user_data` must stay valid as long as any client made from this configuration.
+ * logging off. Debug messages give the operation, request line, status, request id, attempt and duration. The
+ * logger is called with no lock held: it may make calls on the client. `user_data` must stay valid until `release`
+ * (may be NULL) is called with it: once, when no configuration, client or pager can call `callback` any more. When
+ * this call fails, `release` is not called.
  */
 cibatch_result cibatch_config_set_logger(cibatch_config *config,
                                          cibatch_log_callback callback,
                                          void *user_data,
                                          uint32_t max_level,
+                                         cibatch_release_callback release,
                                          cibatch_error **error);
 
 /**
@@ -519,13 +636,29 @@ cibatch_result cibatch_client_new_from_env(cibatch_client **client_out,
 /**
  * A client that shares `client`'s connections and whose every call, retries and waits included, ends within
  * `timeout_ms` from now (a per-call deadline, such as a Go context's): past it a call fails with a timeout
- * (`cibatch_error_is_timeout`). Cheap enough to make per call. On success `*client_out` is a new client the caller
- * frees with `cibatch_client_free`; it may outlive `client`.
+ * (`cibatch_error_is_timeout`). 0 is a deadline already passed; more than a day is `CIBATCH_INVALID_INPUT`. Cheap
+ * enough to make per call. On success `*client_out` is a new client the caller frees with `cibatch_client_free`; it
+ * may outlive `client`, and closing `client` does not close it.
  */
 cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
                                            uint64_t timeout_ms,
                                            cibatch_client **client_out,
                                            cibatch_error **error);
+
+/**
+ * A client that shares `client`'s connections and whose every call stops when `cancel` fires (see
+ * `cibatch_cancel_fire`): waits, backoffs, polls and waits for credentials end at once and a request in flight is
+ * abandoned (its connection is shut down), the call failing with `CIBATCH_CANCELLED`. `cancel` may be NULL (no
+ * token); `timeout_ms`, when not 0 (none), also bounds every call as `cibatch_client_with_timeout` does (at most a day).
+ * The new client keeps what it needs of `cancel`: free the token whenever you like. On success `*client_out` is a
+ * new client the caller frees with `cibatch_client_free`; it may outlive `client`, and closing `client` does not
+ * close it.
+ */
+cibatch_result cibatch_client_with_cancel(const cibatch_client *client,
+                                          const cibatch_cancel *cancel,
+                                          uint64_t timeout_ms,
+                                          cibatch_client **client_out,
+                                          cibatch_error **error);
 
 /**
  * The clock offset, in seconds, the client currently signs with (set, or learned from the service). 0 for a
@@ -534,10 +667,47 @@ cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
 int64_t cibatch_client_clock_offset(const cibatch_client *client);
 
 /**
- * Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from
- * it keep what they need and stay usable.
+ * Marks a client closed (see `cibatch_client`): calls already running finish normally, calls that start after it
+ * fail with `CIBATCH_CLOSED`. Returns at once; idempotent; NULL does nothing. Safe from any thread and from inside a
+ * callback. The handle stays valid until `cibatch_client_free`.
+ */
+void cibatch_client_close(const cibatch_client *client);
+
+/**
+ * Whether `cibatch_client_close` (or nothing else) was called on this handle. False for NULL.
+ */
+bool cibatch_client_is_closed(const cibatch_client *client);
+
+/**
+ * Closes and frees a client. NULL does nothing. Calls already running on other threads finish normally (each keeps
+ * what it uses, released when the last of them returns), but no call may start on `client` once this has been
+ * called: see `cibatch_client` for the safe order. Pagers and clients derived from it keep what they need and stay
+ * usable.
  */
 void cibatch_client_free(cibatch_client *client);
+
+/**
+ * Makes a token. On success `*cancel_out` is a new token the caller frees with `cibatch_cancel_free`.
+ */
+cibatch_result cibatch_cancel_new(cibatch_cancel **cancel_out,
+                                  cibatch_error **error);
+
+/**
+ * Fires the token: calls carrying it stop within milliseconds with `CIBATCH_CANCELLED`, and later calls carrying it
+ * fail at once. Idempotent; callable from any thread, including from inside a callback. NULL does nothing.
+ */
+void cibatch_cancel_fire(const cibatch_cancel *cancel);
+
+/**
+ * Whether the token has fired. False for NULL.
+ */
+bool cibatch_cancel_is_fired(const cibatch_cancel *cancel);
+
+/**
+ * Frees the caller's token. Clients made with it keep what they need. NULL does nothing. Must not be called while
+ * another thread may still fire it.
+ */
+void cibatch_cancel_free(cibatch_cancel *cancel);
 
 /**
  * Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
@@ -567,7 +737,8 @@ cibatch_result cibatch_client_describe_job(const cibatch_client *client,
                                            cibatch_error **error);
 
 /**
- * Describes `count` jobs in one request. IDs the service does not know are listed by
+ * Describes `count` jobs, comma-joined in one request per 4 KiB of path; if the service answers a joined path as
+ * one unknown ID, each ID is described on its own. IDs the service does not know are listed by
  * `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
  * caller frees with `cibatch_job_list_free`.
  */
@@ -578,8 +749,10 @@ cibatch_result cibatch_client_describe_jobs(const cibatch_client *client,
                                             cibatch_error **error);
 
 /**
- * One page of jobs. `options` may be NULL for the service's defaults. On success `*page_out` is a new list the
- * caller frees with `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
+ * One page of jobs. `options` may be NULL for the service's defaults. Options without a type send no `type`, so
+ * the service's undocumented default applies (it may list `"Workflow"` jobs only); `cibatch_client_jobs` and
+ * `cibatch_client_pages` cover both types. On success `*page_out` is a new list the caller frees with
+ * `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
  */
 cibatch_result cibatch_client_list_jobs(const cibatch_client *client,
                                         const cibatch_list_options *options,
@@ -597,7 +770,8 @@ cibatch_result cibatch_client_pages(const cibatch_client *client,
                                     cibatch_error **error);
 
 /**
- * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error.
+ * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error, except within one call: a
+ * retried attempt (the earlier answer was lost) that is refused while the job is now `Cancel` is success.
  */
 cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
                                          const char *job_id,
@@ -605,7 +779,9 @@ cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
 
 /**
  * Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
- * every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_poll` (may be
+ * every `initial_interval_ms` (0: 1 s; less than 10 ms is raised to 10 ms) and growing by 1.5x up to
+ * `max_interval_ms` (0: 15 s); each at most a day, else `CIBATCH_INVALID_INPUT`. Every poll, retries and backoffs
+ * included, ends by the wait's deadline. `on_poll` (may be
  * NULL) is called on the calling thread with `user_data` after every poll (see `cibatch_wait_callback`); it
  * returning false stops the wait with `CIBATCH_CANCELLED`. Past `max_wait_ms` the result is
  * `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
@@ -620,6 +796,37 @@ cibatch_result cibatch_client_wait_for_job(const cibatch_client *client,
                                            void *user_data,
                                            cibatch_job **job_out,
                                            cibatch_error **error);
+
+/**
+ * After a create fails with `CIBATCH_OUTCOME_UNKNOWN`, look for the job it may have made and return it when exactly
+ * one matches the request (same type, name and input; same workflow ID, or same tag, queue ID and user data); create
+ * once more when none does; fail with `CIBATCH_AMBIGUOUS_CREATE` when several do. Off by default; replaces
+ * `retry_create` when on. Give jobs unique names for it to be reliable.
+ */
+cibatch_result cibatch_config_set_resolve_creates(cibatch_config *config,
+                                                  bool on,
+                                                  cibatch_error **error);
+
+/**
+ * The jobs `request` may have made since `since_unix` (Unix seconds; a little before the first attempt, allowing for
+ * clock skew), by the matching rules of `cibatch_config_set_resolve_creates`: ask after `CIBATCH_OUTCOME_UNKNOWN`,
+ * or after a restart, before creating again. On success `*list_out` is a new list (0, 1 or more jobs) the caller
+ * frees with `cibatch_job_list_free`.
+ */
+cibatch_result cibatch_client_find_created_workflow_job(const cibatch_client *client,
+                                                        const cibatch_workflow_request *request,
+                                                        int64_t since_unix,
+                                                        cibatch_job_list **list_out,
+                                                        cibatch_error **error);
+
+/**
+ * As `cibatch_client_find_created_workflow_job`, for a Job-type request.
+ */
+cibatch_result cibatch_client_find_created_job(const cibatch_client *client,
+                                               const cibatch_job_request *request,
+                                               int64_t since_unix,
+                                               cibatch_job_list **list_out,
+                                               cibatch_error **error);
 
 /**
  * Starts an emulator on 127.0.0.1: `port` 0 picks a free one. With `session_token` (may be NULL) every request must
@@ -711,6 +918,14 @@ cibatch_result cibatch_emulator_inject(const cibatch_emulator *emulator,
                                        uint32_t fault,
                                        uint32_t times,
                                        cibatch_error **error);
+
+/**
+ * Turns switch `which` (a `cibatch_emulator_switch`) on or off, for the requests that follow.
+ */
+cibatch_result cibatch_emulator_set_switch(const cibatch_emulator *emulator,
+                                           uint32_t which,
+                                           bool on,
+                                           cibatch_error **error);
 
 /**
  * Drops every queued fault.
@@ -953,6 +1168,31 @@ const char *cibatch_job_callback_mq_region(const cibatch_job *job);
 const char *cibatch_job_callback_mq_name(const cibatch_job *job);
 
 /**
+ * `Progress` at the top of `JobsDetail` (when the service sends it), or NULL.
+ */
+const char *cibatch_job_progress(const cibatch_job *job);
+
+/**
+ * `QueueType` (e.g. `"SpeedTranscoding"`), or NULL.
+ */
+const char *cibatch_job_queue_type(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `Region`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_region(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `InstanceId`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_instance_id(const cibatch_job *job);
+
+/**
+ * `CallBackKafkaConfig` `Topic`, or NULL.
+ */
+const char *cibatch_job_callback_kafka_topic(const cibatch_job *job);
+
+/**
  * The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.
  */
 const char *cibatch_job_raw_xml(const cibatch_job *job);
@@ -967,6 +1207,12 @@ cibatch_job *cibatch_job_clone(const cibatch_job *job);
  * Frees a job the caller owns. NULL does nothing. Never pass a job borrowed from a list.
  */
 void cibatch_job_free(cibatch_job *job);
+
+/**
+ * For a page: the type it was listed with, `"Workflow"` or `"Job"`, or NULL for a page listed without a type (and
+ * for a describe result). Borrowed until the list is freed.
+ */
+const char *cibatch_job_list_type(const cibatch_job_list *list);
 
 /**
  * How many jobs the list holds (0 for a NULL `list`).
@@ -1008,8 +1254,11 @@ void cibatch_job_list_free(cibatch_job_list *list);
 
 /**
  * Fetches the next page. On success `*page_out` is a new list the caller frees with `cibatch_job_list_free`, or
- * NULL when the previous page was the last. A repeated `NextToken` is `CIBATCH_INVALID_RESPONSE` (instead of
- * looping forever); after any error the pager is done.
+ * NULL when the previous page was the last. Options without a type (and without a next token) walk every
+ * `"Workflow"` page and then every `"Job"` page; `cibatch_job_list_type` says which type a page holds. A type's
+ * walk ends on an empty or absent `NextToken` and on a page that repeats the token it was asked with (that page's
+ * next token reads NULL). A `NextToken` an earlier page gave, or 20 pages in a row without jobs, is
+ * `CIBATCH_INVALID_RESPONSE` (instead of looping forever); after any error the pager is done.
  */
 cibatch_result cibatch_pager_next(cibatch_pager *pager,
                                   cibatch_job_list **page_out,
@@ -1026,9 +1275,51 @@ uint32_t cibatch_pager_pages_fetched(const cibatch_pager *pager);
 void cibatch_pager_free(cibatch_pager *pager);
 
 /**
+ * An iterator over every job of a listing, starting at the options' next token (`options` may be NULL; they are
+ * copied). Options without a type (and without a next token) list `"Workflow"` and `"Job"` jobs explicitly and
+ * merge them by (creation time, job ID) in the requested order, so no job is skipped whatever the service's
+ * default type is. With `keep_pages`, each page it fetches is also kept for `cibatch_job_iter_take_page` (for
+ * progress reports). On success `*iter_out` is a new iterator the caller frees with `cibatch_job_iter_free`; it
+ * keeps the client's connections alive and may outlive the client handle.
+ */
+cibatch_result cibatch_client_jobs(const cibatch_client *client,
+                                   const cibatch_list_options *options,
+                                   bool keep_pages,
+                                   cibatch_job_iter **iter_out,
+                                   cibatch_error **error);
+
+/**
+ * The next job, fetching pages as needed. On success `*job_out` is a new job the caller frees with
+ * `cibatch_job_free`, or NULL after the last job. Paging ends as for `cibatch_pager_next`; after any error the
+ * iterator is done.
+ */
+cibatch_result cibatch_job_iter_next(cibatch_job_iter *iter,
+                                     cibatch_job **job_out,
+                                     cibatch_error **error);
+
+/**
+ * With `keep_pages`: the oldest page fetched and not yet taken, or NULL when there is none. On success
+ * `*page_out` is a new list (that page's jobs, next token, request id and type) the caller frees with
+ * `cibatch_job_list_free`, or NULL.
+ */
+cibatch_result cibatch_job_iter_take_page(cibatch_job_iter *iter,
+                                          cibatch_job_list **page_out,
+                                          cibatch_error **error);
+
+/**
+ * Pages fetched so far, of every type (0 for a NULL `iter`).
+ */
+uint32_t cibatch_job_iter_pages_fetched(const cibatch_job_iter *iter);
+
+/**
+ * Frees an iterator. NULL does nothing.
+ */
+void cibatch_job_iter_free(cibatch_job_iter *iter);
+
+/**
  * A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
  * copied. On success `*request_out` is a new request the caller frees with `cibatch_workflow_request_free`.
- * Arguments are checked when the request is sent.
+ * Arguments are checked when the request is sent (`name`: 1 to 128 letters, digits, `-`, `_` or CJK characters).
  */
 cibatch_result cibatch_workflow_request_new(const char *name,
                                             uint32_t input_kind,
@@ -1038,7 +1329,8 @@ cibatch_result cibatch_workflow_request_new(const char *name,
                                             cibatch_error **error);
 
 /**
- * Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`); either may be NULL.
+ * Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
+ * too, and sent as `+hhmm`); either may be NULL.
  */
 cibatch_result cibatch_workflow_request_set_time_interval(cibatch_workflow_request *request,
                                                           const char *start,
@@ -1053,7 +1345,8 @@ void cibatch_workflow_request_free(cibatch_workflow_request *request);
 /**
  * A request to run job type `tag` (`"Transcode"`, `"Snapshot"`, ...) over an input (`input_kind` is a
  * `cibatch_input_kind`). Strings are copied. On success `*request_out` is a new request the caller frees with
- * `cibatch_job_request_free`. Arguments are checked when the request is sent.
+ * `cibatch_job_request_free`. Arguments are checked when the request is sent (`name` as for
+ * `cibatch_workflow_request_new`).
  */
 cibatch_result cibatch_job_request_new(const char *name,
                                        const char *tag,
@@ -1103,8 +1396,9 @@ cibatch_result cibatch_job_request_add_operation_xml(cibatch_job_request *reques
                                                      cibatch_error **error);
 
 /**
- * Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"`,
- * `callback_type` `"Url"` or `"TDMQ"`; `user_data` is at most 1024 characters.
+ * Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"` and
+ * `callback_type` `"Url"`, `"TDMQ"` or `"Kafka"`, in any letter case; `user_data` is at most 1024 characters. Call
+ * `cibatch_job_request_set_callback_kafka` after this, as it sets `callback_type` too.
  */
 cibatch_result cibatch_job_request_set_options(cibatch_job_request *request,
                                                const char *queue_id,
@@ -1131,7 +1425,24 @@ cibatch_result cibatch_job_request_set_callback_mq(cibatch_job_request *request,
                                                    cibatch_error **error);
 
 /**
- * Only objects uploaded between `start` and `end`; either may be NULL.
+ * A Kafka callback target: sets `CallBackType` `Kafka` and `CallBackKafkaConfig`; NULL leaves a field out.
+ */
+cibatch_result cibatch_job_request_set_callback_kafka(cibatch_job_request *request,
+                                                      const char *region,
+                                                      const char *instance_id,
+                                                      const char *topic,
+                                                      cibatch_error **error);
+
+/**
+ * `QueueType` (e.g. `"SpeedTranscoding"`); NULL removes it.
+ */
+cibatch_result cibatch_job_request_set_queue_type(cibatch_job_request *request,
+                                                  const char *queue_type,
+                                                  cibatch_error **error);
+
+/**
+ * Only objects uploaded between `start` and `end` (any form `cibatch_workflow_request_set_time_interval` takes);
+ * either may be NULL.
  */
 cibatch_result cibatch_job_request_set_time_interval(cibatch_job_request *request,
                                                      const char *start,
@@ -1151,7 +1462,9 @@ cibatch_result cibatch_list_options_new(cibatch_list_options **options_out,
                                         cibatch_error **error);
 
 /**
- * Only `"Workflow"` or `"Job"` jobs; NULL for the service's default.
+ * Only `"Workflow"` or `"Job"` jobs. NULL (the default): one page (`cibatch_client_list_jobs`) is sent without a
+ * type, so the service's undocumented default applies, while `cibatch_client_jobs` and `cibatch_client_pages`
+ * list both types.
  */
 cibatch_result cibatch_list_options_set_type(cibatch_list_options *options,
                                              const char *job_type,
@@ -1187,7 +1500,7 @@ cibatch_result cibatch_list_options_set_next_token(cibatch_list_options *options
 
 /**
  * Sets the filters; each NULL leaves that filter unset (replacing what an earlier call set). The creation
- * times are like `"2022-02-25T12:00:00+0800"`.
+ * times are like `"2022-02-25T12:00:00+0800"` (`+08:00`, `Z` and `z` are read too, and sent as `+hhmm`).
  */
 cibatch_result cibatch_list_options_set_filters(cibatch_list_options *options,
                                                 const char *start_creation_time,

@@ -10,6 +10,7 @@
 #define CIBATCH_HPP
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -264,6 +265,25 @@ class ListOptions {
   detail::Owned<cibatch_list_options, cibatch_list_options_free> o_;
 };
 
+/// Stops the calls of every Client made with it (Client::with_cancel) when cancel() is called from any thread.
+class CancelToken {
+ public:
+  CancelToken() {
+    cibatch_cancel *c = nullptr;
+    CIBATCH_HPP_CALL(cibatch_cancel_new, &c);
+    c_.reset(c);
+  }
+  void cancel() const noexcept { cibatch_cancel_fire(c_.get()); }
+  bool cancelled() const noexcept { return cibatch_cancel_is_fired(c_.get()); }
+  const cibatch_cancel *get() const noexcept { return c_.get(); }
+
+ private:
+  detail::Owned<cibatch_cancel, cibatch_cancel_free> c_;
+};
+
+/// A client for one bucket; share one between threads. close() (from any thread, or from inside a callback) makes
+/// calls that start afterwards throw Error with CIBATCH_CLOSED while calls in progress finish normally; the
+/// destructor frees the client, so destroy it only when no other thread can still start a call on it.
 class Client {
  public:
   explicit Client(const Config &config) {
@@ -271,6 +291,15 @@ class Client {
     CIBATCH_HPP_CALL(cibatch_client_new, config.get(), &c);
     c_.reset(c);
   }
+  /// A client sharing this one's connections whose every call stops when `token` fires, and (when timeout_ms is not
+  /// 0) within timeout_ms from now; such calls throw Error with CIBATCH_CANCELLED or a timeout.
+  Client with_cancel(const CancelToken &token, std::uint64_t timeout_ms = 0) const {
+    cibatch_client *c = nullptr;
+    CIBATCH_HPP_CALL(cibatch_client_with_cancel, c_.get(), token.get(), timeout_ms, &c);
+    return Client(c);
+  }
+  void close() const noexcept { cibatch_client_close(c_.get()); }
+  bool closed() const noexcept { return cibatch_client_is_closed(c_.get()); }
   Job create_workflow_job(const WorkflowRequest &r) const {
     cibatch_job *j = nullptr;
     CIBATCH_HPP_CALL(cibatch_client_create_workflow_job, c_.get(), r.get(), &j);
@@ -312,28 +341,39 @@ class Client {
     }
   }
   void cancel_job(const std::string &id) const { CIBATCH_HPP_CALL(cibatch_client_cancel_job, c_.get(), id.c_str()); }
-  /// Waits for a terminal state; on_state (optional) sees each state change and may return false to stop.
+  /// Waits for a terminal state; on_state (optional) sees each state change and may return false to stop. An
+  /// exception thrown by on_state stops the wait and is thrown again here, once the library has returned.
   Job wait_for_job(const std::string &id, std::uint64_t max_wait_ms = 0, std::uint64_t poll_ms = 0,
                    std::function<bool(const JobView &)> on_state = nullptr) const {
     struct Ctx {
       std::function<bool(const JobView &)> *f;
-    } ctx{&on_state};
+      std::exception_ptr thrown;
+    } ctx{&on_state, nullptr};
     auto trampoline = [](void *ud, const cibatch_job *j, bool changed) -> bool {
       auto *c = static_cast<Ctx *>(ud);
       if (!changed || !*c->f) return true;
       try {
         return (*c->f)(JobView(j));
       } catch (...) {
-        return false;  // exceptions must not cross the C library
+        c->thrown = std::current_exception();  // exceptions must not cross the C library: thrown again below
+        return false;
       }
     };
     cibatch_job *j = nullptr;
-    CIBATCH_HPP_CALL(cibatch_client_wait_for_job, c_.get(), id.c_str(), max_wait_ms, poll_ms, 0, trampoline, &ctx, &j);
+    cibatch_error *e = nullptr;
+    cibatch_result r =
+        cibatch_client_wait_for_job(c_.get(), id.c_str(), max_wait_ms, poll_ms, 0, trampoline, &ctx, &j, &e);
+    if (ctx.thrown) {
+      cibatch_error_free(e);
+      std::rethrow_exception(ctx.thrown);
+    }
+    detail::check(r, e);
     return Job(j);
   }
   const cibatch_client *get() const noexcept { return c_.get(); }
 
  private:
+  explicit Client(cibatch_client *c) noexcept : c_(c) {}
   detail::Owned<cibatch_client, cibatch_client_free> c_;
 };
 

@@ -17,8 +17,8 @@ VALGRIND=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,poss
           --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
 
 python3 tests/c/gen_abi_checks.py include/cibatch.h > "$out/abi_checks.c"
-cc "${CFLAGS[@]}" tests/c/test_cibatch.c "$out/abi_checks.c" -L"$lib" -lcibatch -lpthread -o "$out/test_cibatch"
-cc "${CFLAGS[@]}" tests/c/test_cibatch.c "$out/abi_checks.c" "$lib/libcibatch.a" -lpthread -ldl -lm \
+cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c "$out/abi_checks.c" -L"$lib" -lcibatch -lpthread -o "$out/test_cibatch"
+cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c "$out/abi_checks.c" "$lib/libcibatch.a" -lpthread -ldl -lm \
   -o "$out/test_cibatch_static"
 c++ -std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_cpp.cpp -L"$lib" -lcibatch \
   -o "$out/test_cpp"

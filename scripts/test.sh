@@ -14,10 +14,10 @@ done
 
 step "Rust: format, lints"
 cargo fmt --all --check
-cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --features cli -- -D warnings
 
-step "Rust: unit, integration and doc tests"
-cargo test
+step "Rust: unit, integration and doc tests (with the command line)"
+cargo test --features cli
 
 step "Build the release library (shared and static), emulator binary and demo"
 cargo build --release --lib --bin cibatch-emulator --example demo
@@ -35,6 +35,9 @@ target/venv/bin/python -m pytest -q tests/python
 step "Python binding: pip install ./bindings/python, then its suite"
 target/venv/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
 (cd target && venv/bin/python -m pytest -q ../bindings/python/tests)
+echo "mypy --strict over the tests' use of cibatch.aio:"
+target/venv/bin/python -m pip install -q --disable-pip-version-check mypy==2.4.1
+(cd bindings/python && ../../target/venv/bin/python -m mypy --strict --follow-imports=silent tests/test_aio.py)
 
 step "Go binding: vet, tests with the race detector, tests with GOGC=1"
 unformatted=$(gofmt -l bindings/go examples/go)

@@ -1,22 +1,29 @@
 //! The blocking client: one keep-alive `ureq` agent shared by every call and every thread.
 
-use crate::config::{Config, Credentials, LogLevel};
+use crate::cancel::{CallScope, CancelToken};
+use crate::config::{limits, Config, Credentials, LogLevel};
 use crate::error::{printable, printable_owned, Error, Operation, Result, ServiceError, TransportKind};
-use crate::model::{DescribeJobsResult, Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
+use crate::model::{Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
 use crate::response::{parse_error_body, parse_jobs_response, Expected, JobsResponse};
 use crate::signer::{self, SignInput};
+use crate::transport::{watch_writes, WatchedConnector};
 use crate::validate;
 use crate::xml::XmlLimits;
 use base64::Engine as _;
 use md5::{Digest, Md5};
-use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::SystemTime;
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::NextTimeout;
 use ureq::RequestExt;
+
+mod cancel_job;
+mod describe;
+mod listing;
+
+pub use listing::{JobCursor, Jobs, PageCursor, Pages, MAX_EMPTY_PAGES};
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
 /// The largest clock correction adopted from the service's `Date` (one day, the ceiling of `clock_offset`).
@@ -35,18 +42,82 @@ pub struct Client {
     jitter: AtomicU64,
     /// Every call of this client ends by then (see [`Client::with_deadline`]).
     deadline: Option<Instant>,
+    /// Every call of this client stops when it fires (see [`Client::with_cancel`]).
+    cancel: Option<CancelToken>,
     /// Seconds added to the local clock when signing; shared by the clients made by `with_deadline`.
     clock_offset: Arc<AtomicI64>,
+    /// The configured credentials, or None when a provider gives them.
+    fixed_credentials: Option<Arc<Credentials>>,
     /// Credentials from the provider, shared likewise.
     provided: Arc<ProvidedCredentials>,
     /// Reuses the keyed HMAC within a key-time window.
     signer: Arc<signer::KeyedSigner>,
 }
 
-/// The current provided credentials, and the lock that makes one thread refresh them while the others wait.
+/// The current provided credentials, and whether a refresh is under way. The provider is called with no lock held,
+/// so a log line or a call on another client from inside it cannot deadlock.
+#[derive(Default)]
 struct ProvidedCredentials {
-    current: RwLock<Option<(Arc<Credentials>, Option<SystemTime>)>>,
-    refreshing: Mutex<()>,
+    state: Mutex<ProvidedState>,
+    refreshed: Condvar,
+}
+
+#[derive(Default)]
+struct ProvidedState {
+    current: Option<(Arc<Credentials>, Option<SystemTime>)>,
+    refreshing: bool,
+    /// Counts finished refreshes, so that a waiter knows the one it waited for ended.
+    generation: u64,
+    /// Why the last refresh failed (None when it succeeded).
+    failure: Option<String>,
+}
+
+impl ProvidedCredentials {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ProvidedState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Asks the provider once and records the outcome for every waiting thread. A panicking provider is a failure.
+    fn refresh(&self, provider: &dyn crate::CredentialsProvider) {
+        FETCHING.with(|f| f.set(self as *const Self as usize));
+        let fetched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| provider.fetch()));
+        FETCHING.with(|f| f.set(0));
+        let checked = match fetched {
+            Ok(Ok((creds, expires))) => check_provided(&creds).map(|()| (creds, expires)),
+            Ok(Err(message)) => Err(message),
+            Err(_) => Err("the credentials provider panicked".to_string()),
+        };
+        let mut state = self.lock();
+        match checked {
+            Ok((creds, expires)) => {
+                state.current = Some((Arc::new(creds), expires));
+                state.failure = None;
+            }
+            Err(message) => state.failure = Some(message),
+        }
+        state.refreshing = false;
+        state.generation += 1;
+        drop(state);
+        self.refreshed.notify_all();
+    }
+}
+
+fn check_provided(creds: &Credentials) -> std::result::Result<(), String> {
+    if creds.secret_id().is_empty() || creds.secret_key().is_empty() {
+        return Err("the provider gave an empty SecretId or SecretKey".into());
+    }
+    let header = |name, value| validate::header_value(name, value).map_err(|e| e.to_string());
+    header("secret_id", creds.secret_id())?;
+    if let Some(t) = creds.token() {
+        header("token", t)?;
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// The credentials this thread's provider call is fetching (their address), to refuse a call from inside the
+    /// provider that would wait for them.
+    static FETCHING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Credentials are refreshed this long before they expire.
@@ -67,6 +138,13 @@ struct Request<'a> {
     query: Vec<(&'static str, String)>,
     body: Option<&'a str>,
     retryable: bool,
+}
+
+impl Reply {
+    /// Whether the body is the service's own error (it has a `Code`), as opposed to a proxy's or nothing.
+    fn service_error(&self) -> bool {
+        std::str::from_utf8(&self.body).ok().and_then(parse_error_body).is_some_and(|e| !e.code.is_empty())
+    }
 }
 
 /// An HTTP answer, before it is interpreted.
@@ -117,6 +195,7 @@ impl Client {
             validate::header_value("token", t)?;
         }
         validate::header_value("user_agent", &config.user_agent)?;
+        config.check_limits()?;
         let (base_url, host) = match &config.endpoint {
             Some(e) => {
                 let e = validate::endpoint(e)?;
@@ -127,15 +206,6 @@ impl Client {
                 (format!("{}://{host}", if config.https { "https" } else { "http" }), host)
             }
         };
-        for (arg, d) in [
-            ("timeout", config.timeout),
-            ("connect_timeout", config.connect_timeout),
-            ("read_timeout", config.read_timeout),
-        ] {
-            if d.is_zero() {
-                return Err(Error::invalid(arg, "must be more than zero"));
-            }
-        }
         let proxy = match &config.proxy {
             Some(url) => Some(
                 ureq::Proxy::new(url)
@@ -160,15 +230,15 @@ impl Client {
             .max_idle_connections(64)
             .max_idle_connections_per_host(32)
             .build();
-        let agent = ureq::Agent::with_parts(agent_config, DefaultConnector::default(), IpLiteralResolver::default());
+        let agent = ureq::Agent::with_parts(agent_config, WatchedConnector::default(), IpLiteralResolver::default());
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         let clock_offset = Arc::new(AtomicI64::new(config.clock_offset));
         // Configured credentials never expire; provided ones are asked for on first use.
-        let config_credentials = match config.credentials_provider {
-            None => Some((Arc::new(config.credentials.clone()), None)),
+        let fixed_credentials = match config.credentials_provider {
+            None => Some(Arc::new(config.credentials.clone())),
             Some(_) => None,
         };
         Ok(Client {
@@ -178,12 +248,11 @@ impl Client {
             host: host.into(),
             jitter: AtomicU64::new(seed | 1),
             deadline: None,
+            cancel: None,
             clock_offset,
             signer: Arc::default(),
-            provided: Arc::new(ProvidedCredentials {
-                current: RwLock::new(config_credentials),
-                refreshing: Mutex::new(()),
-            }),
+            fixed_credentials,
+            provided: Arc::default(),
         })
     }
 
@@ -196,16 +265,66 @@ impl Client {
     /// `deadline`, failing with a timeout if it has not finished: a per-call deadline, as a Go `context` or a
     /// request handler's budget gives one. Cheap: made per call.
     pub fn with_deadline(&self, deadline: Instant) -> Client {
+        let mut c = self.derived();
+        c.deadline = Some(self.deadline.map_or(deadline, |d| d.min(deadline)));
+        c
+    }
+
+    /// A client that shares this one's connections and whose every call stops when `token` is cancelled: waits,
+    /// backoffs, polls and waits for credentials end at once, and a request in flight is abandoned (its connection
+    /// is shut down), all failing with [`Error::Cancelled`]. The token replaces any this client carried; a deadline
+    /// it carried stays. Cheap: made per call.
+    pub fn with_cancel(&self, token: CancelToken) -> Client {
+        let mut c = self.derived();
+        c.cancel = Some(token);
+        c
+    }
+
+    /// Another client over the same connections, credentials and settings (and this one's deadline and token).
+    pub(crate) fn share(&self) -> Client {
+        self.derived()
+    }
+
+    fn derived(&self) -> Client {
         Client {
             config: self.config.clone(),
             agent: self.agent.clone(),
             base_url: self.base_url.clone(),
             host: self.host.clone(),
             jitter: AtomicU64::new(self.jitter.load(Ordering::Relaxed) ^ 0x9E37_79B9_7F4A_7C15),
-            deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
+            deadline: self.deadline,
+            cancel: self.cancel.clone(),
             clock_offset: self.clock_offset.clone(),
+            fixed_credentials: self.fixed_credentials.clone(),
             provided: self.provided.clone(),
             signer: self.signer.clone(),
+        }
+    }
+
+    /// Why a call must stop now: its token fired, or its deadline passed.
+    fn stopped(&self, op: Operation, attempts: u32) -> Option<Error> {
+        if self.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
+            return Some(Error::Cancelled { operation: op, detail: format!(" after {attempts} attempt(s)") });
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Some(Error::Transport {
+                operation: op,
+                kind: TransportKind::Timeout,
+                message: "the call's deadline passed".into(),
+                attempts,
+            });
+        }
+        None
+    }
+
+    /// Sleeps for `d` unless the call's token fires first; returns false if it did.
+    pub(crate) fn pause(&self, d: Duration) -> bool {
+        match &self.cancel {
+            Some(token) => token.sleep(d),
+            None => {
+                std::thread::sleep(d);
+                true
+            }
         }
     }
 
@@ -218,32 +337,48 @@ impl Client {
         &self.base_url
     }
 
-    /// Creates a job that triggers a workflow. Not retried unless [`Config::retry_create`] is set.
+    /// Creates a job that triggers a workflow. A failure after the request may have reached the service is
+    /// [`Error::OutcomeUnknown`]; under [`Config::resolve_creates`] the client then finds the job itself. Not sent
+    /// again otherwise, unless [`Config::retry_create`] is set.
     pub fn create_workflow_job(&self, req: &WorkflowJobRequest) -> Result<Job> {
         let body = req.to_xml()?;
-        self.create(&body)
+        if self.config.resolve_creates {
+            return self.create_resolving(req.into(), || self.create(&body, crate::JobType::Workflow));
+        }
+        self.create(&body, crate::JobType::Workflow)
     }
 
-    /// Creates a Job-type job. Not retried unless [`Config::retry_create`] is set.
+    /// Creates a Job-type job; as [`Client::create_workflow_job`] for lost answers and retries.
     pub fn create_job(&self, req: &JobRequest) -> Result<Job> {
         let body = req.to_xml()?;
-        self.create(&body)
+        if self.config.resolve_creates {
+            return self.create_resolving(req.into(), || self.create(&body, crate::JobType::Job));
+        }
+        self.create(&body, crate::JobType::Job)
     }
 
-    fn create(&self, body: &str) -> Result<Job> {
+    /// The create answer has no `Type`: the job's type is the request's.
+    fn create(&self, body: &str, job_type: crate::JobType) -> Result<Job> {
         let req = Request {
             op: Operation::CreateJob,
             method: "POST",
             path: JOBS_PATH.to_string(),
             query: Vec::new(),
             body: Some(body),
-            retryable: self.config.retry_create,
+            // Resolving replaces blind retries: a lost answer is looked for instead of sent again.
+            retryable: self.config.retry_create && !self.config.resolve_creates,
         };
         // One job; a create never names missing IDs, but one is tolerated.
         let expected = Expected { jobs: 1, missing: 1 };
         let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits(), expected))?;
         match resp.jobs.len() {
-            1 => Ok(resp.jobs.remove(0)),
+            1 => {
+                let mut job = resp.jobs.remove(0);
+                if job.job_type == crate::JobType::Other(String::new()) {
+                    job.job_type = job_type;
+                }
+                Ok(job)
+            }
             n => Err(Error::InvalidResponse {
                 operation: Operation::CreateJob,
                 status: 200,
@@ -258,7 +393,8 @@ impl Client {
     /// Describes one job. A job the service does not know is [`Error::JobNotFound`].
     /// An answer that holds another job than the one asked for is [`Error::InvalidResponse`], never that job.
     pub fn describe_job(&self, job_id: &str) -> Result<Job> {
-        let (mut res, attempts) = self.describe(&[job_id])?;
+        validate::job_id(job_id)?;
+        let (mut res, _, attempts) = self.describe_request(&[job_id])?;
         match res.jobs.iter().position(|j| j.job_id == job_id) {
             Some(i) => Ok(res.jobs.swap_remove(i)),
             None if res.jobs.is_empty() => {
@@ -278,43 +414,9 @@ impl Client {
         }
     }
 
-    /// Describes several jobs in one request. IDs the service does not know come back in
-    /// `non_exist_job_ids`, not as an error.
-    pub fn describe_jobs<S: AsRef<str>>(&self, job_ids: &[S]) -> Result<DescribeJobsResult> {
-        self.describe(job_ids).map(|(res, _)| res)
-    }
-
-    fn describe<S: AsRef<str>>(&self, job_ids: &[S]) -> Result<(DescribeJobsResult, u32)> {
-        if job_ids.is_empty() {
-            return Err(Error::invalid("job_ids", "is empty"));
-        }
-        let mut path = String::from(JOBS_PATH);
-        for (i, id) in job_ids.iter().enumerate() {
-            validate::job_id(id.as_ref())?;
-            path.push(if i == 0 { '/' } else { ',' });
-            path.push_str(id.as_ref());
-        }
-        let req = Request {
-            op: Operation::DescribeJobs,
-            method: "GET",
-            path,
-            query: Vec::new(),
-            body: None,
-            retryable: true,
-        };
-        // At most one job or missing ID per ID asked for: more is a broken (or hostile) answer.
-        let expected = Expected { jobs: job_ids.len(), missing: job_ids.len() };
-        let (resp, attempts) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits(), expected))?;
-        let res = DescribeJobsResult {
-            jobs: resp.jobs,
-            non_exist_job_ids: resp.non_exist_job_ids,
-            request_id: resp.request_id,
-        };
-        Ok((res, attempts))
-    }
-
     /// One page of jobs. Pass the previous page's `next_token` in `opts.next_token` for the next one,
-    /// or use [`Client::pages`] / [`Client::jobs`].
+    /// or use [`Client::pages`] / [`Client::jobs`]. Without `opts.job_type` no `type` is sent, so the service's
+    /// undocumented default applies (it may list `Workflow` jobs only); `pages` and `jobs` cover both types.
     pub fn list_jobs(&self, opts: &ListOptions) -> Result<JobPage> {
         let query = opts.to_query()?;
         let req = Request {
@@ -328,21 +430,31 @@ impl Client {
         // A page holds at most 100 jobs (`size` is 1..=100).
         let expected = Expected { jobs: MAX_PAGE_JOBS, missing: MAX_PAGE_JOBS };
         let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits(), expected))?;
-        Ok(JobPage { jobs: resp.jobs, next_token: resp.next_token, request_id: resp.request_id })
+        Ok(JobPage {
+            jobs: resp.jobs,
+            next_token: resp.next_token,
+            request_id: resp.request_id,
+            job_type: opts.job_type.clone(),
+        })
     }
 
-    /// Every page of a listing, starting at `opts.next_token`. Ends after the page without a `NextToken`,
-    /// and with an error if the service repeats a token (which would loop forever).
+    /// Every page of a listing, starting at `opts.next_token`. Without a type (and without a token), every
+    /// `Workflow` page and then every `Job` page; [`JobPage::job_type`] says which. See [`PageCursor::next_page`]
+    /// for how a walk ends.
     pub fn pages(&self, opts: ListOptions) -> Pages<'_> {
         Pages { client: self, cursor: PageCursor::new(opts) }
     }
 
-    /// Every job of a listing, across pages.
+    /// Every job of a listing, across pages. Without a type (and without a token), `Workflow` and `Job` jobs
+    /// merged by (`CreationTime`, `JobId`) in the requested order, so no job is skipped whatever the service's
+    /// default `type` is.
     pub fn jobs(&self, opts: ListOptions) -> Jobs<'_> {
-        Jobs { pages: self.pages(opts), buffered: VecDeque::new() }
+        Jobs { client: self, cursor: JobCursor::new(opts, false) }
     }
 
-    /// Cancels a job. Cancelling a job that already ended is a service error.
+    /// Cancels a job. Cancelling a job that already ended is a service error, except within one call: when a retried
+    /// attempt (the earlier one's answer was lost, so it may have landed) is refused and the job is now `Cancel`,
+    /// the cancel succeeded.
     pub fn cancel_job(&self, job_id: &str) -> Result<()> {
         validate::job_id(job_id)?;
         let req = Request {
@@ -353,8 +465,10 @@ impl Client {
             body: None,
             retryable: true,
         };
-        self.call(&req, |_| Ok(()))?;
-        Ok(())
+        match self.call(&req, |_| Ok(())) {
+            Ok(_) => Ok(()),
+            Err(e) => self.cancel_outcome(job_id, e),
+        }
     }
 
     /// Polls a job until it reaches a terminal state, and returns it.
@@ -387,20 +501,32 @@ impl Client {
         if let Some(d) = self.deadline {
             deadline = deadline.min(d);
         }
-        let mut interval = opts.initial_interval.max(Duration::from_millis(1));
+        // Every poll, with its retries and backoffs, ends by the wait's deadline.
+        let poller = self.with_deadline(deadline);
+        let floor = limits::MIN_POLL_INTERVAL;
+        let mut interval = opts.initial_interval.max(floor);
+        let max_interval = opts.max_interval.max(interval);
         let mut last: Option<crate::JobState> = None;
         let timed_out = |last: &Option<crate::JobState>| Error::WaitTimeout {
             job_id: job_id.to_string(),
             last_state: last.as_ref().map_or_else(|| "unknown".to_string(), |s| printable(s.as_str()).into_owned()),
             waited: started.elapsed(),
         };
+        let cancelled = |last: &Option<crate::JobState>| Error::Cancelled {
+            operation: Operation::WaitForJob,
+            detail: match last {
+                Some(state) => format!(" while job {job_id} was {}", printable(state.as_str())),
+                None => format!(" before job {job_id} was first described"),
+            },
+        };
         loop {
-            let job = match self.describe_job(job_id) {
+            let job = match poller.describe_job(job_id) {
                 Ok(job) => job,
                 // The poll itself ran into the wait's deadline.
                 Err(Error::Transport { kind: TransportKind::Timeout, .. }) if Instant::now() >= deadline => {
                     return Err(timed_out(&last))
                 }
+                Err(Error::Cancelled { .. }) => return Err(cancelled(&last)),
                 Err(e) => return Err(e),
             };
             let changed = last.as_ref() != Some(&job.state);
@@ -408,8 +534,7 @@ impl Client {
                 last = Some(job.state.clone());
             }
             if !on_poll(&job, changed) {
-                let last_state = printable(job.state.as_str()).into_owned();
-                return Err(Error::Cancelled { job_id: job_id.to_string(), last_state });
+                return Err(cancelled(&last));
             }
             if job.is_terminal() {
                 return Ok(job);
@@ -420,17 +545,38 @@ impl Client {
             }
             // The last poll happens at the deadline, not after it; under a client deadline there is no time left
             // for a poll then, so the wait ends.
-            std::thread::sleep(interval.min(deadline - now));
+            if !self.pause(interval.min(deadline - now)) {
+                return Err(cancelled(&last));
+            }
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(timed_out(&last));
             }
-            interval = interval.mul_f64(opts.multiplier.max(1.0)).min(opts.max_interval.max(opts.initial_interval));
+            interval = interval.mul_f64(opts.multiplier.max(1.0)).min(max_interval);
         }
     }
 
     /// Sends `req`, retrying as configured, and interprets a 2xx answer with `parse`.
     /// Returns the parsed value and the number of attempts made.
     fn call<T>(&self, req: &Request<'_>, parse: impl Fn(&str) -> Result<T, String>) -> Result<(T, u32)> {
+        let mut may_have_applied = false;
+        match self.attempts(req, parse, &mut may_have_applied) {
+            // Only a create changes anything: its failure after the request may have been carried out says so.
+            Err(e) if req.op == Operation::CreateJob && may_have_applied => {
+                Err(Error::OutcomeUnknown { operation: req.op, cause: Box::new(e) })
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// The attempts of one call. Sets `may_have_applied` when an attempt failed after its request may have reached
+    /// the service and been carried out: written, then no answer, a 5xx, an answer that is not the service's error
+    /// or an unreadable success. A 4xx with the service's error body means it was refused.
+    fn attempts<T>(
+        &self,
+        req: &Request<'_>,
+        parse: impl Fn(&str) -> Result<T, String>,
+        may_have_applied: &mut bool,
+    ) -> Result<(T, u32)> {
         let max_attempts = if req.retryable { self.config.max_attempts.max(1) } else { 1 };
         let url = self.url(req);
         let mut attempt = 0;
@@ -440,17 +586,25 @@ impl Client {
         loop {
             attempt += 1;
             let max_attempts = max_attempts + extra_attempts;
-            if self.deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(Error::Transport {
-                    operation: req.op,
-                    kind: TransportKind::Timeout,
-                    message: "the call's deadline passed".into(),
-                    attempts: attempt - 1,
-                });
+            if let Some(e) = self.stopped(req.op, attempt - 1) {
+                return Err(e);
             }
-            let creds = self.credentials()?;
+            let creds = self.credentials(req.op)?;
             let started = Instant::now();
-            let outcome = self.attempt(req, &url, &creds);
+            let (outcome, written) = {
+                let _watched = self.cancel.as_ref().map(CallScope::enter);
+                watch_writes(|| self.attempt(req, &url, &creds))
+            };
+            *may_have_applied |= match &outcome {
+                Err(_) => written,
+                Ok(reply) => reply.status >= 500 || !(200..300).contains(&reply.status) && !reply.service_error(),
+            };
+            // A request abandoned because the token fired fails however the transport saw it: say why.
+            if outcome.is_err() {
+                if let Some(e @ Error::Cancelled { .. }) = self.stopped(req.op, attempt) {
+                    return Err(e);
+                }
+            }
             self.log(LogLevel::Debug, || match &outcome {
                 Ok(r) => format!(
                     "{}: {} {} -> HTTP {} (request id {}, attempt {attempt}, {:.1} ms)",
@@ -486,6 +640,7 @@ impl Client {
                     match parsed {
                         Ok(v) => return Ok((v, attempt)),
                         Err(reason) => {
+                            *may_have_applied = true;
                             let e = Error::InvalidResponse {
                                 operation: req.op,
                                 status: reply.status,
@@ -548,8 +703,14 @@ impl Client {
                 pause = pause.min(left);
             }
             self.log(LogLevel::Info, || format!("{}: retrying in {pause:?} after: {err}", req.op));
-            std::thread::sleep(pause);
+            if !self.pause(pause) {
+                return Err(Error::Cancelled { operation: req.op, detail: format!(" after {attempt} attempt(s)") });
+            }
         }
+    }
+
+    pub(crate) fn warn(&self, message: &str) {
+        self.log(LogLevel::Warn, || message.to_string());
     }
 
     fn log(&self, level: LogLevel, message: impl FnOnce() -> String) {
@@ -562,60 +723,106 @@ impl Client {
     }
 
     /// The credentials to sign with: the configured ones, or the provider's, refreshed before they expire by one
-    /// thread while the others wait.
-    fn credentials(&self) -> Result<Arc<Credentials>> {
-        let Some(provider) = &self.config.credentials_provider else {
-            // Set once in `new`: the configured credentials never expire.
-            let current = self.provided.current.read().unwrap_or_else(|e| e.into_inner());
-            return Ok(current.as_ref().map(|(c, _)| c.clone()).unwrap_or_default());
+    /// thread while the others wait. A call with a deadline or a token waits no longer than they allow, its own
+    /// provider call included (that one then runs on a helper thread and still stores what it gets).
+    fn credentials(&self, op: Operation) -> Result<Arc<Credentials>> {
+        if let Some(c) = &self.fixed_credentials {
+            return Ok(c.clone());
+        }
+        let Some(provider) = self.config.credentials_provider.clone() else {
+            return Err(Error::Credentials { message: "no credentials and no provider".into() });
         };
         let fresh = |entry: &Option<(Arc<Credentials>, Option<SystemTime>)>| match entry {
             Some((c, None)) => Some(c.clone()),
             Some((c, Some(exp))) if SystemTime::now() + REFRESH_MARGIN < *exp => Some(c.clone()),
             _ => None,
         };
-        if let Some(c) = fresh(&self.provided.current.read().unwrap_or_else(|e| e.into_inner())) {
-            return Ok(c);
+        if FETCHING.with(|f| f.get()) == Arc::as_ptr(&self.provided) as usize {
+            return Err(Error::Credentials {
+                message: "a call made from inside the credentials provider needs the credentials that provider is \
+                          fetching; make that call with another client"
+                    .into(),
+            });
         }
-        let _one_at_a_time = self.provided.refreshing.lock().unwrap_or_else(|e| e.into_inner());
-        // Another thread may have refreshed while this one waited.
-        if let Some(c) = fresh(&self.provided.current.read().unwrap_or_else(|e| e.into_inner())) {
-            return Ok(c);
-        }
-        match provider.fetch() {
-            Ok((creds, expires)) => {
-                if creds.secret_id().is_empty() || creds.secret_key().is_empty() {
-                    return Err(Error::Credentials {
-                        message: "the provider gave an empty SecretId or SecretKey".into(),
-                    });
+        let mut state = self.provided.lock();
+        // The generation of the refresh this call started or waited for.
+        let mut awaited: Option<u64> = None;
+        let mut started = false;
+        loop {
+            if let Some(c) = fresh(&state.current) {
+                if started {
+                    let id = c.secret_id().to_string();
+                    drop(state);
+                    self.log(LogLevel::Info, || format!("credentials refreshed for {id}"));
                 }
-                validate::header_value("secret_id", creds.secret_id())?;
-                if let Some(t) = creds.token() {
-                    validate::header_value("token", t)?;
-                }
-                self.log(LogLevel::Info, || format!("credentials refreshed for {}", creds.secret_id()));
-                let creds = Arc::new(creds);
-                *self.provided.current.write().unwrap_or_else(|e| e.into_inner()) = Some((creds.clone(), expires));
-                Ok(creds)
+                return Ok(c);
             }
-            Err(message) => {
-                // Credentials not yet expired still work: use them, and try again on the next call.
-                let current = self.provided.current.read().unwrap_or_else(|e| e.into_inner()).clone();
-                match current {
-                    Some((c, Some(exp))) if SystemTime::now() < exp => {
-                        self.log(LogLevel::Warn, || {
-                            format!("credentials refresh failed ({message}); using the current ones")
-                        });
-                        Ok(c)
-                    }
-                    _ => Err(Error::Credentials { message: printable_owned(message) }),
+            if !state.refreshing {
+                if awaited.is_some_and(|g| g != state.generation) {
+                    // The refresh this call waited for ended. Credentials inside the refresh margin still work
+                    // until they expire; a failed refresh leaves the current ones in use until the next call.
+                    let failure = state.failure.clone();
+                    let unexpired = match &state.current {
+                        Some((c, None)) => Some(c.clone()),
+                        Some((c, Some(exp))) if SystemTime::now() < *exp => Some(c.clone()),
+                        _ => None,
+                    };
+                    drop(state);
+                    return match (failure, unexpired) {
+                        (None, Some(c)) => {
+                            if started {
+                                let id = c.secret_id().to_string();
+                                self.log(LogLevel::Info, || format!("credentials refreshed for {id}"));
+                            }
+                            Ok(c)
+                        }
+                        (Some(message), Some(c)) => {
+                            self.log(LogLevel::Warn, || {
+                                format!("credentials refresh failed ({message}); using the current ones")
+                            });
+                            Ok(c)
+                        }
+                        (Some(message), None) => Err(Error::Credentials { message: printable_owned(message) }),
+                        (None, None) => Err(Error::Credentials {
+                            message: "the provider gave credentials that have already expired".into(),
+                        }),
+                    };
                 }
+                state.refreshing = true;
+                awaited = Some(state.generation);
+                started = true;
+                drop(state);
+                let provided = self.provided.clone();
+                let bounded = self.deadline.is_some() || self.cancel.is_some();
+                let spawned = bounded
+                    && std::thread::Builder::new()
+                        .name("cibatch-credentials".into())
+                        .spawn({
+                            let provider = provider.clone();
+                            move || provided.refresh(provider.as_ref())
+                        })
+                        .is_ok();
+                if !spawned {
+                    self.provided.refresh(provider.as_ref());
+                }
+                state = self.provided.lock();
+                continue;
             }
+            awaited.get_or_insert(state.generation);
+            if let Some(e) = self.stopped(op, 0) {
+                return Err(e);
+            }
+            // Short slices, so that a fired token is seen promptly.
+            let mut slice = Duration::from_millis(20);
+            if let Some(d) = self.deadline {
+                slice = slice.min(d.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+            }
+            state = self.provided.refreshed.wait_timeout(state, slice).unwrap_or_else(|e| e.into_inner()).0;
         }
     }
 
     fn xml_limits(&self) -> XmlLimits {
-        XmlLimits { max_depth: self.config.max_xml_depth.max(4), ..XmlLimits::default() }
+        XmlLimits { max_depth: self.config.max_xml_depth, ..XmlLimits::default() }
     }
 
     /// The clock offset the client currently signs with, in seconds.
@@ -898,112 +1105,6 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
     };
     // The HTTP layer's messages may quote what the server sent.
     (kind, printable_owned(message))
-}
-
-/// The state of a walk over the pages of a listing, apart from the client it uses, so that a caller can keep it
-/// anywhere (the C ABI's pager holds one next to a shared client). [`Pages`] is the iterator over it.
-#[derive(Debug, Clone)]
-pub struct PageCursor {
-    opts: ListOptions,
-    seen: HashSet<String>,
-    done: bool,
-    pages: u32,
-}
-
-impl PageCursor {
-    /// Starts at `opts.next_token` (the first page when unset).
-    pub fn new(opts: ListOptions) -> Self {
-        PageCursor { opts, seen: HashSet::new(), done: false, pages: 0 }
-    }
-
-    /// Pages fetched so far.
-    pub fn pages_fetched(&self) -> u32 {
-        self.pages
-    }
-
-    /// Fetches the next page; `None` after the last page or after an error. A `NextToken` that an earlier page
-    /// already returned is an error (the walk would loop forever).
-    pub fn next_page(&mut self, client: &Client) -> Option<Result<JobPage>> {
-        if self.done {
-            return None;
-        }
-        let page = match client.list_jobs(&self.opts) {
-            Ok(p) => p,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
-            }
-        };
-        self.pages += 1;
-        match &page.next_token {
-            None => self.done = true,
-            Some(t) if !self.seen.insert(t.clone()) => {
-                self.done = true;
-                return Some(Err(Error::InvalidResponse {
-                    operation: Operation::ListJobs,
-                    status: 200,
-                    reason: format!(
-                        "NextToken {t:?} was already returned by an earlier page; stopping instead of looping"
-                    ),
-                    excerpt: String::new(),
-                    request_id: page.request_id,
-                    attempts: 1,
-                }));
-            }
-            Some(t) => self.opts.next_token = Some(t.clone()),
-        }
-        Some(Ok(page))
-    }
-}
-
-/// Iterator over the pages of a listing; see [`Client::pages`].
-pub struct Pages<'a> {
-    client: &'a Client,
-    cursor: PageCursor,
-}
-
-impl Pages<'_> {
-    /// Pages fetched so far.
-    pub fn count_so_far(&self) -> u32 {
-        self.cursor.pages_fetched()
-    }
-}
-
-impl Iterator for Pages<'_> {
-    type Item = Result<JobPage>;
-
-    fn next(&mut self) -> Option<Result<JobPage>> {
-        self.cursor.next_page(self.client)
-    }
-}
-
-/// Iterator over every job of a listing; see [`Client::jobs`].
-pub struct Jobs<'a> {
-    pages: Pages<'a>,
-    buffered: VecDeque<Job>,
-}
-
-impl Jobs<'_> {
-    /// Pages fetched so far.
-    pub fn pages_so_far(&self) -> u32 {
-        self.pages.count_so_far()
-    }
-}
-
-impl Iterator for Jobs<'_> {
-    type Item = Result<Job>;
-
-    fn next(&mut self) -> Option<Result<Job>> {
-        loop {
-            if let Some(j) = self.buffered.pop_front() {
-                return Some(Ok(j));
-            }
-            match self.pages.next()? {
-                Ok(page) => self.buffered.extend(page.jobs),
-                Err(e) => return Some(Err(e)),
-            }
-        }
-    }
 }
 
 /// The response parser is exposed for tools and benchmarks that read bodies obtained elsewhere.

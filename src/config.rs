@@ -51,7 +51,8 @@ impl Credentials {
         &self.secret_id
     }
 
-    pub(crate) fn secret_key(&self) -> &str {
+    /// The SecretKey, for signing (see [`authorization`](crate::authorization)). Never printed by this library.
+    pub fn secret_key(&self) -> &str {
         &self.secret_key
     }
 
@@ -110,6 +111,53 @@ pub enum LogLevel {
 /// Receives the client's log messages at or above its level. Messages never contain a secret key or token.
 pub type LogSink = std::sync::Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
 
+/// The ceilings of every numeric setting. A value outside its range is refused with
+/// [`Error::InvalidInput`] (never clamped), by [`Client::new`](crate::Client::new) and by the C setters.
+pub mod limits {
+    use std::time::Duration;
+
+    /// Deepest XML nesting a response may be allowed (default 32). At least 4: every answer nests that deep.
+    pub const XML_DEPTH: std::ops::RangeInclusive<usize> = 4..=256;
+    /// Attempts per call (default 3).
+    pub const ATTEMPTS: std::ops::RangeInclusive<u32> = 1..=10;
+    /// Every timeout, backoff and wait: more than zero, at most a day.
+    pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+    /// The clock offset, in seconds either way; also the largest skew correction adopted from the service.
+    pub const CLOCK_OFFSET: i64 = 24 * 3600;
+    /// Largest response body (default 8 MiB).
+    pub const RESPONSE_BYTES: std::ops::RangeInclusive<u64> = 1..=(1 << 30);
+    /// Longest `User-Agent`, in bytes.
+    pub const USER_AGENT_BYTES: usize = 512;
+    /// Shortest interval between two polls of a wait; shorter ones are raised to it.
+    pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
+}
+
+pub(crate) fn check_duration(argument: &'static str, d: Duration) -> Result<()> {
+    if d.is_zero() {
+        return Err(Error::invalid(argument, "must be more than zero"));
+    }
+    if d > limits::MAX_DURATION {
+        return Err(Error::invalid(argument, format!("{d:?} is more than the ceiling of 24 hours")));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_range<T: PartialOrd + fmt::Display>(
+    argument: &'static str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<()> {
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(argument, format!("{value} is outside {}..={}", range.start(), range.end())))
+    }
+}
+
+pub(crate) fn check_clock_offset(seconds: i64) -> Result<()> {
+    check_range("clock_offset", seconds, -limits::CLOCK_OFFSET..=limits::CLOCK_OFFSET)
+}
+
 /// Everything a [`Client`](crate::Client) needs. Build with [`Config::new`] and the setters.
 #[derive(Clone)]
 pub struct Config {
@@ -132,8 +180,13 @@ pub struct Config {
     /// Attempts in all for describe, list and cancel (1 = no retries).
     pub max_attempts: u32,
     /// Also retry create. Off by default: the API has no idempotency token, so a create whose answer was
-    /// lost and that is sent again can start a second job.
+    /// lost and that is sent again can start a second job. Ignored under `resolve_creates`.
     pub retry_create: bool,
+    /// After a create fails with [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown), look for the job it may
+    /// have made ([`Client::find_created`](crate::Client::find_created)) and return it when exactly one matches;
+    /// create once more when none does; fail with [`Error::AmbiguousCreate`](crate::Error::AmbiguousCreate) when
+    /// several do. Off by default; give jobs unique names for it to be reliable.
+    pub resolve_creates: bool,
     /// Backoff before retry n is a random duration in `[0, min(cap, base * 2^(n-1))]` (full jitter).
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
@@ -167,6 +220,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
             .field("retry_create", &self.retry_create)
+            .field("resolve_creates", &self.resolve_creates)
             .field("proxy", &self.proxy)
             .field("ca_bundle", &self.ca_bundle)
             .field("log", &self.log.as_ref().map(|(_, level)| level))
@@ -188,6 +242,7 @@ impl Config {
             user_agent: format!("cibatch/{}", env!("CARGO_PKG_VERSION")),
             max_attempts: 3,
             retry_create: false,
+            resolve_creates: false,
             backoff_base: Duration::from_millis(200),
             backoff_cap: Duration::from_secs(5),
             max_response_bytes: 8 << 20,
@@ -268,6 +323,11 @@ impl Config {
         self
     }
 
+    pub fn resolve_creates(mut self, on: bool) -> Self {
+        self.resolve_creates = on;
+        self
+    }
+
     pub fn backoff(mut self, base: Duration, cap: Duration) -> Self {
         self.backoff_base = base;
         self.backoff_cap = cap;
@@ -297,5 +357,28 @@ impl Config {
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
+    }
+
+    /// Checks every numeric setting against [`limits`]; [`Client::new`](crate::Client::new) calls it.
+    pub fn check_limits(&self) -> Result<()> {
+        check_duration("timeout", self.timeout)?;
+        check_duration("connect_timeout", self.connect_timeout)?;
+        check_duration("read_timeout", self.read_timeout)?;
+        check_range("max_attempts", self.max_attempts, limits::ATTEMPTS)?;
+        for (argument, d) in [("backoff_base", self.backoff_base), ("backoff_cap", self.backoff_cap)] {
+            if d > limits::MAX_DURATION {
+                return Err(Error::invalid(argument, format!("{d:?} is more than the ceiling of 24 hours")));
+            }
+        }
+        check_range("max_response_bytes", self.max_response_bytes, limits::RESPONSE_BYTES)?;
+        check_range("max_xml_depth", self.max_xml_depth, limits::XML_DEPTH)?;
+        check_clock_offset(self.clock_offset)?;
+        if self.user_agent.len() > limits::USER_AGENT_BYTES {
+            return Err(Error::invalid(
+                "user_agent",
+                format!("is {} bytes; at most {} are sent", self.user_agent.len(), limits::USER_AGENT_BYTES),
+            ));
+        }
+        Ok(())
     }
 }

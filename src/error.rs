@@ -10,6 +10,8 @@ pub enum Operation {
     ListJobs,
     CancelJob,
     WaitForJob,
+    /// Fetching credentials from the provider.
+    Credentials,
 }
 
 impl Operation {
@@ -20,6 +22,7 @@ impl Operation {
             Operation::ListJobs => "list jobs",
             Operation::CancelJob => "cancel job",
             Operation::WaitForJob => "wait for job",
+            Operation::Credentials => "credentials",
         }
     }
 }
@@ -101,9 +104,23 @@ pub enum Error {
     #[error("credentials: {message}")]
     Credentials { message: String },
 
-    /// The caller stopped a wait (see [`Client::wait_for_job_polling`](crate::Client::wait_for_job_polling)).
-    #[error("waiting for job {job_id} was cancelled while it was {last_state}")]
-    Cancelled { job_id: String, last_state: String },
+    /// A create failed after its request may have reached the service (a timeout or reset after it was written, a
+    /// 5xx, an unreadable answer): a job may or may not exist now. `cause` is the failure. Look for the job with
+    /// [`Client::find_created`](crate::Client::find_created), or create with
+    /// [`Config::resolve_creates`](crate::Config::resolve_creates), which does so itself.
+    #[error("{operation}: outcome unknown, the job may have been created (look for it with find_created): {cause}")]
+    OutcomeUnknown { operation: Operation, cause: Box<Error> },
+
+    /// A create whose answer was lost was looked for, and several jobs match it: nothing more was created. Names that
+    /// are unique make the lookup reliable.
+    #[error("{operation}: outcome unknown, and {} jobs match the request: {}; nothing more was created", job_ids.len(), job_ids.join(", "))]
+    AmbiguousCreate { operation: Operation, job_ids: Vec<String> },
+
+    /// The call was cancelled: its [`CancelToken`](crate::CancelToken) fired, or a wait callback said stop
+    /// (see [`Client::wait_for_job_polling`](crate::Client::wait_for_job_polling)). `detail` says where, e.g.
+    /// " while job b1... was Running" or " after 1 attempt(s)".
+    #[error("{operation}: cancelled{detail}")]
+    Cancelled { operation: Operation, detail: String },
 }
 
 fn display_service(e: &ServiceError) -> String {
@@ -130,6 +147,8 @@ pub enum ErrorKind {
     WaitTimeout,
     Cancelled,
     Credentials,
+    OutcomeUnknown,
+    AmbiguousCreate,
 }
 
 impl Error {
@@ -143,12 +162,28 @@ impl Error {
             Error::WaitTimeout { .. } => ErrorKind::WaitTimeout,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::Credentials { .. } => ErrorKind::Credentials,
+            Error::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
+            Error::AmbiguousCreate { .. } => ErrorKind::AmbiguousCreate,
+        }
+    }
+
+    /// True when a create failed after its request may have reached the service: a job may exist now.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// The failure behind an [`Error::OutcomeUnknown`]; the error itself otherwise.
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::OutcomeUnknown { cause, .. } => cause,
+            e => e,
         }
     }
 
     /// HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
+            Error::OutcomeUnknown { cause, .. } => cause.status(),
             Error::Service(e) => Some(e.status),
             Error::InvalidResponse { status, .. } => Some(*status),
             _ => None,
@@ -158,6 +193,7 @@ impl Error {
     /// The service's error code (`InvalidArgument`, `SlowDown`, ...), when it sent one.
     pub fn service_code(&self) -> Option<&str> {
         match self {
+            Error::OutcomeUnknown { cause, .. } => cause.service_code(),
             Error::Service(e) if !e.code.is_empty() => Some(&e.code),
             _ => None,
         }
@@ -165,6 +201,7 @@ impl Error {
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
+            Error::OutcomeUnknown { cause, .. } => cause.request_id(),
             Error::Service(e) => Some(e.request_id.as_str()),
             Error::InvalidResponse { request_id, .. } | Error::JobNotFound { request_id, .. } => {
                 Some(request_id.as_str())
@@ -176,6 +213,7 @@ impl Error {
 
     pub fn trace_id(&self) -> Option<&str> {
         match self {
+            Error::OutcomeUnknown { cause, .. } => cause.trace_id(),
             Error::Service(e) if !e.trace_id.is_empty() => Some(&e.trace_id),
             _ => None,
         }
@@ -184,6 +222,7 @@ impl Error {
     /// How many requests were sent for the failed call (0 when none was).
     pub fn attempts(&self) -> u32 {
         match self {
+            Error::OutcomeUnknown { cause, .. } => cause.attempts(),
             Error::Transport { attempts, .. } | Error::InvalidResponse { attempts, .. } => *attempts,
             Error::Service(e) => e.attempts,
             Error::JobNotFound { .. } => 1,

@@ -16,27 +16,34 @@
 //! # Ok::<(), cibatch::Error>(())
 //! ```
 
+mod cancel;
 mod client;
 mod config;
+mod create;
 mod error;
 #[doc(hidden)]
 pub mod ffi; // the C ABI; public only so that the fuzz targets can call it
+mod fields;
 mod model;
 mod response;
 pub mod signer;
 pub mod timefmt;
+mod transport;
 mod validate;
 pub mod xml;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
-pub use client::{parse_response, Client, Jobs, PageCursor, Pages, WaitOptions};
-pub use config::{Config, Credentials, CredentialsProvider, LogLevel, LogSink};
+pub use cancel::CancelToken;
+pub use client::{parse_response, Client, JobCursor, Jobs, PageCursor, Pages, WaitOptions, MAX_EMPTY_PAGES};
+pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
+pub use create::CreateRequest;
 pub use error::{printable, Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
+pub use fields::JobField;
 pub use model::{
-    CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam, JobRequest, JobState,
-    JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
+    CallBackKafkaConfig, CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam,
+    JobRequest, JobState, JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
 };
 pub use response::{parse_error_body, ErrorBody, JobsResponse};
 pub use signer::{authorization, SignInput};

@@ -160,6 +160,14 @@ pub struct CallBackMqConfig {
     pub mq_name: Option<String>,
 }
 
+/// A Kafka callback target (`CallBackType` `Kafka`), as the Java SDK sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallBackKafkaConfig {
+    pub region: Option<String>,
+    pub instance_id: Option<String>,
+    pub topic: Option<String>,
+}
+
 /// The operation echoed in a job's detail: the Workflow fields, the Job fields, or both empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobOperation {
@@ -176,6 +184,9 @@ pub struct JobOperation {
     pub callback_format: Option<String>,
     pub callback_type: Option<String>,
     pub callback_mq_config: Option<CallBackMqConfig>,
+    pub callback_kafka_config: Option<CallBackKafkaConfig>,
+    /// The queue type, e.g. `SpeedTranscoding`.
+    pub queue_type: Option<String>,
 }
 
 /// One job as the service describes it (`JobsDetail`).
@@ -194,6 +205,11 @@ pub struct Job {
     pub end_time: Option<String>,
     pub input: JobInput,
     pub operation: JobOperation,
+    /// `Progress`, `Tag` and `QueueId` at the top of `JobsDetail`, when the service sends them there (the C, Python
+    /// and Go `tag` and `queue_id` fall back to these when `Operation` lacks them).
+    pub progress: Option<String>,
+    pub tag: Option<String>,
+    pub queue_id: Option<String>,
     /// The job's `<JobsDetail>` element exactly as received, for everything not modelled here.
     pub raw_xml: String,
 }
@@ -219,6 +235,9 @@ impl Job {
             end_time: None,
             input: JobInput::default(),
             operation: JobOperation::default(),
+            progress: None,
+            tag: None,
+            queue_id: None,
             raw_xml: raw_xml.to_string(),
         };
         let (mut seen_type, mut seen_state) = (false, false);
@@ -232,6 +251,9 @@ impl Job {
                 "Type" if !seen_type => (seen_type, job.job_type) = (true, JobType::parse(&text)),
                 "State" if !seen_state => (seen_state, job.state) = (true, JobState::parse(&text)),
                 "CreationTime" => first_time(&mut job.creation_time, text),
+                "Progress" => first(&mut job.progress, text),
+                "Tag" => first(&mut job.tag, text),
+                "QueueId" => first(&mut job.queue_id, text),
                 "StartTime" => first_time(&mut job.start_time, text),
                 "EndTime" => first_time(&mut job.end_time, text),
                 "Input" if job.input == JobInput::default() => {
@@ -301,6 +323,15 @@ fn operation_from(mut op: XmlElement) -> JobOperation {
             "CallBack" => &mut o.callback,
             "CallBackFormat" => &mut o.callback_format,
             "CallBackType" => &mut o.callback_type,
+            "QueueType" => &mut o.queue_type,
+            "CallBackKafkaConfig" if o.callback_kafka_config.is_none() => {
+                o.callback_kafka_config = Some(CallBackKafkaConfig {
+                    region: opt(&c, "Region"),
+                    instance_id: opt(&c, "InstanceId"),
+                    topic: opt(&c, "Topic"),
+                });
+                continue;
+            }
             "TimeInterval" if o.time_interval.is_none() => {
                 let mut t = TimeInterval::default();
                 for mut c in std::mem::take(&mut c.children) {
@@ -355,9 +386,12 @@ pub struct DescribeJobsResult {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobPage {
     pub jobs: Vec<Job>,
-    /// The token for the next page; `None` on the last page (empty or absent `NextToken`).
+    /// The token for the next page; `None` on the last page (empty or absent `NextToken`, or one that repeats the
+    /// token this page was asked with).
     pub next_token: Option<String>,
     pub request_id: String,
+    /// The type this page was listed with: `None` for a listing sent without `type` (see [`ListOptions::job_type`]).
+    pub job_type: Option<JobType>,
 }
 
 /// Sort order of a listing by creation time.
@@ -377,10 +411,12 @@ impl Order {
 }
 
 /// Filters and paging of a listing. Only the fields that are set are sent; the service's defaults apply
-/// to the rest (`size` 10, `orderByTime` Desc, `states` All; the default `type` is not documented, so set
-/// it when you need one type only).
+/// to the rest (`size` 10, `orderByTime` Desc, `states` All).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListOptions {
+    /// `Workflow` or `Job`. When unset, one page ([`crate::Client::list_jobs`]) is sent without `type`, so the
+    /// service's undocumented default applies (it may be `Workflow` only); [`crate::Client::jobs`] and
+    /// [`crate::Client::pages`] instead list `Workflow` and then `Job` explicitly, so no job is skipped.
     pub job_type: Option<JobType>,
     pub order_by_time: Option<Order>,
     /// Empty means all states.
@@ -388,7 +424,7 @@ pub struct ListOptions {
     /// Page size, 1 to 100.
     pub size: Option<u32>,
     pub next_token: Option<String>,
-    /// `2022-02-25T12:00:00+0800`.
+    /// `2022-02-25T12:00:00+0800`; `Z`, `z` and `+08:00` are read too, and sent as `+hhmm`.
     pub start_creation_time: Option<String>,
     pub end_creation_time: Option<String>,
     pub workflow_id: Option<String>,
@@ -427,10 +463,7 @@ impl ListOptions {
             ("end_creation_time", &self.end_creation_time, "endCreationTime"),
         ] {
             if let Some(v) = value {
-                if crate::timefmt::parse_ci(v).is_none() {
-                    return Err(Error::invalid(arg, format!("{v:?} is not like 2022-02-25T12:00:00+0800")));
-                }
-                q.push((name, v.clone()));
+                q.push((name, validate::ci_time(arg, v)?));
             }
         }
         for (arg, value, name) in [
@@ -493,11 +526,15 @@ pub struct JobRequest {
     /// Priority, 0 to 2.
     pub job_level: Option<u8>,
     pub callback: Option<String>,
-    /// `XML` or `JSON`.
+    /// `XML` or `JSON`, in any letter case (sent in capitals).
     pub callback_format: Option<String>,
-    /// `Url` or `TDMQ`.
+    /// `Url`, `TDMQ` or `Kafka`, in any letter case (sent as written here).
     pub callback_type: Option<String>,
     pub callback_mq_config: Option<CallBackMqConfig>,
+    /// For `CallBackType` `Kafka`.
+    pub callback_kafka_config: Option<CallBackKafkaConfig>,
+    /// The queue type, e.g. `SpeedTranscoding` (sent after `QueueId`).
+    pub queue_type: Option<String>,
     pub time_interval: Option<TimeInterval>,
     /// Further `<Operation>` children the library does not model, passed through as given.
     pub extra_operation: Vec<XmlElement>,
@@ -518,9 +555,33 @@ impl JobRequest {
             callback_format: None,
             callback_type: None,
             callback_mq_config: None,
+            callback_kafka_config: None,
+            queue_type: None,
             time_interval: None,
             extra_operation: Vec::new(),
         }
+    }
+
+    /// `QueueType`, e.g. `SpeedTranscoding`.
+    pub fn queue_type(mut self, v: impl Into<String>) -> Self {
+        self.queue_type = Some(v.into());
+        self
+    }
+
+    /// A Kafka callback: sets `CallBackType` `Kafka` and `CallBackKafkaConfig`.
+    pub fn callback_kafka(
+        mut self,
+        region: impl Into<String>,
+        instance_id: impl Into<String>,
+        topic: impl Into<String>,
+    ) -> Self {
+        self.callback_type = Some("Kafka".into());
+        self.callback_kafka_config = Some(CallBackKafkaConfig {
+            region: Some(region.into()),
+            instance_id: Some(instance_id.into()),
+            topic: Some(topic.into()),
+        });
+        self
     }
 
     pub fn template_id(self, id: impl Into<String>) -> Self {
@@ -579,6 +640,7 @@ impl JobRequest {
         b.container("job_param", "JobParam", &self.job_param)?;
         b.container("output", "Output", &self.output)?;
         b.field("queue_id", "QueueId", self.queue_id.as_deref(), false)?;
+        b.field("queue_type", "QueueType", self.queue_type.as_deref(), false)?;
         if let Some(u) = &self.user_data {
             if u.chars().count() > 1024 {
                 return Err(Error::invalid("user_data", "is longer than 1024 characters"));
@@ -592,18 +654,19 @@ impl JobRequest {
             b.field("job_level", "JobLevel", Some(&level.to_string()), false)?;
         }
         b.field("callback", "CallBack", self.callback.as_deref(), false)?;
-        if let Some(f) = self.callback_format.as_deref() {
-            if f != "XML" && f != "JSON" {
-                return Err(Error::invalid("callback_format", format!("{f:?} is not XML or JSON")));
-            }
-        }
-        b.field("callback_format", "CallBackFormat", self.callback_format.as_deref(), false)?;
-        if let Some(t) = self.callback_type.as_deref() {
-            if t != "Url" && t != "TDMQ" {
-                return Err(Error::invalid("callback_type", format!("{t:?} is not Url or TDMQ")));
-            }
-        }
-        b.field("callback_type", "CallBackType", self.callback_type.as_deref(), false)?;
+        let format = self.callback_format.as_deref().map(|f| match f.to_ascii_uppercase().as_str() {
+            "XML" => Ok("XML"),
+            "JSON" => Ok("JSON"),
+            _ => Err(Error::invalid("callback_format", format!("{f:?} is not XML or JSON"))),
+        });
+        b.field("callback_format", "CallBackFormat", format.transpose()?, false)?;
+        let kind = self.callback_type.as_deref().map(|t| match t.to_ascii_lowercase().as_str() {
+            "url" => Ok("Url"),
+            "tdmq" => Ok("TDMQ"),
+            "kafka" => Ok("Kafka"),
+            _ => Err(Error::invalid("callback_type", format!("{t:?} is not Url, TDMQ or Kafka"))),
+        });
+        b.field("callback_type", "CallBackType", kind.transpose()?, false)?;
         if let Some(mq) = &self.callback_mq_config {
             let mut children = Vec::new();
             for (name, v) in [("MqMode", &mq.mq_mode), ("MqRegion", &mq.mq_region), ("MqName", &mq.mq_name)] {
@@ -612,6 +675,15 @@ impl JobRequest {
                 }
             }
             b.container("callback_mq_config", "CallBackMqConfig", &children)?;
+        }
+        if let Some(k) = &self.callback_kafka_config {
+            let mut children = Vec::new();
+            for (name, v) in [("Region", &k.region), ("InstanceId", &k.instance_id), ("Topic", &k.topic)] {
+                if let Some(v) = v {
+                    children.push(XmlElement::with_text(name, v.clone()));
+                }
+            }
+            b.container("callback_kafka_config", "CallBackKafkaConfig", &children)?;
         }
         b.time_interval(&self.time_interval)?;
         for e in &self.extra_operation {
@@ -633,13 +705,7 @@ struct Body {
 
 impl Body {
     fn new(name: &str, job_type: &str, input: &Input) -> Result<Body> {
-        if name.is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
-        if name.chars().count() > 128 {
-            return Err(Error::invalid("name", "is longer than 128 characters"));
-        }
-        validate::xml_text("name", name)?;
+        validate::job_name(name)?;
         if input.value().is_empty() {
             return Err(Error::invalid("input", format!("{} is empty", input.element_name())));
         }
@@ -691,10 +757,7 @@ impl Body {
             let mut children = Vec::new();
             for (arg, name, v) in [("time_interval.start", "Start", &t.start), ("time_interval.end", "End", &t.end)] {
                 if let Some(v) = v {
-                    if crate::timefmt::parse_ci(v).is_none() {
-                        return Err(Error::invalid(arg, format!("{v:?} is not like 2022-02-01T12:00:00+0800")));
-                    }
-                    children.push(XmlElement::with_text(name, v.clone()));
+                    children.push(XmlElement::with_text(name, validate::ci_time(arg, v)?));
                 }
             }
             self.container("time_interval", "TimeInterval", &children)?;
@@ -744,7 +807,7 @@ mod tests {
 
     #[test]
     fn job_body_escapes_and_passes_through() {
-        let req = JobRequest::new("a<b>&\"c'", "Snapshot", Input::Object("in/a&b.mp4".into()))
+        let req = JobRequest::new("a_b-c", "Snapshot", Input::Object("in/a&b.mp4".into()))
             .template_id("t1")
             .param(XmlElement::new("Snapshot").child_text("Mode", "Interval").child_text("Count", "3"))
             .output("ap-chongqing", "out-125", "o/${InputName}.jpg")
@@ -754,14 +817,14 @@ mod tests {
             .job_level(2)
             .callback("https://cb.example.com/?a=1&b=2");
         let body = req.to_xml().unwrap();
-        assert!(body.contains("<Name>a&lt;b&gt;&amp;\"c'</Name>"), "{body}");
+        assert!(body.contains("<Name>a_b-c</Name>"), "{body}");
         assert!(body.contains("<Object>in/a&amp;b.mp4</Object>"));
         assert!(body.contains("<JobParam><TemplateId>t1</TemplateId><Snapshot><Mode>Interval</Mode><Count>3</Count></Snapshot></JobParam>"));
         assert!(body.contains("<Output><Region>ap-chongqing</Region><Bucket>out-125</Bucket><Object>o/${InputName}.jpg</Object><SpriteObject>s/&lt;x&gt;.jpg</SpriteObject></Output>"));
         assert!(body.contains("<UserData>u&amp;d</UserData><JobLevel>2</JobLevel><CallBack>https://cb.example.com/?a=1&amp;b=2</CallBack>"));
         // The body we build is well-formed and reads back to the same values.
         let doc = crate::xml::parse(&body, Default::default()).unwrap();
-        assert_eq!(doc.root.find_text("Name"), Some("a<b>&\"c'"));
+        assert_eq!(doc.root.find("Input").and_then(|i| i.find_text("Object")), Some("in/a&b.mp4"));
     }
 
     #[test]

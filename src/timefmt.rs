@@ -50,6 +50,18 @@ fn num(s: &str) -> Option<i64> {
 
 /// Parses `YYYY-MM-DDTHH:MM:SS` followed by `+hhmm`, `+hh:mm`, `-hhmm` or `Z` into Unix seconds.
 pub fn parse_ci(s: &str) -> Option<i64> {
+    parse_ci_zoned(s).map(|(t, _)| t)
+}
+
+/// The documented form, `YYYY-MM-DDTHH:MM:SS+hhmm`, of a time given in any form [`parse_ci_zoned`] reads, in the
+/// zone it was given in (`Z` becomes `+0000`). `None` when it is not such a time.
+pub fn normalize_ci(s: &str) -> Option<String> {
+    parse_ci_zoned(s).map(|(t, offset)| format_ci(t, offset))
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SS` followed by `+hhmm`, `+hh:mm`, `-hhmm`, `-hh:mm`, `Z` or `z` into Unix seconds and
+/// the zone's offset east of UTC in seconds.
+pub fn parse_ci_zoned(s: &str) -> Option<(i64, i32)> {
     let s = s.trim();
     if s.len() < 20 || !s.is_char_boundary(19) {
         return None;
@@ -64,7 +76,7 @@ pub fn parse_ci(s: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
-    let offset = if zone == "Z" {
+    let offset = if zone == "Z" || zone == "z" {
         0
     } else {
         let sign = match zone.as_bytes()[0] {
@@ -72,13 +84,18 @@ pub fn parse_ci(s: &str) -> Option<i64> {
             b'-' => -1,
             _ => return None,
         };
-        let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
-        if digits.len() != 4 {
+        let digits = match zone.len() {
+            5 => zone[1..].to_string(),
+            6 if zone.as_bytes()[3] == b':' => format!("{}{}", &zone[1..3], &zone[4..]),
+            _ => return None,
+        };
+        let (oh, om) = (num(&digits[0..2])?, num(&digits[2..4])?);
+        if oh > 23 || om > 59 {
             return None;
         }
-        sign * (num(&digits[0..2])? * 3600 + num(&digits[2..4])? * 60)
+        sign * (oh * 3600 + om * 60)
     };
-    Some(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset)
+    Some((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset, offset as i32))
 }
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
@@ -138,6 +155,29 @@ mod tests {
             ["", "-", "2022-06-27", "2022-13-27T15:23:10+0800", "2022-06-27 15:23:10+0800", "2022-06-27T15:23:10+08"]
         {
             assert_eq!(parse_ci(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_zone_form_normalizes_to_the_documented_one() {
+        for (given, sent) in [
+            ("2022-02-25T12:00:00+0800", "2022-02-25T12:00:00+0800"),
+            ("2022-02-25T12:00:00+08:00", "2022-02-25T12:00:00+0800"),
+            ("2022-02-25T04:00:00Z", "2022-02-25T04:00:00+0000"),
+            ("2022-02-25T04:00:00z", "2022-02-25T04:00:00+0000"),
+            ("2022-02-24T23:00:00-05:00", "2022-02-24T23:00:00-0500"),
+            (" 2022-02-25T12:00:00+0800 ", "2022-02-25T12:00:00+0800"),
+        ] {
+            assert_eq!(normalize_ci(given).as_deref(), Some(sent), "{given}");
+            assert_eq!(parse_ci(given), parse_ci("2022-02-25T12:00:00+0800"), "{given}");
+        }
+        for bad in [
+            "2022-02-25T12:00:00+08:0",
+            "2022-02-25T12:00:00+0:800",
+            "2022-02-25T12:00:00+2500",
+            "2022-02-25T12:00:00Zz",
+        ] {
+            assert_eq!(normalize_ci(bad), None, "{bad}");
         }
     }
 

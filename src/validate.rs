@@ -82,6 +82,43 @@ pub fn max_len(argument: &'static str, s: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// The documented rule for a job's `Name`: 1 to 128 characters, each an ASCII letter or digit, `-`, `_`, or a CJK
+/// character.
+pub fn job_name(s: &str) -> Result<()> {
+    const RULE: &str = "must be 1 to 128 characters, each a letter, digit, '-', '_' or CJK character";
+    if s.is_empty() {
+        return Err(Error::invalid("name", format!("is empty; a name {RULE}")));
+    }
+    let n = s.chars().count();
+    if n > 128 {
+        return Err(Error::invalid("name", format!("is {n} characters long; a name {RULE}")));
+    }
+    if let Some(c) = s.chars().find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || is_cjk(c))) {
+        return Err(Error::invalid("name", format!("contains {c:?}; a name {RULE}")));
+    }
+    Ok(())
+}
+
+/// CJK ideographs (unified, extensions and compatibility), kana and Hangul syllables.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF // Extension A
+        | 0x4E00..=0x9FFF // Unified Ideographs
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0xF900..=0xFAFF // Compatibility Ideographs
+        | 0x20000..=0x3134F // Extensions B to G
+    )
+}
+
+/// A time for a list filter or a `TimeInterval`, in any form the service writes (`+0800`, `+08:00`, `Z`, `z`),
+/// turned into the documented form `2022-02-25T12:00:00+0800`.
+pub fn ci_time(argument: &'static str, s: &str) -> Result<String> {
+    crate::timefmt::normalize_ci(s).ok_or_else(|| {
+        Error::invalid(argument, format!("{s:?} is not a time like 2022-02-25T12:00:00+0800 (or +08:00, or Z)"))
+    })
+}
+
 /// A parsed custom endpoint: `http(s)://host[:port]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -220,6 +257,17 @@ mod tests {
             "http://[zz]",
         ] {
             assert!(endpoint(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn job_names_follow_the_documented_rule() {
+        for ok in ["demo", "a-b_C9", "转码任务", "ジョブ", &"n".repeat(128), &"任".repeat(128)] {
+            assert!(job_name(ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["", "a b", "a.b", "a/b", "a<b", "é", "a\0", &"n".repeat(129)] {
+            let e = job_name(bad).unwrap_err().to_string();
+            assert!(e.contains("letter, digit, '-', '_' or CJK"), "{bad:?}: {e}");
         }
     }
 

@@ -355,6 +355,17 @@ pub fn is_xml_text(s: &str) -> bool {
     s.chars().all(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
 }
 
+/// Parses an XML fragment (one or more elements, e.g. `"<Snapshot><Mode>Interval</Mode></Snapshot>"`) into elements
+/// to pass through into a request. Text outside any element is refused.
+pub fn parse_fragment(text: &str) -> Result<Vec<XmlElement>, String> {
+    let mut doc = parse(&format!("<f>{text}</f>"), XmlLimits::default())
+        .map_err(|e| format!("not a well-formed XML fragment: {e}"))?;
+    if !doc.root.text.trim().is_empty() {
+        return Err("text outside any element".into());
+    }
+    Ok(std::mem::take(&mut doc.root.children))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

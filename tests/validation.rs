@@ -73,11 +73,12 @@ fn bad_arguments_never_reach_the_wire() {
 fn hostile_text_is_escaped_not_refused() {
     let (_emu, c) = setup_with(EmulatorConfig::default());
     let nasty = "</Name><Type>Job</Type><!-- & ]]> \u{1F600} 任务";
-    let job = c.create_workflow_job(&WorkflowJobRequest::new(nasty, Input::Prefix(nasty.into()), "w1")).unwrap();
-    assert_eq!(job.name, nasty);
+    // The name has its own rule (letters, digits, '-', '_', CJK); every other text field is escaped.
+    let job = c.create_workflow_job(&WorkflowJobRequest::new("任务-1", Input::Prefix(nasty.into()), "w1")).unwrap();
+    assert_eq!(job.name, "任务-1");
     assert_eq!(job.input.prefix.as_deref(), Some(nasty));
     assert_eq!(job.job_type, JobType::Workflow);
-    let found = c.list_jobs(&ListOptions { name: Some(nasty.into()), ..Default::default() }).unwrap();
+    let found = c.list_jobs(&ListOptions { name: Some("任务-1".into()), ..Default::default() }).unwrap();
     assert_eq!(found.jobs.len(), 1);
 }
 

@@ -16,49 +16,53 @@ import (
 
 // waitState travels to the C wait callback as a cgo.Handle: C never holds a Go pointer.
 type waitState struct {
-	ctx      context.Context
-	onState  func(Job)
-	panicked any
+	ctx     context.Context
+	onState func(Job)
+	caught  *recovered
 }
 
 //export cibatchGoWaitCallback
 func cibatchGoWaitCallback(handle C.uintptr_t, job *C.cibatch_job, changed C.bool) C.bool {
 	st := cgo.Handle(handle).Value().(*waitState)
-	if st.panicked != nil {
+	if st.caught != nil {
 		return false
 	}
 	if bool(changed) && st.onState != nil {
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					st.panicked = r
-				}
-			}()
-			st.onState(jobFrom(job))
-		}()
-		if st.panicked != nil {
+		j := jobFrom(job)
+		if st.caught = runUser(func() { st.onState(j) }); st.caught != nil {
 			return false
 		}
 	}
 	return C.bool(st.ctx.Err() == nil)
 }
 
-// providerState and logState travel to C as cgo.Handles, like waitState.
+// providerState and logState travel to C as cgo.Handles, like waitState; the library deletes them when nothing
+// can call them any more.
 type providerState struct {
 	provide func() (Credentials, error)
 	logger  *slog.Logger
+	cb      *callbacks
+}
+
+type logState struct {
+	logger *slog.Logger
+	cb     *callbacks
 }
 
 //export cibatchGoCredentials
-func cibatchGoCredentials(handle C.uintptr_t, out *C.cibatch_credentials) (ok C.bool) {
+func cibatchGoCredentials(handle C.uintptr_t, out *C.cibatch_credentials) C.bool {
 	st := cgo.Handle(handle).Value().(*providerState)
-	defer func() {
-		if r := recover(); r != nil {
-			st.logger.Error("cibatch: the credentials provider panicked", "panic", r)
-			ok = false
-		}
-	}()
-	creds, err := st.provide()
+	var creds Credentials
+	var err error
+	caught := runUser(func() {
+		st.cb.providerGoroutine.Store(goroutineID())
+		defer st.cb.providerGoroutine.Store(0)
+		creds, err = st.provide()
+	})
+	if caught != nil {
+		st.cb.record(caught)
+		return false
+	}
 	if err != nil {
 		st.logger.Warn("cibatch: the credentials provider failed", "error", err)
 		return false
@@ -84,7 +88,7 @@ func cibatchGoCredentials(handle C.uintptr_t, out *C.cibatch_credentials) (ok C.
 
 //export cibatchGoLog
 func cibatchGoLog(handle C.uintptr_t, level C.int, message *C.char) {
-	logger := cgo.Handle(handle).Value().(*slog.Logger)
+	st := cgo.Handle(handle).Value().(*logState)
 	lvl := slog.LevelDebug
 	switch level {
 	case C.CIBATCH_LOG_ERROR:
@@ -94,7 +98,10 @@ func cibatchGoLog(handle C.uintptr_t, level C.int, message *C.char) {
 	case C.CIBATCH_LOG_INFO:
 		lvl = slog.LevelInfo
 	}
-	logger.Log(context.Background(), lvl, C.GoString(message))
+	text := C.GoString(message)
+	if caught := runUser(func() { st.logger.Log(context.Background(), lvl, text) }); caught != nil {
+		st.cb.record(caught)
+	}
 }
 
 // Credentials are temporary credentials from a CredentialsProvider. Expires zero means they do not expire.

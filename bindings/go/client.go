@@ -25,13 +25,14 @@ static void cibatch_go_log(void *user_data, cibatch_log_level level, const char 
 	cibatchGoLog((uintptr_t)user_data, (int)level, (char *)message);
 }
 
-static cibatch_result cibatch_go_set_provider(cibatch_config *config, uintptr_t handle, cibatch_error **error) {
-	return cibatch_config_set_credentials_provider(config, cibatch_go_credentials, (void *)handle, error);
+static cibatch_result cibatch_go_set_provider(cibatch_config *config, uintptr_t handle,
+                                              cibatch_release_callback release, cibatch_error **error) {
+	return cibatch_config_set_credentials_provider(config, cibatch_go_credentials, (void *)handle, release, error);
 }
 
 static cibatch_result cibatch_go_set_logger(cibatch_config *config, uintptr_t handle, uint32_t level,
-                                            cibatch_error **error) {
-	return cibatch_config_set_logger(config, cibatch_go_log, (void *)handle, level, error);
+                                            cibatch_release_callback release, cibatch_error **error) {
+	return cibatch_config_set_logger(config, cibatch_go_log, (void *)handle, level, release, error);
 }
 
 static cibatch_result cibatch_go_wait(const cibatch_client *client, const char *job_id, uint64_t max_wait_ms,
@@ -47,10 +48,11 @@ import (
 	"context"
 	"iter"
 	"log/slog"
+	"math"
 	"runtime"
 	"runtime/cgo"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -63,32 +65,37 @@ type Config struct {
 	SecretKey string
 	Token     string // session token of temporary credentials
 	Endpoint  string // a full base URL ("http://127.0.0.1:9000") replacing scheme and host
-	// Timeout bounds one attempt (default 60s); a context deadline bounds a whole call.
+	// Timeout bounds one attempt (default 60s); a context deadline bounds a whole call. Timeouts, backoffs and
+	// waits are at most 24h; negative values and values out of range are refused by NewClient.
 	Timeout        time.Duration
 	ConnectTimeout time.Duration
 	ReadTimeout    time.Duration
 	UserAgent      string
-	// MaxAttempts for describe, list and cancel (default 3). Create is retried only with RetryCreate: the API has
-	// no idempotency token, so a create sent again can start a second job.
+	// MaxAttempts for describe, list and cancel (default 3, at most 10). Create is retried only with RetryCreate:
+	// the API has no idempotency token, so a create sent again can start a second job.
 	MaxAttempts int
 	RetryCreate bool
 	// BackoffBase and BackoffCap shape the full-jitter exponential backoff between retries (200ms, 5s).
 	BackoffBase, BackoffCap time.Duration
-	// ClockOffset is added to this machine's clock when signing. A skewed clock is also corrected from the
-	// service's answer.
+	// ClockOffset is added to this machine's clock when signing (at most a day either way). A skewed clock is also
+	// corrected from the service's answer.
 	ClockOffset time.Duration
 	// CABundle is a PEM file of root certificates to trust instead of the built-in ones.
 	CABundle string
 	// Proxy is an HTTP(S) proxy URL; when empty, HTTPS_PROXY/ALL_PROXY/NO_PROXY are honoured.
 	Proxy string
-	// MaxResponseBytes (default 8 MiB) and MaxXMLDepth (default 32) bound what a response may cost.
+	// MaxResponseBytes (default 8 MiB, at most 1 GiB) and MaxXMLDepth (default 32, 4 to 256) bound what a
+	// response may cost.
 	MaxResponseBytes int64
 	MaxXMLDepth      int
 	// CredentialsProvider, when set, supplies temporary credentials instead of SecretID/SecretKey/Token. The client
-	// calls it before the first request and again 5 minutes before Expires, once for all goroutines.
+	// calls it before the first request and again 5 minutes before Expires, once for all goroutines, with no lock
+	// held. A call on this client from inside it fails at once with ErrCredentials; a panic in it (or
+	// runtime.Goexit) is raised again on the goroutine whose call needed the credentials.
 	CredentialsProvider func() (Credentials, error)
 	// Logger receives the client's log messages (debug: each request's line, status, request id, attempt and
-	// duration). Never a secret.
+	// duration). Never a secret. It may call the client; a panic in its handler is raised again on the goroutine
+	// whose call logged, once that call has returned.
 	Logger *slog.Logger
 	// HTTP makes requests to the default host over plain HTTP instead of HTTPS.
 	HTTP bool
@@ -96,9 +103,29 @@ type Config struct {
 
 // Client is a client for one bucket, safe for concurrent use. Close it when done.
 type Client struct {
-	mu      sync.RWMutex // calls hold it shared; Close holds it exclusively
-	ptr     *C.cibatch_client
-	handles []cgo.Handle // Go values the C library calls back with; deleted on Close
+	// ptr never changes: Close marks it closed in the library, and the finalizer frees it once no goroutine can
+	// use it. Calls in progress (and iterators, and the callbacks they make) keep what they use alive.
+	ptr    *C.cibatch_client
+	closed atomic.Bool
+	cb     *callbacks // nil without a Logger or CredentialsProvider
+}
+
+// intArg checks that v fits the C parameter (0: keep the default).
+func intArg(name string, v int64, max uint64) (uint64, error) {
+	if v < 0 || uint64(v) > max {
+		return 0, &Error{Kind: KindInvalidArgument, Argument: name,
+			Message: "invalid argument `" + name + "`: out of range"}
+	}
+	return uint64(v), nil
+}
+
+// durationArg checks a duration setting (0: keep the default); the library refuses more than a day.
+func durationArg(name string, d time.Duration) (C.uint64_t, error) {
+	if d < 0 {
+		return 0, &Error{Kind: KindInvalidArgument, Argument: name,
+			Message: "invalid argument `" + name + "`: negative"}
+	}
+	return millis(d), nil
 }
 
 // NewClient checks cfg (nothing is sent) and makes a client.
@@ -142,8 +169,18 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	if err := set(C.cibatch_config_set_timeouts(ccfg, millis(cfg.Timeout), millis(cfg.ConnectTimeout),
-		millis(cfg.ReadTimeout), &cerr), cerr); err != nil {
+	var timeouts [3]C.uint64_t
+	for i, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"Timeout", cfg.Timeout}, {"ConnectTimeout", cfg.ConnectTimeout}, {"ReadTimeout", cfg.ReadTimeout}} {
+		ms, err := durationArg(d.name, d.d)
+		if err != nil {
+			return nil, err
+		}
+		timeouts[i] = ms
+	}
+	if err := set(C.cibatch_config_set_timeouts(ccfg, timeouts[0], timeouts[1], timeouts[2], &cerr), cerr); err != nil {
 		return nil, err
 	}
 	if cfg.UserAgent != "" {
@@ -153,15 +190,18 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	attempts, base, capMs := cfg.MaxAttempts, millis(cfg.BackoffBase), millis(cfg.BackoffCap)
-	if attempts <= 0 {
-		attempts = 3
+	// 0 keeps the library's defaults; the library checks the ranges.
+	attempts, err := intArg("MaxAttempts", int64(cfg.MaxAttempts), math.MaxUint32)
+	if err != nil {
+		return nil, err
 	}
-	if base == 0 {
-		base = 200
+	base, err := durationArg("BackoffBase", cfg.BackoffBase)
+	if err != nil {
+		return nil, err
 	}
-	if capMs == 0 {
-		capMs = 5000
+	capMs, err := durationArg("BackoffCap", cfg.BackoffCap)
+	if err != nil {
+		return nil, err
 	}
 	if err := set(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), base, capMs,
 		&cerr), cerr); err != nil {
@@ -186,21 +226,28 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	if cfg.MaxResponseBytes > 0 {
-		if err := set(C.cibatch_config_set_max_response_bytes(ccfg, C.uint64_t(cfg.MaxResponseBytes), &cerr), cerr); err != nil {
+	if cfg.MaxResponseBytes != 0 {
+		n, err := intArg("MaxResponseBytes", cfg.MaxResponseBytes, math.MaxUint64)
+		if err != nil {
+			return nil, err
+		}
+		if err := set(C.cibatch_config_set_max_response_bytes(ccfg, C.uint64_t(n), &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
-	if cfg.MaxXMLDepth > 0 {
-		if err := set(C.cibatch_config_set_max_xml_depth(ccfg, C.uint32_t(cfg.MaxXMLDepth), &cerr), cerr); err != nil {
+	if cfg.MaxXMLDepth != 0 {
+		n, err := intArg("MaxXMLDepth", int64(cfg.MaxXMLDepth), math.MaxUint32)
+		if err != nil {
+			return nil, err
+		}
+		if err := set(C.cibatch_config_set_max_xml_depth(ccfg, C.uint32_t(n), &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
-	var handles []cgo.Handle
-	release := func() {
-		for _, h := range handles {
-			h.Delete()
-		}
+	// The library deletes each handle (releaser) when nothing can call back with it any more.
+	var cb *callbacks
+	if cfg.Logger != nil || cfg.CredentialsProvider != nil {
+		cb = &callbacks{}
 	}
 	if cfg.Logger != nil {
 		level := C.uint32_t(0)
@@ -215,10 +262,9 @@ func NewClient(cfg Config) (*Client, error) {
 			}
 		}
 		if level > 0 {
-			h := cgo.NewHandle(cfg.Logger)
-			handles = append(handles, h)
-			if err := set(C.cibatch_go_set_logger(ccfg, C.uintptr_t(h), level, &cerr), cerr); err != nil {
-				release()
+			h := cgo.NewHandle(&logState{logger: cfg.Logger, cb: cb})
+			if err := set(C.cibatch_go_set_logger(ccfg, C.uintptr_t(h), level, releaser(), &cerr), cerr); err != nil {
+				h.Delete()
 				return nil, err
 			}
 		}
@@ -228,20 +274,18 @@ func NewClient(cfg Config) (*Client, error) {
 		if logger == nil {
 			logger = slog.New(slog.DiscardHandler)
 		}
-		h := cgo.NewHandle(&providerState{provide: cfg.CredentialsProvider, logger: logger})
-		handles = append(handles, h)
-		if err := set(C.cibatch_go_set_provider(ccfg, C.uintptr_t(h), &cerr), cerr); err != nil {
-			release()
+		h := cgo.NewHandle(&providerState{provide: cfg.CredentialsProvider, logger: logger, cb: cb})
+		if err := set(C.cibatch_go_set_provider(ccfg, C.uintptr_t(h), releaser(), &cerr), cerr); err != nil {
+			h.Delete()
 			return nil, err
 		}
 	}
 	var ptr *C.cibatch_client
 	if err := check(C.cibatch_client_new(ccfg, &ptr, &cerr), cerr); err != nil {
-		release()
 		return nil, err
 	}
 	c := newClient(ptr)
-	c.handles = handles
+	c.cb = cb
 	return c, nil
 }
 
@@ -258,58 +302,52 @@ func NewClientFromEnv() (*Client, error) {
 
 func newClient(ptr *C.cibatch_client) *Client {
 	c := &Client{ptr: ptr}
-	// A safety net only: call Close.
-	runtime.SetFinalizer(c, (*Client).Close)
+	runtime.SetFinalizer(c, func(c *Client) { C.cibatch_client_free(c.ptr) })
 	return c
 }
 
 // ClockOffset is what the client adds to this machine's clock when signing (set, or learned from the service).
 func (c *Client) ClockOffset() time.Duration {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.ptr == nil {
-		return 0
-	}
+	defer runtime.KeepAlive(c)
 	return time.Duration(C.cibatch_client_clock_offset(c.ptr)) * time.Second
 }
 
-// Close frees the client. It is idempotent, and waits for calls in progress on other goroutines.
+// Close closes the client: calls that start afterwards fail with ErrClosed, while calls in progress on other
+// goroutines, iterators and the callbacks they make finish normally (the memory goes when the last of them is done).
+// It is idempotent, returns at once, and may be called from inside a callback (OnState, OnPage, the Logger, the
+// CredentialsProvider): it takes effect when the outer call returns.
 func (c *Client) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ptr != nil {
-		C.cibatch_client_free(c.ptr)
-		c.ptr = nil
-		for _, h := range c.handles {
-			h.Delete()
-		}
-		c.handles = nil
-		runtime.SetFinalizer(c, nil)
+	if c.closed.CompareAndSwap(false, true) {
+		C.cibatch_client_close(c.ptr)
 	}
+	runtime.KeepAlive(c)
 	return nil
 }
 
-var errClosed = &Error{Kind: KindInvalidArgument, Argument: "client", Message: "cibatch: the client is closed"}
+var errClosed = &Error{Kind: KindClosed, Message: "cibatch: the client is closed"}
 
-// use runs f with the client's handle, bounded by ctx's deadline: a derived handle shares the connections.
-func (c *Client) use(ctx context.Context, f func(*C.cibatch_client) error) error {
+// use runs f with the client's handle. When ctx can end, f gets a derived handle (sharing the connections) that
+// stops at ctx's deadline or when ctx is cancelled: waits, backoffs and the request in flight end at once.
+func (c *Client) use(ctx context.Context, f func(*C.cibatch_client) error) (err error) {
 	left, err := withContext(ctx)
 	if err != nil {
 		return err
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.ptr == nil {
+	if c.closed.Load() {
 		return errClosed
 	}
+	if err := c.cb.refuseInsideProvider(); err != nil {
+		return err
+	}
+	scope := c.cb.enter()
+	defer func() { scope.exit(isCredentials(err)) }()
 	handle := c.ptr
-	if left > 0 {
-		var derived *C.cibatch_client
-		var cerr *C.cibatch_error
-		if err := check(C.cibatch_client_with_timeout(c.ptr, millis(left), &derived, &cerr), cerr); err != nil {
+	if ctx.Done() != nil {
+		derived, release, err := derive(c.ptr, ctx, left)
+		if err != nil {
 			return err
 		}
-		defer C.cibatch_client_free(derived)
+		defer release()
 		handle = derived
 	}
 	err = f(handle)
@@ -345,7 +383,8 @@ func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
 	})
 }
 
-// DescribeJobs describes several jobs in one request; unknown IDs are listed in NonExistJobIDs.
+// DescribeJobs describes several jobs, comma-joined in one request per 4 KiB of path (one request per ID if the
+// service takes the joined IDs for one); unknown IDs are listed in NonExistJobIDs.
 func (c *Client) DescribeJobs(ctx context.Context, jobIDs []string) (DescribeResult, error) {
 	if err := checkText("jobIDs", jobIDs...); err != nil {
 		return DescribeResult{}, err
@@ -374,13 +413,19 @@ func (c *Client) DescribeJobs(ctx context.Context, jobIDs []string) (DescribeRes
 
 // ListOptions filters and pages a listing. Zero values are not sent (the service's defaults apply).
 type ListOptions struct {
-	Type              string   // "Workflow" or "Job"
-	States            []string // e.g. {"Running", "Failed"}; empty: all
-	OrderByTime       string   // "Desc" (default) or "Asc"
-	Size              int      // 1..100 (default 10)
-	NextToken         string
-	StartCreationTime string // "2022-02-25T12:00:00+0800"
+	// Type is "Workflow" or "Job". Without it, ListJobs sends no type (the service's undocumented default applies,
+	// which may be Workflow only), while AllJobs lists both types and merges them.
+	Type        string
+	States      []string // e.g. {"Running", "Failed"}; empty: all
+	OrderByTime string   // "Desc" (default) or "Asc"
+	Size        int      // 1..100 (default 10)
+	NextToken   string
+	// StartCreationTime and EndCreationTime take "2022-02-25T12:00:00+0800", "+08:00" or "Z"; they are sent as
+	// +hhmm. StartCreationAt and EndCreationAt take a time.Time instead (set one form of each, not both).
+	StartCreationTime string
 	EndCreationTime   string
+	StartCreationAt   time.Time
+	EndCreationAt     time.Time
 	WorkflowID        string
 	JobID             string
 	Name              string
@@ -391,6 +436,14 @@ type ListOptions struct {
 func (o *ListOptions) build() (*C.cibatch_list_options, error) {
 	if err := checkText("ListOptions", append([]string{o.Type, o.OrderByTime, o.NextToken, o.StartCreationTime,
 		o.EndCreationTime, o.WorkflowID, o.JobID, o.Name}, o.States...)...); err != nil {
+		return nil, err
+	}
+	start, err := timeArg("StartCreationTime", o.StartCreationTime, o.StartCreationAt)
+	if err != nil {
+		return nil, err
+	}
+	end, err := timeArg("EndCreationTime", o.EndCreationTime, o.EndCreationAt)
+	if err != nil {
 		return nil, err
 	}
 	var opts *C.cibatch_list_options
@@ -451,7 +504,7 @@ func (o *ListOptions) build() (*C.cibatch_list_options, error) {
 	if err := fail(C.cibatch_list_options_set_next_token(opts, opt(o.NextToken), &cerr), cerr); err != nil {
 		return nil, err
 	}
-	if err := fail(C.cibatch_list_options_set_filters(opts, opt(o.StartCreationTime), opt(o.EndCreationTime),
+	if err := fail(C.cibatch_list_options_set_filters(opts, opt(start), opt(end),
 		opt(o.WorkflowID), opt(o.JobID), opt(o.Name), &cerr), cerr); err != nil {
 		return nil, err
 	}
@@ -472,14 +525,19 @@ func (c *Client) ListJobs(ctx context.Context, o ListOptions) (Page, error) {
 		if err := check(C.cibatch_client_list_jobs(h, opts, &out, &cerr), cerr); err != nil {
 			return err
 		}
+		page.Type = goStr(C.cibatch_job_list_type(out))
 		page.Jobs, _, page.NextToken, page.RequestID = takeList(out)
 		return nil
 	})
 	return page, err
 }
 
-// AllJobs iterates over every job of a listing, page by page, until the last page, an error (yielded once,
-// last) or the end of ctx. A NextToken that repeats is an error instead of an endless loop.
+// AllJobs iterates over every job of a listing, fetching pages as needed, until the last job, an error (yielded
+// once, last) or the end of ctx (which also stops a page request in flight). Without a Type it lists Workflow and
+// Job jobs and merges them by (creation time, job ID) in the requested order, so no job is skipped whatever the
+// service's default type. A type's listing ends on an empty NextToken or one that repeats the token its page was
+// asked with; a token an earlier page gave, or 20 pages in a row without jobs, is an error instead of an endless
+// loop. The iterator keeps what it uses alive: closing the client (even from OnPage) does not stop it.
 func (c *Client) AllJobs(ctx context.Context, o ListOptions) iter.Seq2[Job, error] {
 	return func(yield func(Job, error) bool) {
 		opts, err := o.build()
@@ -488,42 +546,87 @@ func (c *Client) AllJobs(ctx context.Context, o ListOptions) iter.Seq2[Job, erro
 			return
 		}
 		defer C.cibatch_list_options_free(opts)
-		var pager *C.cibatch_pager
-		err = c.use(ctx, func(h *C.cibatch_client) error {
-			var cerr *C.cibatch_error
-			// The pager keeps what it needs of h, including ctx's deadline.
-			return check(C.cibatch_client_pages(h, opts, &pager, &cerr), cerr)
-		})
+		left, err := withContext(ctx)
+		if err == nil && c.closed.Load() {
+			err = errClosed
+		}
+		if err == nil {
+			err = c.cb.refuseInsideProvider()
+		}
 		if err != nil {
 			yield(Job{}, err)
 			return
 		}
-		defer C.cibatch_pager_free(pager)
+		handle := c.ptr
+		if ctx.Done() != nil {
+			derived, release, err := derive(c.ptr, ctx, left)
+			if err != nil {
+				yield(Job{}, err)
+				return
+			}
+			defer release()
+			handle = derived
+		}
+		var it *C.cibatch_job_iter
+		var cerr *C.cibatch_error
+		// The iterator keeps what it needs of the handle (connections, callbacks, ctx's token) until it is freed.
+		err = check(C.cibatch_client_jobs(handle, opts, C.bool(o.OnPage != nil), &it, &cerr), cerr)
+		runtime.KeepAlive(c)
+		if err != nil {
+			yield(Job{}, err)
+			return
+		}
+		defer C.cibatch_job_iter_free(it)
+		cb := c.cb
+		pages := 0
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(Job{}, err)
 				return
 			}
-			var page *C.cibatch_job_list
-			var cerr *C.cibatch_error
-			if err := check(C.cibatch_pager_next(pager, &page, &cerr), cerr); err != nil {
+			var job *C.cibatch_job
+			err := func() (err error) {
+				scope := cb.enter()
+				defer func() { scope.exit(isCredentials(err)) }()
+				var cerr *C.cibatch_error
+				return check(C.cibatch_job_iter_next(it, &job, &cerr), cerr)
+			}()
+			for o.OnPage != nil {
+				var page *C.cibatch_job_list
+				var perr *C.cibatch_error
+				if check(C.cibatch_job_iter_take_page(it, &page, &perr), perr) != nil || page == nil {
+					break
+				}
+				n := int(C.cibatch_job_list_count(page))
+				C.cibatch_job_list_free(page)
+				pages++
+				o.OnPage(pages, n)
+			}
+			if err != nil {
 				yield(Job{}, ctxError(ctx, err))
 				return
 			}
-			if page == nil {
+			if job == nil {
 				return
 			}
-			jobs, _, _, _ := takeList(page)
-			if o.OnPage != nil {
-				o.OnPage(int(C.cibatch_pager_pages_fetched(pager)), len(jobs))
-			}
-			for _, j := range jobs {
-				if !yield(j, nil) {
-					return
-				}
+			if !yield(takeJob(job), nil) {
+				return
 			}
 		}
 	}
+}
+
+// timeArg is a time for the library: the string as given (the library reads +0800, +08:00 and Z and sends +hhmm),
+// or t in the documented form.
+func timeArg(name, s string, t time.Time) (string, error) {
+	if t.IsZero() {
+		return s, nil
+	}
+	if s != "" {
+		return "", &Error{Kind: KindInvalidArgument, Argument: name,
+			Message: "invalid argument `" + name + "`: set the string or the time.Time form, not both"}
+	}
+	return t.Format("2006-01-02T15:04:05-0700"), nil
 }
 
 // Input names the objects a job runs over: set exactly one field.
@@ -555,8 +658,10 @@ type WorkflowJobRequest struct {
 	Name       string
 	WorkflowID string
 	Input      Input
-	// Start and End filter objects by upload time ("2022-02-01T12:00:00+0800"); optional.
-	Start, End string
+	// Start and End filter objects by upload time ("2022-02-01T12:00:00+0800", "+08:00" or "Z", sent as +hhmm);
+	// optional. StartAt and EndAt take a time.Time instead.
+	Start, End     string
+	StartAt, EndAt time.Time
 }
 
 // CreateWorkflowJob creates a Workflow job. It is not retried unless Config.RetryCreate is set.
@@ -566,6 +671,12 @@ func (c *Client) CreateWorkflowJob(ctx context.Context, r WorkflowJobRequest) (J
 		return Job{}, err
 	}
 	if err := checkText("WorkflowJobRequest", r.Name, r.WorkflowID, r.Start, r.End); err != nil {
+		return Job{}, err
+	}
+	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
+		return Job{}, err
+	}
+	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
 		return Job{}, err
 	}
 	name, val, wf := cstr(r.Name), cstr(value), cstr(r.WorkflowID)
@@ -605,11 +716,28 @@ type JobRequest struct {
 	OutputRegion, OutputBucket, OutputObject string
 	OutputXML                                string
 	QueueID, UserData                        string
-	JobLevel                                 *int // 0..2
-	CallBack, CallBackFormat, CallBackType   string
-	Start, End                               string
+	JobLevel                                 *int   // 0..2
+	CallBack, CallBackFormat, CallBackType   string // format and type in any letter case
+	// QueueType is e.g. "SpeedTranscoding".
+	QueueType string
+	// CallBackMqConfig is the TDMQ target (CallBackType "TDMQ"); CallBackKafkaConfig the Kafka one (it sets
+	// CallBackType "Kafka").
+	CallBackMqConfig    *CallBackMqConfig
+	CallBackKafkaConfig *CallBackKafkaConfig
+	Start, End          string
+	StartAt, EndAt      time.Time // instead of Start, End
 	// OperationXML is passed through into <Operation>.
 	OperationXML string
+}
+
+// CallBackMqConfig is a TDMQ callback target; empty fields are left out.
+type CallBackMqConfig struct {
+	MqMode, MqRegion, MqName string
+}
+
+// CallBackKafkaConfig is a Kafka callback target; empty fields are left out.
+type CallBackKafkaConfig struct {
+	Region, InstanceID, Topic string
 }
 
 // CreateJob creates a Job-type job. It is not retried unless Config.RetryCreate is set.
@@ -620,7 +748,23 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 	}
 	if err := checkText("JobRequest", r.Name, r.Tag, r.TemplateID, r.JobParamXML, r.OutputRegion, r.OutputBucket,
 		r.OutputObject, r.OutputXML, r.QueueID, r.UserData, r.CallBack, r.CallBackFormat, r.CallBackType, r.Start,
-		r.End, r.OperationXML); err != nil {
+		r.End, r.OperationXML, r.QueueType); err != nil {
+		return Job{}, err
+	}
+	if mq := r.CallBackMqConfig; mq != nil {
+		if err := checkText("CallBackMqConfig", mq.MqMode, mq.MqRegion, mq.MqName); err != nil {
+			return Job{}, err
+		}
+	}
+	if k := r.CallBackKafkaConfig; k != nil {
+		if err := checkText("CallBackKafkaConfig", k.Region, k.InstanceID, k.Topic); err != nil {
+			return Job{}, err
+		}
+	}
+	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
+		return Job{}, err
+	}
+	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
 		return Job{}, err
 	}
 	var strs []*C.char
@@ -670,6 +814,19 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 		}
 		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_job_level(req, C.uint8_t(level), &cerr) })
 	}
+	if r.QueueType != "" {
+		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_queue_type(req, s(r.QueueType), &cerr) })
+	}
+	if mq := r.CallBackMqConfig; mq != nil {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_mq(req, s(mq.MqMode), s(mq.MqRegion), s(mq.MqName), &cerr)
+		})
+	}
+	if k := r.CallBackKafkaConfig; k != nil {
+		steps = append(steps, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_kafka(req, s(k.Region), s(k.InstanceID), s(k.Topic), &cerr)
+		})
+	}
 	if r.Start != "" || r.End != "" {
 		steps = append(steps, func() C.cibatch_result {
 			return C.cibatch_job_request_set_time_interval(req, s(r.Start), s(r.End), &cerr)
@@ -690,7 +847,8 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 	})
 }
 
-// CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError.
+// CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError, except within one call: a
+// retried attempt (the earlier answer was lost) refused while the job is now Cancel is success.
 func (c *Client) CancelJob(ctx context.Context, jobID string) error {
 	if err := checkText("jobID", jobID); err != nil {
 		return err
@@ -705,10 +863,11 @@ func (c *Client) CancelJob(ctx context.Context, jobID string) error {
 
 // WaitOptions tunes WaitForJob. Zero values take the defaults.
 type WaitOptions struct {
-	MaxWait      time.Duration // default 10 minutes (a context deadline may end the wait sooner)
-	PollInterval time.Duration // first interval between polls, default 1s, growing 1.5x per poll
+	MaxWait      time.Duration // default 10 minutes, at most 24h (a context deadline may end the wait sooner)
+	PollInterval time.Duration // first interval between polls, default 1s (at least 10ms), growing 1.5x per poll
 	MaxInterval  time.Duration // default 15s
-	// OnState is called on the waiting goroutine each time the state changes (and for the first state seen).
+	// OnState is called each time the state changes (and for the first state seen). It may call the client, or
+	// Close it; a panic in it (or runtime.Goexit) stops the wait and is raised again on the waiting goroutine.
 	OnState func(Job)
 }
 
@@ -718,17 +877,27 @@ func (c *Client) WaitForJob(ctx context.Context, jobID string, o WaitOptions) (J
 	if err := checkText("jobID", jobID); err != nil {
 		return Job{}, err
 	}
+	var ms [3]C.uint64_t
+	for i, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"MaxWait", o.MaxWait}, {"PollInterval", o.PollInterval}, {"MaxInterval", o.MaxInterval}} {
+		v, err := durationArg(d.name, d.d)
+		if err != nil {
+			return Job{}, err
+		}
+		ms[i] = v
+	}
 	st := &waitState{ctx: ctx, onState: o.OnState}
 	handle := cgo.NewHandle(st)
 	defer handle.Delete()
 	id := cstr(jobID)
 	defer free(id)
 	job, err := c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
-		return C.cibatch_go_wait(h, id, millis(o.MaxWait), millis(o.PollInterval), millis(o.MaxInterval),
-			C.uintptr_t(handle), out, cerr)
+		return C.cibatch_go_wait(h, id, ms[0], ms[1], ms[2], C.uintptr_t(handle), out, cerr)
 	})
-	if st.panicked != nil {
-		panic(st.panicked)
+	if st.caught != nil {
+		st.caught.raise()
 	}
 	return job, err
 }

@@ -158,7 +158,28 @@ const (
 	FaultCutBody         Fault = C.CIBATCH_FAULT_CUT_BODY         // handle, then send half the body and close
 	FaultTruncatedXML    Fault = C.CIBATCH_FAULT_TRUNCATED_XML    // handle, then answer 200 with half the XML
 	FaultMalformedXML    Fault = C.CIBATCH_FAULT_MALFORMED_XML    // handle, then answer 200 with XML that is not well-formed
+	FaultEmptyPage       Fault = C.CIBATCH_FAULT_EMPTY_PAGE       // answer 200 with no jobs and a new NextToken
+	FaultLoseAnswer      Fault = C.CIBATCH_FAULT_LOSE_ANSWER      // handle, then close without answering
 )
+
+// Switch is one of the emulator's answers where the service's documents are silent, for SetSwitch.
+type Switch uint32
+
+const (
+	// SwitchListDefaultWorkflow: a list without a type covers only Workflow jobs (off: both types).
+	SwitchListDefaultWorkflow Switch = C.CIBATCH_SWITCH_LIST_DEFAULT_WORKFLOW
+	// SwitchDescribeJoinedAsOneID: a describe of comma-joined IDs is answered as one unknown ID.
+	SwitchDescribeJoinedAsOneID Switch = C.CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID
+	// SwitchRepeatLastToken: the last page repeats the token it was asked with instead of an empty NextToken.
+	SwitchRepeatLastToken Switch = C.CIBATCH_SWITCH_REPEAT_LAST_TOKEN
+)
+
+// SetSwitch turns s on or off for the requests that follow.
+func (e *Emulator) SetSwitch(s Switch, on bool) error {
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_set_switch(p, C.uint32_t(s), C.bool(on), cerr)
+	})
+}
 
 // Inject applies f to the next `times` requests.
 func (e *Emulator) Inject(f Fault, times int) error {

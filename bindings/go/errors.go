@@ -13,18 +13,19 @@ import (
 type Kind int
 
 const (
-	KindInvalidArgument Kind = 1  // refused before anything was sent; Argument names it
-	KindTransport       Kind = 2  // no answer: DNS, connect, timeout, TLS, broken connection
-	KindService         Kind = 3  // the service answered with an error (returned as *ServiceError)
-	KindInvalidResponse Kind = 4  // an answer that could not be read
-	KindJobNotFound     Kind = 5  // DescribeJob of an unknown ID
-	KindWaitTimeout     Kind = 6  // WaitForJob ran out of time
-	KindNullArgument    Kind = 7  // a bug in this package: a NULL reached the C library
-	KindInvalidUTF8     Kind = 8  // a string that is not UTF-8
-	KindInternal        Kind = 9  // an internal error in the library
-	KindIO              Kind = 10 // the emulator could not start
-	KindCancelled       Kind = 11 // the context was cancelled during a wait
-	KindCredentials     Kind = 12 // the credentials provider failed and no valid credentials were left
+	KindInvalidArgument Kind = 1                // refused before anything was sent; Argument names it
+	KindTransport       Kind = 2                // no answer: DNS, connect, timeout, TLS, broken connection
+	KindService         Kind = 3                // the service answered with an error (returned as *ServiceError)
+	KindInvalidResponse Kind = 4                // an answer that could not be read
+	KindJobNotFound     Kind = 5                // DescribeJob of an unknown ID
+	KindWaitTimeout     Kind = 6                // WaitForJob ran out of time
+	KindNullArgument    Kind = 7                // a bug in this package: a NULL reached the C library
+	KindInvalidUTF8     Kind = 8                // a string that is not UTF-8
+	KindInternal        Kind = 9                // an internal error in the library
+	KindIO              Kind = 10               // the emulator could not start
+	KindCancelled       Kind = 11               // the context was cancelled, or OnState stopped a wait
+	KindCredentials     Kind = 12               // the credentials provider failed and no valid credentials were left
+	KindClosed          Kind = C.CIBATCH_CLOSED // the client was closed before the call started
 )
 
 // Sentinel errors for errors.Is.
@@ -37,6 +38,7 @@ var (
 	ErrJobNotFound     = errors.New("cibatch: job not found")
 	ErrCancelled       = errors.New("cibatch: cancelled")
 	ErrCredentials     = errors.New("cibatch: credentials unavailable")
+	ErrClosed          = errors.New("cibatch: client closed")
 )
 
 // Error is every failure but a service error. Message never contains a secret.
@@ -70,6 +72,8 @@ func (e *Error) Is(target error) bool {
 		return e.Kind == KindCancelled
 	case ErrCredentials:
 		return e.Kind == KindCredentials
+	case ErrClosed:
+		return e.Kind == KindClosed
 	}
 	return false
 }
@@ -119,6 +123,8 @@ func takeError(result C.cibatch_result, cerr *C.cibatch_error) error {
 		Timeout:   bool(C.cibatch_error_is_timeout(cerr)),
 	}
 }
+
+func isCredentials(err error) bool { return err != nil && errors.Is(err, ErrCredentials) }
 
 // check turns a C result into a Go error.
 func check(result C.cibatch_result, cerr *C.cibatch_error) error {

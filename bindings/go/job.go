@@ -36,6 +36,10 @@ type Job struct {
 	JobLevel                                         int // -1 when absent
 	CallBack, CallBackFormat, CallBackType           string
 	CallBackMqMode, CallBackMqRegion, CallBackMqName string
+	CallBackKafkaRegion, CallBackKafkaInstanceID     string
+	CallBackKafkaTopic                               string
+	QueueType                                        string // e.g. "SpeedTranscoding"
+	Progress                                         string // when the service sends it
 
 	// RawXML is the <JobsDetail> element as received, for everything not modelled here.
 	RawXML string
@@ -70,6 +74,10 @@ func jobFrom(p *C.cibatch_job) Job {
 		CallBackFormat: s(C.cibatch_job_callback_format(p)), CallBackType: s(C.cibatch_job_callback_type(p)),
 		CallBackMqMode: s(C.cibatch_job_callback_mq_mode(p)), CallBackMqRegion: s(C.cibatch_job_callback_mq_region(p)),
 		CallBackMqName: s(C.cibatch_job_callback_mq_name(p)), RawXML: s(C.cibatch_job_raw_xml(p)),
+		CallBackKafkaRegion:     s(C.cibatch_job_callback_kafka_region(p)),
+		CallBackKafkaInstanceID: s(C.cibatch_job_callback_kafka_instance_id(p)),
+		CallBackKafkaTopic:      s(C.cibatch_job_callback_kafka_topic(p)),
+		QueueType:               s(C.cibatch_job_queue_type(p)), Progress: s(C.cibatch_job_progress(p)),
 		terminal: bool(C.cibatch_job_is_terminal(p)),
 	}
 }
@@ -80,11 +88,13 @@ func takeJob(p *C.cibatch_job) Job {
 	return jobFrom(p)
 }
 
-// Page is one page of a listing. NextToken is "" on the last page.
+// Page is one page of a listing. NextToken is "" on the last page. Type is the type the page was listed with,
+// "" when it was listed without one.
 type Page struct {
 	Jobs      []Job
 	NextToken string
 	RequestID string
+	Type      string
 }
 
 // DescribeResult holds the jobs found and the queried IDs that do not exist.

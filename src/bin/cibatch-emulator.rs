@@ -2,24 +2,29 @@
 //!
 //! Prints one line, `endpoint=http://127.0.0.1:PORT bucket=BUCKET region=REGION`, then serves.
 
-use cibatch::emulator::{Emulator, EmulatorClock, EmulatorConfig};
+use cibatch::emulator::{Emulator, EmulatorClock, EmulatorConfig, ListTypeDefault};
 use std::io::Write;
 use std::time::Duration;
 
 const USAGE: &str = "usage: cibatch-emulator [--port PORT] [--secret-id ID] [--secret-key KEY] [--token TOKEN]
                         [--bucket NAME-APPID] [--region REGION] [--submitted-ms MS] [--running-ms MS]
-                        [--clock-skew SECONDS] [--clock wall|per-describe]
+                        [--clock-skew SECONDS] [--list-type-default both|workflow]
+                        [--describe-joined-as-one-id on|off] [--repeat-last-token on|off]
+                        [--clock wall|per-describe]
 
 Serves an in-memory emulator of the Cloud Infinite batch-job API on 127.0.0.1.
 Defaults: --port 0 (a free port), --bucket examplebucket-1250000000, --region ap-beijing,
 --secret-id AKIDcibatchEmulatorLocalOnly0000, --secret-key cibatchEmulatorLocalOnlyKey00000, no token,
 jobs stay Submitted 200 ms then Running 800 ms; --clock-skew puts the emulated service's clock ahead
-(or, negative, behind) this machine's. --clock per-describe moves each job one state on each time a
-describe returns it (Submitted, Running, then its end) instead of with time, for tests that must not
-depend on timing.";
+(or, negative, behind) this machine's. Where the service's documents are silent: --list-type-default
+workflow lists only Workflow jobs when `type` is absent (default both), --describe-joined-as-one-id on answers
+a comma-joined describe as one unknown ID, --repeat-last-token on ends a listing by repeating its token;
+--clock per-describe moves each job one state on each time a describe returns it (Submitted, Running,
+then its end) instead of with time, for tests that must not depend on timing.";
 
 fn main() {
     let mut cfg = EmulatorConfig::default();
+    let (mut list_default, mut joined, mut repeat) = (ListTypeDefault::Both, false, false);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
@@ -52,14 +57,34 @@ fn main() {
                     _ => fail(&format!("--clock: {value:?} is not wall or per-describe")),
                 }
             }
+            "--list-type-default" => {
+                list_default = match value.as_str() {
+                    "both" => ListTypeDefault::Both,
+                    "workflow" => ListTypeDefault::Workflow,
+                    _ => fail(&format!("--list-type-default: {value:?} is not both or workflow")),
+                }
+            }
+            "--describe-joined-as-one-id" => joined = on_off(&flag, &value),
+            "--repeat-last-token" => repeat = on_off(&flag, &value),
             _ => fail(&format!("unknown option {flag}")),
         }
     }
     let emu = Emulator::start(cfg).unwrap_or_else(|e| fail(&format!("cannot start: {e}")));
+    emu.set_list_type_default(list_default);
+    emu.set_joined_describe_unknown(joined);
+    emu.set_repeat_last_token(repeat);
     println!("endpoint={} bucket={} region={}", emu.endpoint(), emu.bucket(), emu.region());
     let _ = std::io::stdout().flush();
     loop {
         std::thread::park();
+    }
+}
+
+fn on_off(flag: &str, value: &str) -> bool {
+    match value {
+        "on" => true,
+        "off" => false,
+        _ => fail(&format!("{flag}: {value:?} is not on or off")),
     }
 }
 

@@ -14,6 +14,9 @@
 
 mod http;
 mod service;
+mod switches;
+
+pub use switches::ListTypeDefault;
 
 use crate::model::JobState;
 use http::{Conn, ReadOutcome};
@@ -118,6 +121,11 @@ pub enum Fault {
     HugeBody(usize),
     /// Answer `302 Found` with this `Location`, without handling the request (clients must not follow).
     Redirect(String),
+    /// Answer 200 with no jobs and a `NextToken` never given before, without handling the request (a listing that
+    /// keeps sending empty pages).
+    EmptyPage,
+    /// Handle the request, then close the connection without answering (an answer lost on the way back).
+    LoseAnswer,
 }
 
 impl Fault {
@@ -252,6 +260,24 @@ impl Emulator {
     /// answers (and so the signature checks) is not moved: use [`Emulator::set_clock_skew`] for that.
     pub fn advance(&self, by: Duration) {
         self.shared.service.advance(by);
+    }
+
+    /// What a list without `type` covers: both types (the default) or only `Workflow` jobs. The service's default
+    /// is not documented; tests cover both.
+    pub fn set_list_type_default(&self, default: ListTypeDefault) {
+        self.shared.service.switches.set_list_type_default(default);
+    }
+
+    /// When on, a describe of several comma-joined IDs is answered as a describe of one unknown ID (the whole joined
+    /// string in `NonExistJobIds`), as a service without multi-ID describe would.
+    pub fn set_joined_describe_unknown(&self, on: bool) {
+        self.shared.service.switches.set_joined_describe_unknown(on);
+    }
+
+    /// When on, the last page of a listing repeats the `nextToken` it was asked with instead of an empty
+    /// `NextToken`.
+    pub fn set_repeat_last_token(&self, on: bool) {
+        self.shared.service.switches.set_repeat_last_token(on);
     }
 
     /// Stops serving and waits for every connection thread to end.

@@ -1,6 +1,7 @@
 //! What the emulator answers: signature checks, the job store and state machine, the four operations.
 
 use super::http::{HttpRequest, HttpResponse, POLL};
+use super::switches::Switches;
 use super::{EmulatorClock, EmulatorConfig, Fault};
 use crate::model::JobState;
 use crate::signer::{self, SignInput};
@@ -97,6 +98,7 @@ pub(crate) struct Service {
     /// Seconds the emulated service's clock is ahead of this machine's (negative: behind).
     clock_skew: AtomicI64,
     clock: Mutex<Clock>,
+    pub(crate) switches: Switches,
 }
 
 /// A state with the Unix times it started running and ended, as the service reports them.
@@ -176,6 +178,7 @@ impl Service {
             ids: AtomicU64::new(0),
             clock_skew: AtomicI64::new(config.clock_skew),
             clock: Mutex::new(Clock::new(config.clock)),
+            switches: Switches::default(),
             config,
         }
     }
@@ -320,6 +323,10 @@ impl Service {
                 plain(self.route(req, &request_id))
             }
             Some(Fault::CloseConnection) => Outcome::Close,
+            Some(Fault::LoseAnswer) => {
+                self.route(req, &request_id);
+                Outcome::Close
+            }
             Some(Fault::CutBody) => Outcome::Respond { response: self.route(req, &request_id), cut_body: true },
             Some(Fault::TruncatedXml) => {
                 let mut response = self.route(req, &request_id);
@@ -339,6 +346,15 @@ impl Service {
                 let mut response = self.error(302, "Found", "moved", &request_id);
                 response.headers.push(("Location".to_string(), location));
                 plain(response)
+            }
+            Some(Fault::EmptyPage) => {
+                // A new token that leads where the request's did: `<offset>~<n>`.
+                let asked = req.query.iter().find(|(k, _)| k == "nextToken").map(|(_, v)| v.as_str()).unwrap_or("");
+                let offset = asked.split('~').next().filter(|o| !o.is_empty()).unwrap_or("0");
+                let token = format!("{offset}~{}", self.ids.fetch_add(1, Ordering::Relaxed));
+                let body =
+                    format!("<Response><RequestId>{request_id}</RequestId><NextToken>{token}</NextToken></Response>");
+                plain(self.respond(200, &request_id, body, None))
             }
             Some(Fault::HugeBody(n)) => {
                 let mut body = format!("<Response><RequestId>{request_id}</RequestId><Padding>");
@@ -362,7 +378,7 @@ impl Service {
                 match m {
                     "GET" => self.describe(ids, request_id),
                     "PUT" => self.cancel(ids, request_id),
-                    _ => Err((405, "MethodNotAllowed", format!("{m} is not supported on {p}"))),
+                    _ => Err((400, "InvalidArgument", format!("{m} is not supported on {p}"))),
                 }
             }
             (m, p) => Err((400, "InvalidArgument", format!("no API at {m} {p}"))),
@@ -488,7 +504,7 @@ impl Service {
         if let Some(md5) = req.header("content-md5") {
             let want = base64::engine::general_purpose::STANDARD.encode(Md5::digest(&req.body));
             if md5 != want {
-                return Err(bad("InvalidDigest", "Content-MD5 does not match the body".into()));
+                return Err(bad("InvalidContent", "Content-MD5 does not match the body".into()));
             }
         }
         let text = std::str::from_utf8(&req.body).map_err(|_| bad("InvalidContent", "the body is not UTF-8".into()))?;
@@ -502,7 +518,11 @@ impl Service {
         if name.is_empty() || name.chars().count() > 128 {
             return Err(bad("InvalidArgument", "Name is required, at most 128 characters".into()));
         }
-        let job_type = root.find_text("Type").unwrap_or("").to_string();
+        // `Type` is optional on the Workflow page (the Go SDK's example omits it): absent means Workflow.
+        let job_type = match root.find_text("Type") {
+            None => "Workflow".to_string(),
+            Some(t) => t.to_string(),
+        };
         let input = root.find("Input").cloned().unwrap_or_default();
         let inputs = input
             .children
@@ -553,7 +573,7 @@ impl Service {
         };
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
-        write_job(&mut body, &job, &timing, now, mode);
+        write_created_job(&mut body, &job, &timing, now, mode);
         body.push_str("</Response>");
         let i = store.jobs.len();
         store.index.insert(id, i);
@@ -562,7 +582,11 @@ impl Service {
     }
 
     fn describe(&self, ids: &str, request_id: &str) -> Result<String, (u16, &'static str, String)> {
-        let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let ids: Vec<&str> = if self.switches.joined_describe_unknown() {
+            vec![ids]
+        } else {
+            ids.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()
+        };
         if ids.is_empty() {
             return Err((400, "InvalidArgument", "no job ID given".into()));
         }
@@ -603,7 +627,7 @@ impl Service {
             },
         };
         let job_type = match param("type") {
-            None => None,
+            None => self.switches.list_type_default(),
             Some(t @ ("Workflow" | "Job")) => Some(t),
             Some(t) => return Err(bad(format!("type {t:?} is not Workflow or Job"))),
         };
@@ -640,7 +664,10 @@ impl Service {
         let offset = match param("nextToken") {
             None => 0,
             Some(t) => {
-                t.parse::<usize>().map_err(|_| bad(format!("nextToken {t:?} is not a token this service issued")))?
+                let offset = t.split('~').next().unwrap_or(t);
+                offset
+                    .parse::<usize>()
+                    .map_err(|_| bad(format!("nextToken {t:?} is not a token this service issued")))?
             }
         };
         let (workflow_id, job_id, name) = (param("workflowId"), param("jobId"), param("name"));
@@ -653,7 +680,7 @@ impl Service {
             .iter()
             .filter(|j| job_type.is_none_or(|t| j.job_type == t))
             .filter(|j| from.is_none_or(|f| j.created_unix >= f) && to.is_none_or(|t| j.created_unix <= t))
-            .filter(|j| workflow_id.is_none_or(|w| j.operation.find_text("WorkflowIds") == Some(w)))
+            .filter(|j| workflow_id.is_none_or(|w| names_workflow(&j.operation, w)))
             .filter(|j| job_id.is_none_or(|id| j.id == id))
             .filter(|j| name.is_none_or(|n| j.name == n))
             .filter(|j| states.as_ref().is_none_or(|s| s.contains(&j.status(now, &timing, mode).state)))
@@ -669,6 +696,8 @@ impl Service {
         body.push_str("<NextToken>");
         if offset + size < matching.len() {
             body.push_str(&(offset + size).to_string());
+        } else if self.switches.repeat_last_token() {
+            body.push_str(&escape_text(param("nextToken").unwrap_or("")));
         }
         body.push_str("</NextToken></Response>");
         Ok(body)
@@ -688,6 +717,21 @@ impl Service {
         }
         job.forced = Some((JobState::Cancel, now, unix));
         Ok(String::new())
+    }
+}
+
+/// `WorkflowIds` may name several workflows, comma-separated; `workflowId` matches any of them.
+fn names_workflow(operation: &XmlElement, wanted: &str) -> bool {
+    operation.find_text("WorkflowIds").is_some_and(|ids| ids.split(',').any(|id| id.trim() == wanted))
+}
+
+/// A create's answer: as a describe's, but without `Type` (the service's create answer has none).
+fn write_created_job(out: &mut String, j: &EmuJob, timing: &Timing, now: Duration, mode: EmulatorClock) {
+    let start = out.len();
+    write_job(out, j, timing, now, mode);
+    let typed = format!("<Type>{}</Type>", escape_text(&j.job_type));
+    if let Some(at) = out[start..].find(&typed) {
+        out.replace_range(start + at..start + at + typed.len(), "");
     }
 }
 

@@ -3,8 +3,10 @@
 use super::job::{cibatch_job, cibatch_job_list, cibatch_pager};
 use super::request::{cibatch_job_request, cibatch_list_options, cibatch_workflow_request};
 use super::*;
-use crate::{Client, Config, Credentials, LogLevel, WaitOptions};
+use crate::config::{check_clock_offset, check_duration, check_range, limits};
+use crate::{CancelToken, Client, Config, Credentials, LogLevel, WaitOptions};
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,8 +17,35 @@ pub struct cibatch_config {
 
 /// A client for one bucket. Thread-safe: one client may be used by any number of threads at once, and should
 /// be, to share its keep-alive connections.
+///
+/// Closing and freeing: `cibatch_client_close` marks the client closed and returns at once; calls already running
+/// (on any thread, and the callbacks they make) finish normally, since each call keeps what it uses alive, and calls
+/// that start after it fail with `CIBATCH_CLOSED`. `cibatch_client_free` closes and frees the handle; it too may be
+/// called while other threads are inside calls on the client (what they use is released when the last of them
+/// returns), but no call may start on the handle once `cibatch_client_free` has been called. So, to stop a client
+/// other threads are using: `cibatch_client_close`, let those threads see `CIBATCH_CLOSED` and finish, then
+/// `cibatch_client_free`. Both may be called from inside a callback of a call on the same client.
 pub struct cibatch_client {
-    pub(crate) client: Arc<Client>,
+    client: Arc<Client>,
+    closed: AtomicBool,
+}
+
+impl cibatch_client {
+    pub(crate) fn new(client: Client) -> Self {
+        cibatch_client { client: Arc::new(client), closed: AtomicBool::new(false) }
+    }
+}
+
+/// The client behind a handle, for the duration of one call: refused once the handle is closed.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+pub(crate) unsafe fn live(client: *const cibatch_client) -> FfiResult<Arc<Client>> {
+    let handle = arg_ref(client, "client")?;
+    if handle.closed.load(Ordering::Acquire) {
+        return Err(cibatch_error::new(CIBATCH_CLOSED, "the client is closed (cibatch_client_close was called)"));
+    }
+    Ok(handle.client.clone())
 }
 
 /// Called by `cibatch_client_wait_for_job` after every poll, on the waiting thread, with the job as just
@@ -113,7 +142,7 @@ pub unsafe extern "C" fn cibatch_config_set_https(
 }
 
 /// Timeouts in milliseconds: `total_ms` for a whole attempt, `connect_ms` to connect, `read_ms` for any one
-/// read. 0 keeps the current value.
+/// read. 0 keeps the current value; more than a day (86,400,000) is `CIBATCH_INVALID_INPUT`.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_timeouts(
     config: *mut cibatch_config,
@@ -123,10 +152,13 @@ pub unsafe extern "C" fn cibatch_config_set_timeouts(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
-        for (ms, slot) in
-            [(total_ms, &mut c.timeout), (connect_ms, &mut c.connect_timeout), (read_ms, &mut c.read_timeout)]
-        {
+        for (argument, ms, slot) in [
+            ("total_ms", total_ms, &mut c.timeout),
+            ("connect_ms", connect_ms, &mut c.connect_timeout),
+            ("read_ms", read_ms, &mut c.read_timeout),
+        ] {
             if ms > 0 {
+                check_duration(argument, Duration::from_millis(ms))?;
                 *slot = Duration::from_millis(ms);
             }
         }
@@ -134,7 +166,7 @@ pub unsafe extern "C" fn cibatch_config_set_timeouts(
     })
 }
 
-/// The `User-Agent` header. Checked when the client is created.
+/// The `User-Agent` header, at most 512 bytes. Its characters are checked when the client is created.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_user_agent(
     config: *mut cibatch_config,
@@ -142,14 +174,19 @@ pub unsafe extern "C" fn cibatch_config_set_user_agent(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
-        c.user_agent = arg_str(user_agent, "user_agent")?.to_string();
+        let ua = arg_str(user_agent, "user_agent")?;
+        if ua.len() > limits::USER_AGENT_BYTES {
+            return Err(Error::invalid("user_agent", format!("is {} bytes; at most 512 are sent", ua.len())).into());
+        }
+        c.user_agent = ua.to_string();
         Ok(())
     })
 }
 
-/// Retries: `max_attempts` in all for describe, list and cancel (at least 1); `retry_create` also retries create
-/// (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
-/// before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]`.
+/// Retries: `max_attempts` in all for describe, list and cancel (1 to 10; default 3); `retry_create` also retries
+/// create (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
+/// before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s; at most a day).
+/// For `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the current value; out of range is `CIBATCH_INVALID_INPUT`.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_retries(
     config: *mut cibatch_config,
@@ -160,15 +197,30 @@ pub unsafe extern "C" fn cibatch_config_set_retries(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
-        c.max_attempts = max_attempts.max(1);
+        if max_attempts > 0 {
+            check_range("max_attempts", max_attempts, limits::ATTEMPTS)?;
+        }
+        for (argument, ms) in [("base_ms", base_ms), ("cap_ms", cap_ms)] {
+            if ms > 0 {
+                check_duration(argument, Duration::from_millis(ms))?;
+            }
+        }
+        if max_attempts > 0 {
+            c.max_attempts = max_attempts;
+        }
         c.retry_create = retry_create;
-        c.backoff_base = Duration::from_millis(base_ms);
-        c.backoff_cap = Duration::from_millis(cap_ms);
+        if base_ms > 0 {
+            c.backoff_base = Duration::from_millis(base_ms);
+        }
+        if cap_ms > 0 {
+            c.backoff_cap = Duration::from_millis(cap_ms);
+        }
         Ok(())
     })
 }
 
-/// The largest response body read (default 8 MiB); past it a call fails instead of growing memory.
+/// The largest response body read (default 8 MiB, at most 1 GiB, at least 1); past it a call fails instead of
+/// growing memory. Out of range is `CIBATCH_INVALID_INPUT`.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_max_response_bytes(
     config: *mut cibatch_config,
@@ -176,13 +228,14 @@ pub unsafe extern "C" fn cibatch_config_set_max_response_bytes(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
+        check_range("max_bytes", max_bytes, limits::RESPONSE_BYTES)?;
         c.max_response_bytes = max_bytes;
         Ok(())
     })
 }
 
-/// The deepest XML nesting accepted in a response (default 32); past it a call fails with
-/// `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
+/// The deepest XML nesting accepted in a response (default 32; 4 to 256, else `CIBATCH_INVALID_INPUT`); past it a
+/// call fails with `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_max_xml_depth(
     config: *mut cibatch_config,
@@ -190,13 +243,15 @@ pub unsafe extern "C" fn cibatch_config_set_max_xml_depth(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
+        check_range("max_depth", max_depth as usize, limits::XML_DEPTH)?;
         c.max_xml_depth = max_depth as usize;
         Ok(())
     })
 }
 
-/// Seconds to add to this machine's clock when signing (default 0). The client also corrects it by itself
-/// when the service reports a skewed request time and sends its `Date`.
+/// Seconds to add to this machine's clock when signing (default 0; at most a day either way, else
+/// `CIBATCH_INVALID_INPUT`). The client also corrects it by itself when the service reports a skewed request time
+/// and sends its `Date`.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_clock_offset(
     config: *mut cibatch_config,
@@ -204,6 +259,7 @@ pub unsafe extern "C" fn cibatch_config_set_clock_offset(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
+        check_clock_offset(seconds)?;
         c.clock_offset = seconds;
         Ok(())
     })
@@ -273,20 +329,39 @@ pub unsafe extern "C" fn cibatch_credentials_set(
     })
 }
 
-struct CallbackProvider {
-    callback: unsafe extern "C" fn(*mut c_void, *mut cibatch_credentials) -> bool,
-    user_data: *mut c_void,
+/// Called once with a callback's `user_data` when nothing can call that callback any more: no configuration,
+/// client or pager holds it. The place to free `user_data` (or a binding's handle to it). May be NULL.
+pub type cibatch_release_callback = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
+
+/// A callback's user data, released when the last holder of the callback goes.
+struct UserData {
+    ptr: *mut c_void,
+    release: cibatch_release_callback,
 }
 
 // SAFETY: the header requires `user_data` to be usable from any thread that uses the client.
-unsafe impl Send for CallbackProvider {}
-unsafe impl Sync for CallbackProvider {}
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl Drop for UserData {
+    fn drop(&mut self) {
+        if let Some(release) = self.release {
+            // SAFETY: the caller's function with its own user data, called once.
+            unsafe { release(self.ptr) };
+        }
+    }
+}
+
+struct CallbackProvider {
+    callback: unsafe extern "C" fn(*mut c_void, *mut cibatch_credentials) -> bool,
+    user_data: UserData,
+}
 
 impl crate::CredentialsProvider for CallbackProvider {
     fn fetch(&self) -> Result<(Credentials, Option<std::time::SystemTime>), String> {
         let mut out = cibatch_credentials { value: None };
         // SAFETY: a function pointer the caller registered, with its own user data.
-        let ok = unsafe { (self.callback)(self.user_data, &mut out) };
+        let ok = unsafe { (self.callback)(self.user_data.ptr, &mut out) };
         match (ok, out.value) {
             (true, Some(v)) => Ok(v),
             (true, None) => {
@@ -299,17 +374,23 @@ impl crate::CredentialsProvider for CallbackProvider {
 
 /// Makes the client ask `callback` for temporary credentials (see `cibatch_credentials_callback`) instead of using
 /// the configuration's keys; NULL goes back to them. `user_data` is passed through untouched and must stay valid
-/// as long as any client made from this configuration.
+/// until `release` (may be NULL) is called with it (never when `callback` is NULL): once, when no configuration, client or pager can call `callback`
+/// any more (which may be after `cibatch_client_free`, while a pager or a running call still uses the client). When
+/// this call fails, `release` is not called and `user_data` stays the caller's.
+///
+/// The provider runs with no lock held. A call it makes on a client that shares these credentials fails at once with
+/// `CIBATCH_CREDENTIALS` (it would wait for the credentials being fetched); calls on other clients work.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_credentials_provider(
     config: *mut cibatch_config,
     callback: cibatch_credentials_callback,
     user_data: *mut c_void,
+    release: cibatch_release_callback,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
         c.credentials_provider = callback.map(|callback| {
-            std::sync::Arc::new(CallbackProvider { callback, user_data })
+            std::sync::Arc::new(CallbackProvider { callback, user_data: UserData { ptr: user_data, release } })
                 as std::sync::Arc<dyn crate::CredentialsProvider>
         });
         Ok(())
@@ -333,12 +414,8 @@ pub type cibatch_log_callback =
 
 struct CallbackLogger {
     callback: unsafe extern "C" fn(*mut c_void, cibatch_log_level, *const c_char),
-    user_data: *mut c_void,
+    user_data: UserData,
 }
-
-// SAFETY: the header requires `user_data` to be usable from any thread that uses the client.
-unsafe impl Send for CallbackLogger {}
-unsafe impl Sync for CallbackLogger {}
 
 impl CallbackLogger {
     fn emit(&self, level: LogLevel, message: &str) {
@@ -350,19 +427,22 @@ impl CallbackLogger {
         };
         let text = cstring(message);
         // SAFETY: the caller's function with its own user data; the message outlives the call.
-        unsafe { (self.callback)(self.user_data, level, text.as_ptr()) };
+        unsafe { (self.callback)(self.user_data.ptr, level, text.as_ptr()) };
     }
 }
 
 /// Sends the client's log messages at `max_level` (a `cibatch_log_level`) and more severe to `callback`; NULL turns
-/// logging off. Debug messages give the operation, request line, status, request id, attempt and duration.
-/// `user_data` must stay valid as long as any client made from this configuration.
+/// logging off. Debug messages give the operation, request line, status, request id, attempt and duration. The
+/// logger is called with no lock held: it may make calls on the client. `user_data` must stay valid until `release`
+/// (may be NULL) is called with it: once, when no configuration, client or pager can call `callback` any more. When
+/// this call fails, `release` is not called.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_logger(
     config: *mut cibatch_config,
     callback: cibatch_log_callback,
     user_data: *mut c_void,
     max_level: u32,
+    release: cibatch_release_callback,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
@@ -374,7 +454,7 @@ pub unsafe extern "C" fn cibatch_config_set_logger(
             _ => return Err(Error::invalid("max_level", format!("{max_level} is not a cibatch_log_level")).into()),
         };
         c.log = callback.map(|callback| {
-            let logger = CallbackLogger { callback, user_data };
+            let logger = CallbackLogger { callback, user_data: UserData { ptr: user_data, release } };
             let sink: crate::LogSink =
                 std::sync::Arc::new(move |level: LogLevel, message: &str| logger.emit(level, message));
             (sink, level)
@@ -401,7 +481,7 @@ pub unsafe extern "C" fn cibatch_client_new(
     call(error, || {
         let config = arg_ref(config, "config")?.config.clone();
         check_out(client_out, "client_out")?;
-        give(client_out, cibatch_client { client: Arc::new(Client::new(config)?) });
+        give(client_out, cibatch_client::new(Client::new(config)?));
         Ok(())
     })
 }
@@ -414,15 +494,16 @@ pub unsafe extern "C" fn cibatch_client_new_from_env(
 ) -> cibatch_result {
     call(error, || {
         check_out(client_out, "client_out")?;
-        give(client_out, cibatch_client { client: Arc::new(Client::from_env()?) });
+        give(client_out, cibatch_client::new(Client::from_env()?));
         Ok(())
     })
 }
 
 /// A client that shares `client`'s connections and whose every call, retries and waits included, ends within
 /// `timeout_ms` from now (a per-call deadline, such as a Go context's): past it a call fails with a timeout
-/// (`cibatch_error_is_timeout`). Cheap enough to make per call. On success `*client_out` is a new client the caller
-/// frees with `cibatch_client_free`; it may outlive `client`.
+/// (`cibatch_error_is_timeout`). 0 is a deadline already passed; more than a day is `CIBATCH_INVALID_INPUT`. Cheap
+/// enough to make per call. On success `*client_out` is a new client the caller frees with `cibatch_client_free`; it
+/// may outlive `client`, and closing `client` does not close it.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_client_with_timeout(
     client: *const cibatch_client,
@@ -431,10 +512,44 @@ pub unsafe extern "C" fn cibatch_client_with_timeout(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let client = arg_ref(client, "client")?;
+        let client = live(client)?;
         check_out(client_out, "client_out")?;
+        if timeout_ms > 0 {
+            check_duration("timeout_ms", Duration::from_millis(timeout_ms))?;
+        }
         let deadline = std::time::Instant::now() + Duration::from_millis(timeout_ms);
-        give(client_out, cibatch_client { client: Arc::new(client.client.with_deadline(deadline)) });
+        give(client_out, cibatch_client::new(client.with_deadline(deadline)));
+        Ok(())
+    })
+}
+
+/// A client that shares `client`'s connections and whose every call stops when `cancel` fires (see
+/// `cibatch_cancel_fire`): waits, backoffs, polls and waits for credentials end at once and a request in flight is
+/// abandoned (its connection is shut down), the call failing with `CIBATCH_CANCELLED`. `cancel` may be NULL (no
+/// token); `timeout_ms`, when not 0 (none), also bounds every call as `cibatch_client_with_timeout` does (at most a day).
+/// The new client keeps what it needs of `cancel`: free the token whenever you like. On success `*client_out` is a
+/// new client the caller frees with `cibatch_client_free`; it may outlive `client`, and closing `client` does not
+/// close it.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_client_with_cancel(
+    client: *const cibatch_client,
+    cancel: *const cibatch_cancel,
+    timeout_ms: u64,
+    client_out: *mut *mut cibatch_client,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let client = live(client)?;
+        check_out(client_out, "client_out")?;
+        let mut derived = match cancel.as_ref() {
+            Some(c) => client.with_cancel(c.token.clone()),
+            None => client.share(),
+        };
+        if timeout_ms > 0 {
+            check_duration("timeout_ms", Duration::from_millis(timeout_ms))?;
+            derived = derived.with_deadline(std::time::Instant::now() + Duration::from_millis(timeout_ms));
+        }
+        give(client_out, cibatch_client::new(derived));
         Ok(())
     })
 }
@@ -446,11 +561,74 @@ pub extern "C" fn cibatch_client_clock_offset(client: *const cibatch_client) -> 
     guard(0, || unsafe { client.as_ref() }.map_or(0, |c| c.client.clock_offset()))
 }
 
-/// Frees a client. NULL does nothing. Must not be called while another thread uses the client. Pagers made from
-/// it keep what they need and stay usable.
+/// Marks a client closed (see `cibatch_client`): calls already running finish normally, calls that start after it
+/// fail with `CIBATCH_CLOSED`. Returns at once; idempotent; NULL does nothing. Safe from any thread and from inside a
+/// callback. The handle stays valid until `cibatch_client_free`.
+#[no_mangle]
+pub extern "C" fn cibatch_client_close(client: *const cibatch_client) {
+    guard((), || {
+        if let Some(c) = unsafe { client.as_ref() } {
+            c.closed.store(true, Ordering::Release);
+        }
+    })
+}
+
+/// Whether `cibatch_client_close` (or nothing else) was called on this handle. False for NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_client_is_closed(client: *const cibatch_client) -> bool {
+    guard(false, || unsafe { client.as_ref() }.is_some_and(|c| c.closed.load(Ordering::Acquire)))
+}
+
+/// Closes and frees a client. NULL does nothing. Calls already running on other threads finish normally (each keeps
+/// what it uses, released when the last of them returns), but no call may start on `client` once this has been
+/// called: see `cibatch_client` for the safe order. Pagers and clients derived from it keep what they need and stay
+/// usable.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_client_free(client: *mut cibatch_client) {
     guard((), || free_box(client))
+}
+
+/// A cancellation token: fire it from any thread to stop the calls of every client made with it by
+/// `cibatch_client_with_cancel`. Thread-safe. Once fired it stays fired.
+pub struct cibatch_cancel {
+    token: CancelToken,
+}
+
+/// Makes a token. On success `*cancel_out` is a new token the caller frees with `cibatch_cancel_free`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_cancel_new(
+    cancel_out: *mut *mut cibatch_cancel,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        check_out(cancel_out, "cancel_out")?;
+        give(cancel_out, cibatch_cancel { token: CancelToken::new() });
+        Ok(())
+    })
+}
+
+/// Fires the token: calls carrying it stop within milliseconds with `CIBATCH_CANCELLED`, and later calls carrying it
+/// fail at once. Idempotent; callable from any thread, including from inside a callback. NULL does nothing.
+#[no_mangle]
+pub extern "C" fn cibatch_cancel_fire(cancel: *const cibatch_cancel) {
+    guard((), || {
+        if let Some(c) = unsafe { cancel.as_ref() } {
+            c.token.cancel();
+        }
+    })
+}
+
+/// Whether the token has fired. False for NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_cancel_is_fired(cancel: *const cibatch_cancel) -> bool {
+    guard(false, || unsafe { cancel.as_ref() }.is_some_and(|c| c.token.is_cancelled()))
+}
+
+/// Frees the caller's token. Clients made with it keep what they need. NULL does nothing. Must not be called while
+/// another thread may still fire it.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_cancel_free(cancel: *mut cibatch_cancel) {
+    guard((), || free_box(cancel))
 }
 
 /// Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
@@ -463,9 +641,9 @@ pub unsafe extern "C" fn cibatch_client_create_workflow_job(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let (client, request) = (arg_ref(client, "client")?, arg_ref(request, "request")?);
+        let (client, request) = (live(client)?, arg_ref(request, "request")?);
         check_out(job_out, "job_out")?;
-        give(job_out, cibatch_job::new(client.client.create_workflow_job(&request.request)?));
+        give(job_out, cibatch_job::new(client.create_workflow_job(&request.request)?));
         Ok(())
     })
 }
@@ -480,9 +658,9 @@ pub unsafe extern "C" fn cibatch_client_create_job(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let (client, request) = (arg_ref(client, "client")?, arg_ref(request, "request")?);
+        let (client, request) = (live(client)?, arg_ref(request, "request")?);
         check_out(job_out, "job_out")?;
-        give(job_out, cibatch_job::new(client.client.create_job(&request.request)?));
+        give(job_out, cibatch_job::new(client.create_job(&request.request)?));
         Ok(())
     })
 }
@@ -497,14 +675,15 @@ pub unsafe extern "C" fn cibatch_client_describe_job(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let (client, job_id) = (arg_ref(client, "client")?, arg_str(job_id, "job_id")?);
+        let (client, job_id) = (live(client)?, arg_str(job_id, "job_id")?);
         check_out(job_out, "job_out")?;
-        give(job_out, cibatch_job::new(client.client.describe_job(job_id)?));
+        give(job_out, cibatch_job::new(client.describe_job(job_id)?));
         Ok(())
     })
 }
 
-/// Describes `count` jobs in one request. IDs the service does not know are listed by
+/// Describes `count` jobs, comma-joined in one request per 4 KiB of path; if the service answers a joined path as
+/// one unknown ID, each ID is described on its own. IDs the service does not know are listed by
 /// `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
 /// caller frees with `cibatch_job_list_free`.
 #[no_mangle]
@@ -516,17 +695,19 @@ pub unsafe extern "C" fn cibatch_client_describe_jobs(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let client = arg_ref(client, "client")?;
+        let client = live(client)?;
         let ids = arg_str_array(job_ids, count, "job_ids")?;
         check_out(list_out, "list_out")?;
-        let res = client.client.describe_jobs(&ids)?;
+        let res = client.describe_jobs(&ids)?;
         give(list_out, cibatch_job_list::new(res.jobs, res.non_exist_job_ids, None, res.request_id));
         Ok(())
     })
 }
 
-/// One page of jobs. `options` may be NULL for the service's defaults. On success `*page_out` is a new list the
-/// caller frees with `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
+/// One page of jobs. `options` may be NULL for the service's defaults. Options without a type send no `type`, so
+/// the service's undocumented default applies (it may list `"Workflow"` jobs only); `cibatch_client_jobs` and
+/// `cibatch_client_pages` cover both types. On success `*page_out` is a new list the caller frees with
+/// `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_client_list_jobs(
     client: *const cibatch_client,
@@ -535,11 +716,11 @@ pub unsafe extern "C" fn cibatch_client_list_jobs(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let client = arg_ref(client, "client")?;
+        let client = live(client)?;
         let opts = options.as_ref().map(|o| o.options.clone()).unwrap_or_default();
         check_out(page_out, "page_out")?;
-        let page = client.client.list_jobs(&opts)?;
-        give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id));
+        let page = client.list_jobs(&opts)?;
+        give(page_out, cibatch_job_list::page(page));
         Ok(())
     })
 }
@@ -555,15 +736,16 @@ pub unsafe extern "C" fn cibatch_client_pages(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let client = arg_ref(client, "client")?;
+        let client = live(client)?;
         let opts = options.as_ref().map(|o| o.options.clone()).unwrap_or_default();
         check_out(pager_out, "pager_out")?;
-        give(pager_out, cibatch_pager::new(client.client.clone(), opts));
+        give(pager_out, cibatch_pager::new(client, opts));
         Ok(())
     })
 }
 
-/// Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error.
+/// Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error, except within one call: a
+/// retried attempt (the earlier answer was lost) that is refused while the job is now `Cancel` is success.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_client_cancel_job(
     client: *const cibatch_client,
@@ -571,14 +753,16 @@ pub unsafe extern "C" fn cibatch_client_cancel_job(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let (client, job_id) = (arg_ref(client, "client")?, arg_str(job_id, "job_id")?);
-        client.client.cancel_job(job_id)?;
+        let (client, job_id) = (live(client)?, arg_str(job_id, "job_id")?);
+        client.cancel_job(job_id)?;
         Ok(())
     })
 }
 
 /// Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
-/// every `initial_interval_ms` (0: 1 s) and growing by 1.5x up to `max_interval_ms` (0: 15 s). `on_poll` (may be
+/// every `initial_interval_ms` (0: 1 s; less than 10 ms is raised to 10 ms) and growing by 1.5x up to
+/// `max_interval_ms` (0: 15 s); each at most a day, else `CIBATCH_INVALID_INPUT`. Every poll, retries and backoffs
+/// included, ends by the wait's deadline. `on_poll` (may be
 /// NULL) is called on the calling thread with `user_data` after every poll (see `cibatch_wait_callback`); it
 /// returning false stops the wait with `CIBATCH_CANCELLED`. Past `max_wait_ms` the result is
 /// `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
@@ -596,19 +780,20 @@ pub unsafe extern "C" fn cibatch_client_wait_for_job(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     call(error, || {
-        let (client, job_id) = (arg_ref(client, "client")?, arg_str(job_id, "job_id")?);
+        let (client, job_id) = (live(client)?, arg_str(job_id, "job_id")?);
         check_out(job_out, "job_out")?;
         let mut opts = WaitOptions::default();
-        for (ms, slot) in [
-            (max_wait_ms, &mut opts.max_wait),
-            (initial_interval_ms, &mut opts.initial_interval),
-            (max_interval_ms, &mut opts.max_interval),
+        for (argument, ms, slot) in [
+            ("max_wait_ms", max_wait_ms, &mut opts.max_wait),
+            ("initial_interval_ms", initial_interval_ms, &mut opts.initial_interval),
+            ("max_interval_ms", max_interval_ms, &mut opts.max_interval),
         ] {
             if ms > 0 {
+                check_duration(argument, Duration::from_millis(ms))?;
                 *slot = Duration::from_millis(ms);
             }
         }
-        let job = client.client.wait_for_job_polling(job_id, &opts, |j, changed| match on_poll {
+        let job = client.wait_for_job_polling(job_id, &opts, |j, changed| match on_poll {
             Some(cb) => {
                 let handle = cibatch_job::new(j.clone());
                 // SAFETY: the caller supplied a function that accepts its own user_data and a borrowed job.

@@ -29,6 +29,23 @@ pub enum cibatch_fault {
     CIBATCH_FAULT_TRUNCATED_XML = 2,
     /// Handle the request, then answer 200 with a body that is not well-formed XML.
     CIBATCH_FAULT_MALFORMED_XML = 3,
+    /// Answer 200 with no jobs and a `NextToken` never given before, without handling the request.
+    CIBATCH_FAULT_EMPTY_PAGE = 4,
+    /// Handle the request, then close the connection without answering (an answer lost on the way back).
+    CIBATCH_FAULT_LOSE_ANSWER = 5,
+}
+
+/// The emulator's answers where the service's documents are silent (`cibatch_emulator_set_switch`'s `which`).
+/// All are off when an emulator starts.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cibatch_emulator_switch {
+    /// A list without `type` covers only `Workflow` jobs (off: both types).
+    CIBATCH_SWITCH_LIST_DEFAULT_WORKFLOW = 0,
+    /// A describe of several comma-joined IDs is answered as one unknown ID, the whole joined string.
+    CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID = 1,
+    /// The last page of a listing repeats the `nextToken` it was asked with instead of an empty `NextToken`.
+    CIBATCH_SWITCH_REPEAT_LAST_TOKEN = 2,
 }
 
 /// What moves the emulator's jobs from `Submitted` to `Running` to their end (`cibatch_emulator_set_clock`'s
@@ -211,7 +228,33 @@ pub unsafe extern "C" fn cibatch_emulator_inject(
         f if f == CIBATCH_FAULT_CUT_BODY as u32 => Ok(Fault::CutBody),
         f if f == CIBATCH_FAULT_TRUNCATED_XML as u32 => Ok(Fault::TruncatedXml),
         f if f == CIBATCH_FAULT_MALFORMED_XML as u32 => Ok(Fault::MalformedXml),
+        f if f == CIBATCH_FAULT_EMPTY_PAGE as u32 => Ok(Fault::EmptyPage),
+        f if f == CIBATCH_FAULT_LOSE_ANSWER as u32 => Ok(Fault::LoseAnswer),
         _ => Err(Error::invalid("fault", format!("{fault} is not a cibatch_fault")).into()),
+    })
+}
+
+/// Turns switch `which` (a `cibatch_emulator_switch`) on or off, for the requests that follow.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_set_switch(
+    emulator: *const cibatch_emulator,
+    which: u32,
+    on: bool,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        use crate::emulator::ListTypeDefault;
+        use cibatch_emulator_switch::*;
+        let e = &arg_ref(emulator, "emulator")?.emulator;
+        match which {
+            w if w == CIBATCH_SWITCH_LIST_DEFAULT_WORKFLOW as u32 => {
+                e.set_list_type_default(if on { ListTypeDefault::Workflow } else { ListTypeDefault::Both })
+            }
+            w if w == CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID as u32 => e.set_joined_describe_unknown(on),
+            w if w == CIBATCH_SWITCH_REPEAT_LAST_TOKEN as u32 => e.set_repeat_last_token(on),
+            _ => return Err(Error::invalid("which", format!("{which} is not a cibatch_emulator_switch")).into()),
+        }
+        Ok(())
     })
 }
 

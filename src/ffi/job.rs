@@ -54,6 +54,11 @@ enum Field {
     MqMode,
     MqRegion,
     MqName,
+    Progress,
+    QueueType,
+    KafkaRegion,
+    KafkaInstanceId,
+    KafkaTopic,
     RawXml,
 }
 const FIELDS: usize = Field::RawXml as usize + 1;
@@ -93,14 +98,14 @@ impl cibatch_job {
             Field::WorkflowIds => op.workflow_ids.clone(),
             Field::TimeStart => ti.and_then(|t| t.start.clone()),
             Field::TimeEnd => ti.and_then(|t| t.end.clone()),
-            Field::Tag => op.tag.clone(),
+            Field::Tag => op.tag.clone().or_else(|| j.tag.clone()),
             Field::TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.clone()),
             Field::JobParamXml => op.job_param.as_ref().map(|p| p.element.to_xml()),
             Field::OutputRegion => out.and_then(|o| o.region.clone()),
             Field::OutputBucket => out.and_then(|o| o.bucket.clone()),
             Field::OutputObject => out.and_then(|o| o.object.clone()),
             Field::OutputXml => out.map(|o| o.element.to_xml()),
-            Field::QueueId => op.queue_id.clone(),
+            Field::QueueId => op.queue_id.clone().or_else(|| j.queue_id.clone()),
             Field::UserData => op.user_data.clone(),
             Field::JobLevel => op.job_level.clone(),
             Field::CallBack => op.callback.clone(),
@@ -109,6 +114,11 @@ impl cibatch_job {
             Field::MqMode => mq.and_then(|m| m.mq_mode.clone()),
             Field::MqRegion => mq.and_then(|m| m.mq_region.clone()),
             Field::MqName => mq.and_then(|m| m.mq_name.clone()),
+            Field::Progress => j.progress.clone(),
+            Field::QueueType => op.queue_type.clone(),
+            Field::KafkaRegion => op.callback_kafka_config.as_ref().and_then(|k| k.region.clone()),
+            Field::KafkaInstanceId => op.callback_kafka_config.as_ref().and_then(|k| k.instance_id.clone()),
+            Field::KafkaTopic => op.callback_kafka_config.as_ref().and_then(|k| k.topic.clone()),
             Field::RawXml => s(&j.raw_xml),
         }
     }
@@ -336,6 +346,36 @@ pub extern "C" fn cibatch_job_callback_mq_name(job: *const cibatch_job) -> *cons
     get(job, Field::MqName)
 }
 
+/// `Progress` at the top of `JobsDetail` (when the service sends it), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_progress(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::Progress)
+}
+
+/// `QueueType` (e.g. `"SpeedTranscoding"`), or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_queue_type(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::QueueType)
+}
+
+/// `CallBackKafkaConfig` `Region`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_kafka_region(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::KafkaRegion)
+}
+
+/// `CallBackKafkaConfig` `InstanceId`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_kafka_instance_id(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::KafkaInstanceId)
+}
+
+/// `CallBackKafkaConfig` `Topic`, or NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_callback_kafka_topic(job: *const cibatch_job) -> *const c_char {
+    get(job, Field::KafkaTopic)
+}
+
 /// The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.
 #[no_mangle]
 pub extern "C" fn cibatch_job_raw_xml(job: *const cibatch_job) -> *const c_char {
@@ -364,6 +404,7 @@ pub struct cibatch_job_list {
     non_exist: Vec<CString>,
     next_token: Option<CString>,
     request_id: CString,
+    job_type: Option<CString>,
 }
 
 impl cibatch_job_list {
@@ -373,8 +414,22 @@ impl cibatch_job_list {
             non_exist: non_exist.iter().map(|s| cstring(s)).collect(),
             next_token: next_token.as_deref().map(cstring),
             request_id: cstring(&request_id),
+            job_type: None,
         }
     }
+
+    /// A page of a listing, which says the type it was listed with.
+    pub(crate) fn page(page: crate::JobPage) -> Self {
+        let job_type = page.job_type.as_ref().map(|t| cstring(t.as_str()));
+        cibatch_job_list { job_type, ..cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id) }
+    }
+}
+
+/// For a page: the type it was listed with, `"Workflow"` or `"Job"`, or NULL for a page listed without a type (and
+/// for a describe result). Borrowed until the list is freed.
+#[no_mangle]
+pub extern "C" fn cibatch_job_list_type(list: *const cibatch_job_list) -> *const c_char {
+    guard(std::ptr::null(), || unsafe { list.as_ref() }.map_or(std::ptr::null(), |l| opt_ptr(&l.job_type)))
 }
 
 /// How many jobs the list holds (0 for a NULL `list`).
@@ -437,8 +492,11 @@ impl cibatch_pager {
 }
 
 /// Fetches the next page. On success `*page_out` is a new list the caller frees with `cibatch_job_list_free`, or
-/// NULL when the previous page was the last. A repeated `NextToken` is `CIBATCH_INVALID_RESPONSE` (instead of
-/// looping forever); after any error the pager is done.
+/// NULL when the previous page was the last. Options without a type (and without a next token) walk every
+/// `"Workflow"` page and then every `"Job"` page; `cibatch_job_list_type` says which type a page holds. A type's
+/// walk ends on an empty or absent `NextToken` and on a page that repeats the token it was asked with (that page's
+/// next token reads NULL). A `NextToken` an earlier page gave, or 20 pages in a row without jobs, is
+/// `CIBATCH_INVALID_RESPONSE` (instead of looping forever); after any error the pager is done.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_pager_next(
     pager: *mut cibatch_pager,
@@ -449,9 +507,7 @@ pub unsafe extern "C" fn cibatch_pager_next(
         let pager = arg_mut(pager, "pager")?;
         check_out(page_out, "page_out")?;
         match pager.cursor.next_page(&pager.client).transpose()? {
-            Some(page) => {
-                give(page_out, cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id))
-            }
+            Some(page) => give(page_out, cibatch_job_list::page(page)),
             None => *page_out = std::ptr::null_mut(),
         }
         Ok(())

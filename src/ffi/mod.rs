@@ -13,17 +13,21 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod client;
+mod create;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod job;
+mod listing;
 mod request;
 mod sign;
 
 // Rust callers of the C ABI (the fuzz targets) reach every export from here.
 pub use client::*;
+pub use create::*;
 #[cfg(feature = "emulator")]
 pub use emulator::*;
 pub use job::*;
+pub use listing::*;
 pub use request::*;
 pub use sign::*;
 
@@ -57,10 +61,19 @@ pub enum cibatch_result {
     CIBATCH_PANIC = 9,
     /// The emulator could not start (for example, the port is in use).
     CIBATCH_IO = 10,
-    /// The caller's wait callback stopped the wait.
+    /// The call was cancelled: its `cibatch_cancel` token fired, or the caller's wait callback stopped the wait.
     CIBATCH_CANCELLED = 11,
     /// The credentials provider failed and no valid credentials were left.
     CIBATCH_CREDENTIALS = 12,
+    /// The client was closed (`cibatch_client_close`) before this call started.
+    CIBATCH_CLOSED = 13,
+    /// A create failed after its request may have reached the service: a job may or may not exist now. The error
+    /// carries the failure's details (status, code, request id, timeout); look for the job with
+    /// `cibatch_client_find_created_*`, or create with `cibatch_config_set_resolve_creates`.
+    CIBATCH_OUTCOME_UNKNOWN = 14,
+    /// A create whose answer was lost was looked for, and several jobs match it (`cibatch_error_job_id`): nothing more
+    /// was created.
+    CIBATCH_AMBIGUOUS_CREATE = 15,
 }
 
 use cibatch_result::*;
@@ -77,6 +90,7 @@ pub struct cibatch_error {
     trace_id: Option<CString>,
     attempts: u32,
     timeout: bool,
+    job_ids: Vec<CString>,
 }
 
 /// A C string from Rust text; an interior NUL (which C cannot carry) ends the string there.
@@ -90,8 +104,8 @@ fn opt_cstring(s: Option<&str>) -> Option<CString> {
 }
 
 impl cibatch_error {
-    pub(crate) fn new(result: cibatch_result, message: impl AsRef<str>) -> Self {
-        cibatch_error {
+    pub(crate) fn new(result: cibatch_result, message: impl AsRef<str>) -> Box<Self> {
+        Box::new(cibatch_error {
             result,
             message: cstring(message.as_ref()),
             argument: None,
@@ -102,10 +116,11 @@ impl cibatch_error {
             trace_id: None,
             attempts: 0,
             timeout: false,
-        }
+            job_ids: Vec::new(),
+        })
     }
 
-    pub(crate) fn null(argument: &'static str) -> Self {
+    pub(crate) fn null(argument: &'static str) -> Box<Self> {
         let mut e = cibatch_error::new(CIBATCH_NULL_ARGUMENT, format!("argument `{argument}` is NULL"));
         e.argument = Some(cstring(argument));
         e
@@ -123,6 +138,8 @@ impl From<Error> for cibatch_error {
             crate::ErrorKind::WaitTimeout => CIBATCH_WAIT_TIMEOUT,
             crate::ErrorKind::Cancelled => CIBATCH_CANCELLED,
             crate::ErrorKind::Credentials => CIBATCH_CREDENTIALS,
+            crate::ErrorKind::OutcomeUnknown => CIBATCH_OUTCOME_UNKNOWN,
+            crate::ErrorKind::AmbiguousCreate => CIBATCH_AMBIGUOUS_CREATE,
         };
         let mut out = cibatch_error::new(result, e.to_string());
         out.status = e.status().unwrap_or(0);
@@ -130,18 +147,30 @@ impl From<Error> for cibatch_error {
         out.request_id = opt_cstring(e.request_id());
         out.trace_id = opt_cstring(e.trace_id());
         out.attempts = e.attempts();
-        out.timeout =
-            matches!(e, Error::Transport { kind: crate::TransportKind::Timeout, .. } | Error::WaitTimeout { .. });
-        match &e {
+        out.timeout = matches!(
+            e.cause(),
+            Error::Transport { kind: crate::TransportKind::Timeout, .. } | Error::WaitTimeout { .. }
+        );
+        match e.cause() {
             Error::InvalidInput { argument, .. } => out.argument = Some(cstring(argument)),
             Error::Service(se) => out.service_message = opt_cstring(Some(&se.message)),
             _ => {}
         }
-        out
+        if let Error::AmbiguousCreate { job_ids, .. } = &e {
+            out.job_ids = job_ids.iter().map(|id| cstring(id)).collect();
+        }
+        *out
     }
 }
 
-pub(crate) type FfiResult<T> = Result<T, cibatch_error>;
+/// Boxed: an error object is made once per failure, and keeps every `Result` of the boundary small.
+pub(crate) type FfiResult<T> = Result<T, Box<cibatch_error>>;
+
+impl From<Error> for Box<cibatch_error> {
+    fn from(e: Error) -> Self {
+        Box::new(cibatch_error::from(e))
+    }
+}
 
 /// Runs `f` so that no panic escapes; a panic returns `fallback`.
 pub(crate) fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
@@ -158,7 +187,7 @@ pub(crate) fn call(error: *mut *mut cibatch_error, f: impl FnOnce() -> FfiResult
     let result = e.result;
     if !error.is_null() {
         // SAFETY: the caller passes either NULL or a pointer to writable storage for one pointer.
-        unsafe { *error = Box::into_raw(Box::new(e)) };
+        unsafe { *error = Box::into_raw(e) };
     }
     result
 }
@@ -285,6 +314,9 @@ pub extern "C" fn cibatch_result_name(result: i32) -> *const c_char {
             10 => c"CIBATCH_IO",
             11 => c"CIBATCH_CANCELLED",
             12 => c"CIBATCH_CREDENTIALS",
+            13 => c"CIBATCH_CLOSED",
+            14 => c"CIBATCH_OUTCOME_UNKNOWN",
+            15 => c"CIBATCH_AMBIGUOUS_CREATE",
             _ => c"CIBATCH_UNKNOWN",
         };
         name.as_ptr()
@@ -354,6 +386,28 @@ pub extern "C" fn cibatch_error_attempts(error: *const cibatch_error) -> u32 {
 #[no_mangle]
 pub extern "C" fn cibatch_error_is_timeout(error: *const cibatch_error) -> bool {
     guard(false, || unsafe { error.as_ref() }.is_some_and(|e| e.timeout))
+}
+
+/// True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
+/// exist now. False for a NULL `error`.
+#[no_mangle]
+pub extern "C" fn cibatch_error_is_outcome_unknown(error: *const cibatch_error) -> bool {
+    guard(false, || unsafe { error.as_ref() }.is_some_and(|e| e.result == CIBATCH_OUTCOME_UNKNOWN))
+}
+
+/// For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
+#[no_mangle]
+pub extern "C" fn cibatch_error_job_id_count(error: *const cibatch_error) -> usize {
+    guard(0, || unsafe { error.as_ref() }.map_or(0, |e| e.job_ids.len()))
+}
+
+/// For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
+/// `error` is freed.
+#[no_mangle]
+pub extern "C" fn cibatch_error_job_id(error: *const cibatch_error, index: usize) -> *const c_char {
+    guard(std::ptr::null(), || {
+        unsafe { error.as_ref() }.and_then(|e| e.job_ids.get(index)).map_or(std::ptr::null(), |c| c.as_ptr())
+    })
 }
 
 /// Frees an error. NULL does nothing.

@@ -57,17 +57,12 @@ fn input(kind: u32, value: &str) -> FfiResult<Input> {
 
 /// Parses an XML fragment (one or more elements) into elements to pass through.
 fn fragment(xml_text: &str, arg: &'static str) -> FfiResult<Vec<XmlElement>> {
-    let mut doc = xml::parse(&format!("<f>{xml_text}</f>"), Default::default())
-        .map_err(|e| Error::invalid(arg, format!("not a well-formed XML fragment: {e}")))?;
-    if !doc.root.text.trim().is_empty() {
-        return Err(Error::invalid(arg, "text outside any element").into());
-    }
-    Ok(std::mem::take(&mut doc.root.children))
+    Ok(xml::parse_fragment(xml_text).map_err(|reason| Error::invalid(arg, reason))?)
 }
 
 /// A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
 /// copied. On success `*request_out` is a new request the caller frees with `cibatch_workflow_request_free`.
-/// Arguments are checked when the request is sent.
+/// Arguments are checked when the request is sent (`name`: 1 to 128 letters, digits, `-`, `_` or CJK characters).
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_workflow_request_new(
     name: *const c_char,
@@ -87,7 +82,8 @@ pub unsafe extern "C" fn cibatch_workflow_request_new(
     })
 }
 
-/// Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`); either may be NULL.
+/// Only objects uploaded between `start` and `end` (`"2022-02-01T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
+/// too, and sent as `+hhmm`); either may be NULL.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_workflow_request_set_time_interval(
     request: *mut cibatch_workflow_request,
@@ -113,7 +109,8 @@ pub unsafe extern "C" fn cibatch_workflow_request_free(request: *mut cibatch_wor
 
 /// A request to run job type `tag` (`"Transcode"`, `"Snapshot"`, ...) over an input (`input_kind` is a
 /// `cibatch_input_kind`). Strings are copied. On success `*request_out` is a new request the caller frees with
-/// `cibatch_job_request_free`. Arguments are checked when the request is sent.
+/// `cibatch_job_request_free`. Arguments are checked when the request is sent (`name` as for
+/// `cibatch_workflow_request_new`).
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_request_new(
     name: *const c_char,
@@ -215,8 +212,9 @@ pub unsafe extern "C" fn cibatch_job_request_add_operation_xml(
     })
 }
 
-/// Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"`,
-/// `callback_type` `"Url"` or `"TDMQ"`; `user_data` is at most 1024 characters.
+/// Sets the optional Job-type fields; NULL leaves a field unset. `callback_format` is `"XML"` or `"JSON"` and
+/// `callback_type` `"Url"`, `"TDMQ"` or `"Kafka"`, in any letter case; `user_data` is at most 1024 characters. Call
+/// `cibatch_job_request_set_callback_kafka` after this, as it sets `callback_type` too.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_request_set_options(
     request: *mut cibatch_job_request,
@@ -270,7 +268,41 @@ pub unsafe extern "C" fn cibatch_job_request_set_callback_mq(
     })
 }
 
-/// Only objects uploaded between `start` and `end`; either may be NULL.
+/// A Kafka callback target: sets `CallBackType` `Kafka` and `CallBackKafkaConfig`; NULL leaves a field out.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_callback_kafka(
+    request: *mut cibatch_job_request,
+    region: *const c_char,
+    instance_id: *const c_char,
+    topic: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.callback_kafka_config = Some(crate::CallBackKafkaConfig {
+            region: arg_opt_str(region, "region")?.map(str::to_string),
+            instance_id: arg_opt_str(instance_id, "instance_id")?.map(str::to_string),
+            topic: arg_opt_str(topic, "topic")?.map(str::to_string),
+        });
+        r.callback_type = Some("Kafka".into());
+        Ok(())
+    })
+}
+
+/// `QueueType` (e.g. `"SpeedTranscoding"`); NULL removes it.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_request_set_queue_type(
+    request: *mut cibatch_job_request,
+    queue_type: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit_job(request, error, |r| {
+        r.queue_type = arg_opt_str(queue_type, "queue_type")?.map(str::to_string);
+        Ok(())
+    })
+}
+
+/// Only objects uploaded between `start` and `end` (any form `cibatch_workflow_request_set_time_interval` takes);
+/// either may be NULL.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_request_set_time_interval(
     request: *mut cibatch_job_request,
@@ -315,7 +347,9 @@ unsafe fn edit_list(
     call(error, || f(&mut arg_mut(options, "options")?.options))
 }
 
-/// Only `"Workflow"` or `"Job"` jobs; NULL for the service's default.
+/// Only `"Workflow"` or `"Job"` jobs. NULL (the default): one page (`cibatch_client_list_jobs`) is sent without a
+/// type, so the service's undocumented default applies, while `cibatch_client_jobs` and `cibatch_client_pages`
+/// list both types.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_list_options_set_type(
     options: *mut cibatch_list_options,
@@ -385,7 +419,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_next_token(
 }
 
 /// Sets the filters; each NULL leaves that filter unset (replacing what an earlier call set). The creation
-/// times are like `"2022-02-25T12:00:00+0800"`.
+/// times are like `"2022-02-25T12:00:00+0800"` (`+08:00`, `Z` and `z` are read too, and sent as `+hhmm`).
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_list_options_set_filters(
     options: *mut cibatch_list_options,

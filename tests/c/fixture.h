@@ -15,6 +15,7 @@ struct fixture {
   cibatch_job *job;
   cibatch_job_list *list;
   cibatch_error *error;
+  cibatch_cancel *cancel;
 };
 
 void abi_checks(struct fixture *fx);

@@ -19,7 +19,7 @@ HANDLES = {
     "cibatch_client": "fx->client", "cibatch_config": "fx->config", "cibatch_emulator": "fx->emu",
     "cibatch_workflow_request": "fx->wf_request", "cibatch_job_request": "fx->job_request",
     "cibatch_list_options": "fx->options", "cibatch_pager": "fx->pager", "cibatch_job": "fx->job",
-    "cibatch_job_list": "fx->list", "cibatch_error": "fx->error",
+    "cibatch_job_list": "fx->list", "cibatch_error": "fx->error", "cibatch_cancel": "fx->cancel",
 }
 
 def params(text):

@@ -11,6 +11,7 @@
 #include "cibatch.h"
 #include "check.h"
 #include "fixture.h"
+#include "lifecycle.h"
 
 int checks_passed = 0;
 int checks_failed = 0;
@@ -148,7 +149,7 @@ static void test_create(void) {
   {
     cibatch_job_request *req = NULL;
     cibatch_job *job = NULL;
-    OK(cibatch_job_request_new("c <job> & co", "Snapshot", CIBATCH_INPUT_OBJECT, "in/a b.mp4", &req, E));
+    OK(cibatch_job_request_new("c_job-1", "Snapshot", CIBATCH_INPUT_OBJECT, "in/a b.mp4", &req, E));
     OK(cibatch_job_request_add_param(req, "TemplateId", "t1460606b9752148c4ab182f55163ba7cd", E));
     OK(cibatch_job_request_add_param_xml(req, "<Snapshot><Mode>Interval</Mode><Count>3</Count></Snapshot>", E));
     OK(cibatch_job_request_set_output(req, "ap-chongqing", "test-1234567890", "out/${InputName}.jpg", E));
@@ -161,7 +162,7 @@ static void test_create(void) {
     OK(cibatch_job_request_add_operation_xml(req, "<FutureField>v</FutureField>", E));
     OK(cibatch_client_create_job(client, req, &job, E));
     CHECK_EQ_STR(cibatch_job_type(job), "Job", "job type");
-    CHECK_EQ_STR(cibatch_job_name(job), "c <job> & co", "escaped name round-trips");
+    CHECK_EQ_STR(cibatch_job_name(job), "c_job-1", "name round-trips");
     CHECK_EQ_STR(cibatch_job_input_object(job), "in/a b.mp4", "object input");
     CHECK_EQ_STR(cibatch_job_tag(job), "Snapshot", "tag");
     CHECK_EQ_STR(cibatch_job_template_id(job), "t1460606b9752148c4ab182f55163ba7cd", "template id");
@@ -635,9 +636,9 @@ static void test_provider_and_logger(void) {
   st.calls = 0;
   OK(cibatch_config_new(cibatch_emulator_bucket(e), cibatch_emulator_region(e), "unused", "unused", &cfg, E));
   OK(cibatch_config_set_endpoint(cfg, cibatch_emulator_endpoint(e), E));
-  OK(cibatch_config_set_credentials_provider(cfg, provide, &st, E));
+  OK(cibatch_config_set_credentials_provider(cfg, provide, &st, NULL, E));
   log_text[0] = 0;
-  OK(cibatch_config_set_logger(cfg, collect_log, NULL, CIBATCH_LOG_DEBUG, E));
+  OK(cibatch_config_set_logger(cfg, collect_log, NULL, CIBATCH_LOG_DEBUG, NULL, E));
   OK(cibatch_client_new(cfg, &c, E));
   for (i = 0; i < 3; i++) {
     OK(cibatch_client_list_jobs(c, NULL, &page, E));
@@ -648,11 +649,11 @@ static void test_provider_and_logger(void) {
   CHECK(strstr(log_text, "credentials refreshed") != NULL, "info log of the refresh");
   CHECK(strstr(log_text, cibatch_emulator_secret_key(e)) == NULL && strstr(log_text, "sts-token") == NULL,
         "no secret in the log");
-  CHECK_EQ_INT(cibatch_config_set_logger(cfg, collect_log, NULL, 9, &err), CIBATCH_INVALID_INPUT, "bad level");
+  CHECK_EQ_INT(cibatch_config_set_logger(cfg, collect_log, NULL, 9, NULL, &err), CIBATCH_INVALID_INPUT, "bad level");
   cibatch_error_free(err);
   cibatch_client_free(c);
 
-  OK(cibatch_config_set_credentials_provider(cfg, refuse, NULL, E));
+  OK(cibatch_config_set_credentials_provider(cfg, refuse, NULL, NULL, E));
   OK(cibatch_client_new(cfg, &c, E));
   err = NULL;
   CHECK_EQ_INT(cibatch_client_list_jobs(c, NULL, &page, &err), CIBATCH_CREDENTIALS, "provider failed");
@@ -735,6 +736,7 @@ static void run_abi_checks(void) {
   OK(cibatch_list_options_new(&fx.options, E));
   OK(cibatch_client_pages(client, NULL, &fx.pager, E));
   OK(cibatch_client_list_jobs(client, NULL, &fx.list, E));
+  OK(cibatch_cancel_new(&fx.cancel, E));
   fx.job = cibatch_job_clone(cibatch_job_list_get(fx.list, 0));
   cibatch_client_describe_job(client, "b0", NULL, &fx.error);
   abi_checks(&fx);
@@ -747,6 +749,106 @@ static void run_abi_checks(void) {
   cibatch_job_list_free(fx.list);
   cibatch_job_free(fx.job);
   cibatch_error_free(fx.error);
+  cibatch_cancel_free(fx.cancel);
+}
+
+/* Right whatever the service does: both types in every job and in the pager, a repeated token ends paging, a
+ * joined describe the service takes for one ID falls back to one describe per ID. */
+static void test_fidelity(void) {
+  cibatch_emulator *e = NULL;
+  cibatch_config *cfg = NULL;
+  cibatch_client *c = NULL;
+  cibatch_workflow_request *wf_req = NULL;
+  cibatch_job_request *job_req = NULL;
+  cibatch_job *job = NULL;
+  cibatch_job_iter *it = NULL;
+  cibatch_job_list *page = NULL;
+  cibatch_list_options *opts = NULL;
+  cibatch_pager *pager = NULL;
+  char ids[3][40];
+  const char *id_ptrs[4];
+  int i, n = 0, workflows = 0, pages = 0;
+  cibatch_error *err = NULL;
+
+  OK(cibatch_emulator_start(0, NULL, 3600000, 3600000, &e, E));
+  OK(cibatch_emulator_set_switch(e, CIBATCH_SWITCH_LIST_DEFAULT_WORKFLOW, true, E));
+  OK(cibatch_emulator_set_switch(e, CIBATCH_SWITCH_REPEAT_LAST_TOKEN, true, E));
+  OK(cibatch_emulator_set_switch(e, CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID, true, E));
+  CHECK_EQ_INT(cibatch_emulator_set_switch(e, 99, true, &err), CIBATCH_INVALID_INPUT, "unknown switch");
+  cibatch_error_free(err);
+  OK(cibatch_emulator_client_config(e, &cfg, E));
+  OK(cibatch_client_new(cfg, &c, E));
+  cibatch_config_free(cfg);
+  OK(cibatch_workflow_request_new("fw", CIBATCH_INPUT_PREFIX, "p/", "w1", &wf_req, E));
+  OK(cibatch_job_request_new("fj", "Transcode", CIBATCH_INPUT_PREFIX, "p/", &job_req, E));
+  for (i = 0; i < 3; i++) {
+    if (i == 1) {
+      OK(cibatch_client_create_job(c, job_req, &job, E));
+    } else {
+      OK(cibatch_client_create_workflow_job(c, wf_req, &job, E));
+    }
+    snprintf(ids[i], sizeof ids[i], "%s", cibatch_job_id(job));
+    id_ptrs[i] = ids[i];
+    cibatch_job_free(job);
+  }
+  cibatch_workflow_request_free(wf_req);
+  cibatch_job_request_free(job_req);
+
+  /* Every job: both types, though the service lists only Workflow jobs without a type. */
+  OK(cibatch_list_options_new(&opts, E));
+  OK(cibatch_list_options_set_size(opts, 1, E));
+  OK(cibatch_client_jobs(c, opts, true, &it, E));
+  for (;;) {
+    OK(cibatch_job_iter_next(it, &job, E));
+    for (;;) {
+      OK(cibatch_job_iter_take_page(it, &page, E));
+      if (page == NULL) break;
+      pages++;
+      CHECK(cibatch_job_list_type(page) != NULL, "a page says its type");
+      cibatch_job_list_free(page);
+    }
+    if (job == NULL) break;
+    n++;
+    if (strcmp(cibatch_job_type(job), "Workflow") == 0) workflows++;
+    cibatch_job_free(job);
+  }
+  CHECK_EQ_INT(n, 3, "both types");
+  CHECK_EQ_INT(workflows, 2, "two workflow jobs");
+  CHECK_EQ_INT(pages, 3, "one page per job, the repeated token ends each type");
+  CHECK_EQ_INT(cibatch_job_iter_pages_fetched(it), 3, "pages fetched");
+  OK(cibatch_job_iter_next(it, &job, E));
+  CHECK(job == NULL, "a finished iterator stays finished");
+  cibatch_job_iter_free(it);
+
+  /* Pages: Workflow pages, then Job pages. */
+  OK(cibatch_list_options_set_size(opts, 2, E));
+  OK(cibatch_client_pages(c, opts, &pager, E));
+  OK(cibatch_pager_next(pager, &page, E));
+  CHECK_EQ_STR(cibatch_job_list_type(page), "Workflow", "first page type");
+  CHECK_EQ_INT(cibatch_job_list_count(page), 2, "first page");
+  CHECK(cibatch_job_list_next_token(page) == NULL, "a repeated token reads as the end");
+  cibatch_job_list_free(page);
+  OK(cibatch_pager_next(pager, &page, E));
+  CHECK_EQ_STR(cibatch_job_list_type(page), "Job", "second page type");
+  cibatch_job_list_free(page);
+  OK(cibatch_pager_next(pager, &page, E));
+  CHECK(page == NULL, "the end");
+  cibatch_pager_free(pager);
+  OK(cibatch_client_list_jobs(c, opts, &page, E));
+  CHECK(cibatch_job_list_type(page) == NULL, "one page without a type");
+  cibatch_job_list_free(page);
+  cibatch_list_options_free(opts);
+
+  /* Describe: the joined IDs are one unknown ID to this service; each is described on its own. */
+  id_ptrs[3] = "b00000000000000000000000000000000";
+  OK(cibatch_client_describe_jobs(c, id_ptrs, 4, &page, E));
+  CHECK_EQ_INT(cibatch_job_list_count(page), 3, "every real job found");
+  CHECK_EQ_INT(cibatch_job_list_non_exist_count(page), 1, "one missing");
+  CHECK_EQ_STR(cibatch_job_list_non_exist_get(page, 0), "b00000000000000000000000000000000", "the missing one");
+  cibatch_job_list_free(page);
+
+  cibatch_client_free(c);
+  cibatch_emulator_free(e);
 }
 
 int main(void) {
@@ -769,6 +871,8 @@ int main(void) {
   test_token();
   test_provider_and_logger();
   test_threads();
+  test_lifecycle(emu);
+  test_fidelity();
   run_abi_checks();
 
   cibatch_client_free(client);

@@ -51,13 +51,13 @@ int main() {
 
   cibatch_workflow_request *req_raw = nullptr;
   err = nullptr;
-  ok(cibatch_workflow_request_new("from C++", CIBATCH_INPUT_PREFIX, "in/", "w1", &req_raw, &err), err, "request");
+  ok(cibatch_workflow_request_new("from-cpp", CIBATCH_INPUT_PREFIX, "in/", "w1", &req_raw, &err), err, "request");
   std::unique_ptr<cibatch_workflow_request, RequestFree> req(req_raw);
   cibatch_job *job_raw = nullptr;
   err = nullptr;
   ok(cibatch_client_create_workflow_job(client.get(), req.get(), &job_raw, &err), err, "create");
   std::unique_ptr<cibatch_job, JobFree> job(job_raw);
-  check(std::string(cibatch_job_name(job.get())) == "from C++", "name round-trips");
+  check(std::string(cibatch_job_name(job.get())) == "from-cpp", "name round-trips");
 
   cibatch_job *done_raw = nullptr;
   int state_changes = 0;

@@ -93,6 +93,38 @@ int main() {
                               1700010000);
     CHECK(auth.find("q-signature=6b3df850d92e7c8feee62297ad13e6c4c4146cce") != std::string::npos);
     CHECK(emu.job_count() == 8);
+
+    // Cancellation, an exception from a wait callback thrown again, and close.
+    {
+      cibatch::Client other(emu.config());
+      cibatch::CancelToken token;
+      auto bounded = other.with_cancel(token, 60000);
+      CHECK(bounded.list_jobs().size() > 0 && !token.cancelled());
+      token.cancel();
+      try {
+        bounded.list_jobs();
+        CHECK(false);
+      } catch (const cibatch::Error &e) {
+        CHECK(e.result() == CIBATCH_CANCELLED && e.attempts() == 0);
+      }
+      struct Stop {
+        int code;
+      };
+      try {
+        other.wait_for_job(std::string(wf.id()), 20000, 20, [](const cibatch::JobView &) -> bool { throw Stop{42}; });
+        CHECK(false);
+      } catch (const Stop &s) {
+        CHECK(s.code == 42);
+      }
+      other.close();
+      CHECK(other.closed());
+      try {
+        other.list_jobs();
+        CHECK(false);
+      } catch (const cibatch::Error &e) {
+        CHECK(e.result() == CIBATCH_CLOSED);
+      }
+    }
   } catch (const cibatch::Error &e) {
     std::fprintf(stderr, "unexpected: %s\n", e.what());
     failed++;

@@ -171,3 +171,39 @@ pub fn connect_proxy() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize
     });
     (url, tunnels)
 }
+
+/// A server that reads each request's head, reports it on the returned channel, and never answers (the connection
+/// stays open). Returns its endpoint.
+pub fn stall_server() -> (String, std::sync::mpsc::Receiver<()>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let mut got = Vec::new();
+                while let Ok(n) = s.read(&mut buf) {
+                    if n == 0 {
+                        return;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
+                        got.clear();
+                        let _ = tx.send(());
+                    }
+                }
+            });
+        }
+    });
+    (endpoint, rx)
+}
+
+/// A configuration for a test server that does not check signatures.
+pub fn config_for(endpoint: &str) -> Config {
+    Config::new("examplebucket-1250000000", "ap-beijing", cibatch::Credentials::new("AKIDtest", "key"))
+        .endpoint(endpoint)
+}

@@ -7,17 +7,18 @@
 
 Pure ctypes over libcibatch (bundled in this package; CIBATCH_LIBRARY may point at another build).
 """
+from ._cancel import CancelToken
 from ._client import TERMINAL_STATES, Client, DescribeResult, Job, Page, sign
 from ._emulator import Emulator
-from ._errors import (CredentialsError, EmulatorError, Error, InvalidArgument, InvalidResponse, JobNotFound, ServiceError,
-                      TimeoutError, TransportError)
+from ._errors import (Cancelled, ClientClosed, CredentialsError, EmulatorError, Error, InvalidArgument, InvalidResponse,
+                      JobNotFound, ServiceError, TimeoutError, TransportError)
 from ._ffi import lib as _lib
 
 __version__ = "0.1.0"
 library_version: str = _lib.cibatch_version().decode()
 
 __all__ = [
-    "Client", "Job", "Page", "DescribeResult", "Emulator", "sign", "TERMINAL_STATES",
+    "Client", "Job", "Page", "DescribeResult", "Emulator", "sign", "TERMINAL_STATES", "CancelToken",
     "Error", "InvalidArgument", "TransportError", "TimeoutError", "ServiceError", "InvalidResponse",
-    "JobNotFound", "EmulatorError", "CredentialsError", "library_version",
+    "JobNotFound", "EmulatorError", "CredentialsError", "Cancelled", "ClientClosed", "library_version",
 ]

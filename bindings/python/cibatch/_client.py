@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import ctypes
+import threading
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
-    from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+    from datetime import datetime
+    from typing import Any, Callable, Generator, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
     XmlValue = Union[str, Mapping[str, Any], Sequence[Any]]
 
 from . import _args
 from . import _errors as cibatch_errors
 from ._errors import InvalidArgument, call
-from ._ffi import CREDENTIALS_CALLBACK, LOG_CALLBACK, WAIT_CALLBACK, lib
+from ._ffi import CREDENTIALS_CALLBACK, LOG_CALLBACK, RELEASE_CALLBACK, WAIT_CALLBACK, lib
+from ._cancel import CancelToken
 
 # cibatch_log_level -> logging level (ERROR, WARNING, INFO, DEBUG).
 _LEVELS = {1: 40, 2: 30, 3: 20, 4: 10}
@@ -32,9 +35,22 @@ def _log_level_for(lg) -> int:
     return 0
 
 
+class _Pending(threading.local):
+    """What a logging callback raised on this thread, to raise again once the library call has returned."""
+
+    error: Optional[BaseException] = None
+
+
+_pending = _Pending()
+
+
 @LOG_CALLBACK
 def _forward_log(_user_data, level, message):
-    _logger().log(_LEVELS.get(level, 10), "%s", message.decode("utf-8", "replace"))
+    try:
+        _logger().log(_LEVELS.get(level, 10), "%s", message.decode("utf-8", "replace"))
+    except BaseException as e:  # noqa: BLE001 - raised again on this thread when the call returns
+        if _pending.error is None:
+            _pending.error = e
 from ._handle import Handle
 
 _INPUT_KINDS = {"prefix": 0, "manifest": 1, "url_file": 2, "object": 3}
@@ -52,7 +68,9 @@ _JOB_FIELDS = {
     "output_object": "output_object", "output_xml": "output_xml", "queue_id": "queue_id", "user_data": "user_data",
     "callback": "callback", "callback_format": "callback_format", "callback_type": "callback_type",
     "callback_mq_mode": "callback_mq_mode", "callback_mq_region": "callback_mq_region",
-    "callback_mq_name": "callback_mq_name", "raw_xml": "raw_xml",
+    "callback_mq_name": "callback_mq_name", "callback_kafka_region": "callback_kafka_region",
+    "callback_kafka_instance_id": "callback_kafka_instance_id", "callback_kafka_topic": "callback_kafka_topic",
+    "queue_type": "queue_type", "progress": "progress", "raw_xml": "raw_xml",
 }
 
 
@@ -106,6 +124,11 @@ class Job:
     callback_mq_mode: Optional[str]
     callback_mq_region: Optional[str]
     callback_mq_name: Optional[str]
+    callback_kafka_region: Optional[str]
+    callback_kafka_instance_id: Optional[str]
+    callback_kafka_topic: Optional[str]
+    queue_type: Optional[str]
+    progress: Optional[str]
     raw_xml: str
 
     def __init__(self, job_ptr: int, owner: Handle):
@@ -146,15 +169,19 @@ for _name, _suffix in _JOB_FIELDS.items():
 
 
 class Page:
-    """One page of a listing. `next_token` is None on the last page; `number` counts pages from 1 in `iter_pages`."""
+    """One page of a listing. `next_token` is None on the last page; `number` counts pages from 1 in `iter_pages`;
+    `type` is the type the page was listed with ("Workflow" or "Job"), None for a page listed without a type."""
 
-    __slots__ = ("jobs", "next_token", "request_id", "number")
+    __slots__ = ("jobs", "next_token", "request_id", "number", "type")
 
-    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str, number: int = 1):
+    def __init__(self, jobs: List[Job], next_token: Optional[str], request_id: str, number: int = 1,
+                 type: Optional[str] = None):
         self.jobs, self.next_token, self.request_id, self.number = jobs, next_token, request_id, number
+        self.type = type
 
     def __repr__(self) -> str:
-        return f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r})"
+        return (f"Page(jobs={self.jobs!r}, next_token={self.next_token!r}, request_id={self.request_id!r}, "
+                f"type={self.type!r})")
 
 
 class DescribeResult:
@@ -188,7 +215,7 @@ def _jobs_of(list_ptr: int) -> Tuple[List[Job], "_Owned"]:
 def _page(list_ptr: int) -> Page:
     jobs, owner = _jobs_of(list_ptr)  # `owner` frees the list when the last Job of it goes
     page = Page(jobs, _str(lib.cibatch_job_list_next_token(list_ptr)),
-                _str(lib.cibatch_job_list_request_id(list_ptr)) or "")
+                _str(lib.cibatch_job_list_request_id(list_ptr)) or "", type=_str(lib.cibatch_job_list_type(list_ptr)))
     del owner
     return page
 
@@ -215,13 +242,14 @@ def _fragment(name: str, value: XmlValue) -> str:
     raise TypeError(f"{name}: expected str, mapping or list, not {type(value).__name__}")  # noqa: E501
 
 
-def _configure_callbacks(cfg, provider):
-    """Installs the `cibatch` logger and the credentials provider; returns what must stay alive with the client."""
+def _configure_callbacks(cfg, provider, failures: list):
+    """Installs the `cibatch` logger and the credentials provider; returns what must stay alive with the client.
+    What the provider raises goes into `failures`, to become the cause of the call's CredentialsError."""
     keep = []
     logger = _logger()
     level = _log_level_for(logger)
     if level:
-        call(lib.cibatch_config_set_logger, cfg, _forward_log, None, level)
+        call(lib.cibatch_config_set_logger, cfg, _forward_log, None, level, RELEASE_CALLBACK())
     if provider is not None:
         if not callable(provider):
             raise TypeError("credentials_provider must be callable")
@@ -234,11 +262,11 @@ def _configure_callbacks(cfg, provider):
                      _args.text(secret_key, "secret_key"), _args.opt_text(token, "token"),
                      0 if expires is None else int(expires))
                 return True
-            except Exception:  # noqa: BLE001 - reported to the call as a credentials error, and logged
-                logger.exception("cibatch credentials provider failed")
+            except BaseException as e:  # noqa: BLE001 - the cause of the call's CredentialsError
+                failures[:] = [e]
                 return False
 
-        call(lib.cibatch_config_set_credentials_provider, cfg, provide, None)
+        call(lib.cibatch_config_set_credentials_provider, cfg, provide, None, RELEASE_CALLBACK())
         keep.append(provide)
     return keep
 
@@ -260,14 +288,49 @@ class _ListOptions(Handle):
                                       argument="order_by_time")
             call(lib.cibatch_list_options_set_order, h, _ORDERS[order_by_time])
         if states is not None:
-            for state in ([states] if isinstance(states, str) else states):
-                call(lib.cibatch_list_options_add_state, h, _args.text(state, "states"))
+            for state in _args.states(states, "states"):
+                call(lib.cibatch_list_options_add_state, h, state)
         if size is not None:
             call(lib.cibatch_list_options_set_size, h, _args.integer(size, "size", 1, 2**32 - 1))
         call(lib.cibatch_list_options_set_next_token, h, _args.opt_text(next_token, "next_token"))
-        call(lib.cibatch_list_options_set_filters, h, _args.opt_text(start_creation_time, "start_creation_time"),
-             _args.opt_text(end_creation_time, "end_creation_time"), _args.opt_text(workflow_id, "workflow_id"),
+        call(lib.cibatch_list_options_set_filters, h, _args.time_text(start_creation_time, "start_creation_time"),
+             _args.time_text(end_creation_time, "end_creation_time"), _args.opt_text(workflow_id, "workflow_id"),
              _args.opt_text(job_id, "job_id"), _args.opt_text(name, "name"))
+
+
+class _Scope:
+    """One call's handle: the client's own, or a derived one bounded by a call timeout and/or a cancel token. On the
+    way out it raises what a logging callback raised during the call, and gives a CredentialsError its cause."""
+
+    __slots__ = ("client", "derived", "handle")
+
+    def __init__(self, client: "Client", call_timeout: Optional[float], cancel: Optional[CancelToken],
+                 derive: bool = True):
+        self.client = client
+        self.derived = None
+        timeout = client._call_timeout if call_timeout is None else call_timeout
+        if not derive or (timeout is None and cancel is None):
+            self.handle = client._handle
+            return
+        if cancel is not None and not isinstance(cancel, CancelToken):
+            raise TypeError(f"cancel must be a cibatch.CancelToken, not {type(cancel).__name__}")
+        out = ctypes.c_void_p()
+        call(lib.cibatch_client_with_cancel, client._handle, None if cancel is None else cancel._handle,
+             0 if timeout is None else _args.millis(timeout, "call_timeout"), ctypes.byref(out))
+        self.derived = self.handle = out.value
+
+    def __enter__(self) -> int:
+        return self.handle
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if self.derived:
+            lib.cibatch_client_free(self.derived)
+        raised, _pending.error = _pending.error, None
+        if raised is not None and exc is None:
+            raise raised
+        failures = self.client._provider_failures
+        if isinstance(exc, cibatch_errors.CredentialsError) and failures:
+            exc.__cause__ = failures.pop()
 
 
 class Client(Handle):
@@ -276,6 +339,11 @@ class Client(Handle):
     `timeout` is the longest one attempt may take, in seconds. Describe, list and cancel are retried (3 attempts
     in all by default, with `backoff=(base, cap)` seconds of full-jitter exponential backoff); create is not, unless
     `retry_create=True` (the API has no idempotency token, so a create sent again can start a second job).
+    `call_timeout` (seconds; None: none) bounds every whole call, retries, backoffs and waits included; each call also
+    takes its own `call_timeout=` and `cancel=` (a CancelToken).
+
+    `close()` (or leaving a `with` block) makes calls that start afterwards raise ClientClosed; calls in progress on
+    other threads, iterators and the callbacks they make finish normally. It may be called from a callback.
     `clock_offset` (seconds) corrects a known clock error; a skewed clock is also corrected from the service's
     answer. `ca_bundle` is a PEM file of roots to trust instead of the built-in ones; `proxy` an HTTP(S) proxy URL
     (by default HTTPS_PROXY/ALL_PROXY/NO_PROXY are honoured).
@@ -285,12 +353,17 @@ class Client(Handle):
                  endpoint: Optional[str] = None, timeout: float = 30.0, *, connect_timeout: Optional[float] = None,
                  read_timeout: Optional[float] = None, user_agent: Optional[str] = None,
                  max_attempts: Optional[int] = None, retry_create: bool = False,
-                 backoff: Tuple[float, float] = (0.2, 5.0), https: bool = True,
+                 backoff: Optional[Tuple[float, float]] = None, https: bool = True,
                  max_response_bytes: Optional[int] = None, max_xml_depth: Optional[int] = None,
                  clock_offset: int = 0, ca_bundle: Optional[str] = None, proxy: Optional[str] = None,
-                 credentials_provider: Optional[Callable[[], Tuple[str, str, Optional[str], Optional[float]]]] = None):
+                 credentials_provider: Optional[Callable[[], Tuple[str, str, Optional[str], Optional[float]]]] = None,
+                 call_timeout: Optional[float] = None):
         cfg = ctypes.c_void_p()
         self._callbacks: list = []
+        self._provider_failures: list = []
+        self._call_timeout = call_timeout
+        if call_timeout is not None:
+            _args.millis(call_timeout, "call_timeout")
         call(lib.cibatch_config_new, _args.text(bucket, "bucket"), _args.text(region, "region"),
              _args.text(secret_id, "secret_id"), _args.text(secret_key, "secret_key"), ctypes.byref(cfg))
         try:
@@ -304,24 +377,27 @@ class Client(Handle):
                  0 if read_timeout is None else _args.millis(read_timeout, "read_timeout"))
             if user_agent is not None:
                 call(lib.cibatch_config_set_user_agent, cfg, _args.text(user_agent, "user_agent"))
-            attempts = 3 if max_attempts is None else _args.integer(max_attempts, "max_attempts", 1, 100)
-            if not isinstance(backoff, tuple) or len(backoff) != 2:
-                raise TypeError("backoff must be a (base, cap) tuple of seconds")
-            call(lib.cibatch_config_set_retries, cfg, attempts, bool(retry_create),
-                 _args.millis(backoff[0], "backoff"), _args.millis(backoff[1], "backoff"))
+            # None (or 0) keeps the library's defaults; the library checks the ranges.
+            attempts = 0 if max_attempts is None else _args.integer(max_attempts, "max_attempts", *_args.U32)
+            base = cap = 0
+            if backoff is not None:
+                if not isinstance(backoff, tuple) or len(backoff) != 2:
+                    raise TypeError("backoff must be a (base, cap) tuple of seconds")
+                base, cap = _args.millis(backoff[0], "backoff"), _args.millis(backoff[1], "backoff")
+            call(lib.cibatch_config_set_retries, cfg, attempts, bool(retry_create), base, cap)
             if max_xml_depth is not None:
-                call(lib.cibatch_config_set_max_xml_depth, cfg, _args.integer(max_xml_depth, "max_xml_depth", 1, 1024))
+                call(lib.cibatch_config_set_max_xml_depth, cfg,
+                     _args.integer(max_xml_depth, "max_xml_depth", *_args.U32))
             if clock_offset:
-                call(lib.cibatch_config_set_clock_offset, cfg,
-                     _args.integer(clock_offset, "clock_offset", -2**62, 2**62))
+                call(lib.cibatch_config_set_clock_offset, cfg, _args.integer(clock_offset, "clock_offset", *_args.I64))
             if ca_bundle is not None:
                 call(lib.cibatch_config_set_ca_bundle, cfg, _args.text(str(ca_bundle), "ca_bundle"))
             if proxy is not None:
                 call(lib.cibatch_config_set_proxy, cfg, _args.text(proxy, "proxy"))
-            self._callbacks = _configure_callbacks(cfg, credentials_provider)
+            self._callbacks = _configure_callbacks(cfg, credentials_provider, self._provider_failures)
             if max_response_bytes is not None:
                 call(lib.cibatch_config_set_max_response_bytes, cfg,
-                     _args.integer(max_response_bytes, "max_response_bytes", 1, 2**63 - 1))
+                     _args.integer(max_response_bytes, "max_response_bytes", *_args.U64))
             out = ctypes.c_void_p()
             call(lib.cibatch_client_new, cfg, ctypes.byref(out))
         finally:
@@ -343,32 +419,57 @@ class Client(Handle):
         out = ctypes.c_void_p()
         call(lib.cibatch_client_new_from_env, ctypes.byref(out))
         client = cls.__new__(cls)
-        client._callbacks = []
+        client._callbacks, client._provider_failures, client._call_timeout = [], [], None
         Handle.__init__(client, out.value, lib.cibatch_client_free)
         return client
 
+    def close(self) -> None:
+        """Closes the client: calls that start afterwards raise ClientClosed; calls in progress (on any thread),
+        iterators and the callbacks they make finish normally. Idempotent; returns at once; callable from a callback.
+        The memory goes when the object is garbage collected (no thread can be inside a call then)."""
+        ptr = self._ptr
+        if ptr:
+            lib.cibatch_client_close(ptr)
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._ptr) and bool(lib.cibatch_client_is_closed(self._ptr))
+
+    def __del__(self) -> None:
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr:
+            lib.cibatch_client_free(ptr)
+
+    def _scope(self, call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None) -> _Scope:
+        return _Scope(self, call_timeout, cancel)
+
     def __repr__(self) -> str:
-        return f"<cibatch.Client {'closed' if not self._ptr else 'open'}>"
+        return f"<cibatch.Client {'closed' if self.closed else 'open'}>"
 
     @property
     def clock_offset(self) -> int:
         """Seconds added to this machine's clock when signing (set, or learned from the service's Date)."""
         return lib.cibatch_client_clock_offset(self._handle)
 
-    def describe_job(self, job_id: str) -> Job:
+    def describe_job(self, job_id: str, *, call_timeout: Optional[float] = None,
+                     cancel: Optional[CancelToken] = None) -> Job:
         """One job; raises JobNotFound when the service does not know it."""
         out = ctypes.c_void_p()
-        call(lib.cibatch_client_describe_job, self._handle, _args.text(job_id, "job_id"), ctypes.byref(out))
+        with self._scope(call_timeout, cancel) as h:
+            call(lib.cibatch_client_describe_job, h, _args.text(job_id, "job_id"), ctypes.byref(out))
         return Job._own(out.value)
 
-    def describe_jobs(self, job_ids: Sequence[str]) -> DescribeResult:
-        """Several jobs in one request; unknown IDs come back in `non_exist_job_ids`."""
+    def describe_jobs(self, job_ids: Sequence[str], *, call_timeout: Optional[float] = None,
+                      cancel: Optional[CancelToken] = None) -> DescribeResult:
+        """Several jobs, comma-joined in one request per 4 KiB of path (one request per ID if the service takes the
+        joined IDs for one); unknown IDs come back in `non_exist_job_ids`."""
         if isinstance(job_ids, str):
             raise TypeError("job_ids must be a sequence of str, not one str")
         ids = [_args.text(i, "job_ids") for i in job_ids]
         arr = (ctypes.c_char_p * len(ids))(*ids)
         out = ctypes.c_void_p()
-        call(lib.cibatch_client_describe_jobs, self._handle, arr, len(ids), ctypes.byref(out))
+        with self._scope(call_timeout, cancel) as h:
+            call(lib.cibatch_client_describe_jobs, h, arr, len(ids), ctypes.byref(out))
         jobs, owner = _jobs_of(out.value)
         missing = [_str(lib.cibatch_job_list_non_exist_get(out.value, i)) or ""
                    for i in range(lib.cibatch_job_list_non_exist_count(out.value))]
@@ -378,55 +479,97 @@ class Client(Handle):
 
     def list_jobs(self, type: Optional[str] = None, states: Union[None, str, Iterable[str]] = None,
                   order_by_time: Optional[str] = None, size: Optional[int] = None, next_token: Optional[str] = None,
-                  start_creation_time: Optional[str] = None, end_creation_time: Optional[str] = None,
+                  start_creation_time: Union[None, str, "datetime"] = None,
+                  end_creation_time: Union[None, str, "datetime"] = None,
                   workflow_id: Optional[str] = None, job_id: Optional[str] = None,
-                  name: Optional[str] = None) -> Page:
-        """One page. Pass the previous page's `next_token` for the next; or use `iter_jobs`."""
+                  name: Optional[str] = None, *, call_timeout: Optional[float] = None,
+                  cancel: Optional[CancelToken] = None) -> Page:
+        """One page. Pass the previous page's `next_token` for the next; or use `iter_jobs`.
+
+        `states` is a list of states or one str (`"Running"`, or `"Running,Failed"` as the official SDK takes).
+        Times are str (`+0800`, `+08:00`, `Z`) or aware datetimes, sent as 2022-02-25T12:00:00+0800. Without
+        `type` no type is sent, so the service's undocumented default applies (it may list Workflow jobs only);
+        `iter_jobs` and `iter_pages` cover both types."""
         with _ListOptions(type, states, order_by_time, size, next_token, start_creation_time, end_creation_time,
                           workflow_id, job_id, name) as opts:
             out = ctypes.c_void_p()
-            call(lib.cibatch_client_list_jobs, self._handle, opts._handle, ctypes.byref(out))
+            with self._scope(call_timeout, cancel) as h:
+                call(lib.cibatch_client_list_jobs, h, opts._handle, ctypes.byref(out))
         return _page(out.value)
 
-    def iter_pages(self, **filters: Any) -> Iterator[Page]:
-        """Every page of a listing (same filters as `list_jobs`); stops on a repeated NextToken with an error."""
+    def iter_pages(self, *, call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None,
+                   **filters: Any) -> Generator[Page, None, None]:
+        """Every page of a listing (same filters as `list_jobs`). Without `type`, every Workflow page and then every
+        Job page (`page.type` says which). A type's walk ends on an empty NextToken or one that repeats the token the
+        page was asked with; a token an earlier page gave, or 20 pages in a row without jobs, raises
+        InvalidResponse. `call_timeout` bounds the whole iteration; `cancel` stops it."""
         _unknown(filters)
         with _ListOptions(**{k: filters.get(k) for k in _LIST_FILTERS}) as opts:
             out = ctypes.c_void_p()
-            call(lib.cibatch_client_pages, self._handle, opts._handle, ctypes.byref(out))
+            with self._scope(call_timeout, cancel) as h:
+                # The pager keeps what it needs of h (connections, deadline, token) until it is freed.
+                call(lib.cibatch_client_pages, h, opts._handle, ctypes.byref(out))
         with Handle(out.value, lib.cibatch_pager_free) as pager:
             while True:
                 page = ctypes.c_void_p()
-                call(lib.cibatch_pager_next, pager._handle, ctypes.byref(page))
+                with _Scope(self, None, None, derive=False):
+                    call(lib.cibatch_pager_next, pager._handle, ctypes.byref(page))
                 if not page.value:
                     return
                 result = _page(page.value)
                 result.number = lib.cibatch_pager_pages_fetched(pager._handle)
                 yield result
 
-    def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None, **filters: Any) -> Iterator[Job]:
-        """Every job of a listing, across pages (same filters as `list_jobs`). `on_page(page)` is called as each
-        page arrives (`page.number` counts them), for progress reports."""
-        for page in self.iter_pages(**filters):
-            if on_page is not None:
-                on_page(page)
-            yield from page.jobs
+    def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None,
+                  **filters: Any) -> Generator[Job, None, None]:
+        """Every job of a listing, across pages (same filters as `list_jobs`, and `call_timeout`/`cancel` as for
+        `iter_pages`). Without `type`, Workflow and Job jobs merged by (creation time, job ID) in the requested
+        order, so no job is skipped whatever the service's default type. `on_page(page)` is called as each page
+        arrives (`page.number` counts them, `page.type` says its type), for progress reports."""
+        call_timeout, cancel = filters.pop("call_timeout", None), filters.pop("cancel", None)
+        _unknown(filters)
+        with _ListOptions(**{k: filters.get(k) for k in _LIST_FILTERS}) as opts:
+            out = ctypes.c_void_p()
+            with self._scope(call_timeout, cancel) as h:
+                # The iterator keeps what it needs of h (connections, deadline, token) until it is freed.
+                call(lib.cibatch_client_jobs, h, opts._handle, on_page is not None, ctypes.byref(out))
+        with Handle(out.value, lib.cibatch_job_iter_free) as it:
+            number = 0
+            while True:
+                job = ctypes.c_void_p()
+                with _Scope(self, None, None, derive=False):
+                    call(lib.cibatch_job_iter_next, it._handle, ctypes.byref(job))
+                while on_page is not None:
+                    page = ctypes.c_void_p()
+                    call(lib.cibatch_job_iter_take_page, it._handle, ctypes.byref(page))
+                    if not page.value:
+                        break
+                    number += 1
+                    taken = _page(page.value)
+                    taken.number = number
+                    on_page(taken)
+                if not job.value:
+                    return
+                yield Job._own(job.value)
 
     def create_workflow_job(self, name: str, workflow_id: str, *, prefix: Optional[str] = None,
                             manifest: Optional[str] = None, url_file: Optional[str] = None,
-                            object: Optional[str] = None, start: Optional[str] = None,
-                            end: Optional[str] = None) -> Job:
-        """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time."""
+                            object: Optional[str] = None, start: Union[None, str, "datetime"] = None,
+                            end: Union[None, str, "datetime"] = None, call_timeout: Optional[float] = None,
+                            cancel: Optional[CancelToken] = None) -> Job:
+        """Triggers workflow `workflow_id` over exactly one input. `start`/`end` filter by upload time (str or
+        aware datetime, sent as 2022-02-01T12:00:00+0800). `name`: 1 to 128 letters, digits, '-', '_' or CJK."""
         kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
         req = ctypes.c_void_p()
         call(lib.cibatch_workflow_request_new, _args.text(name, "name"), kind, value,
              _args.text(workflow_id, "workflow_id"), ctypes.byref(req))
         with Handle(req.value, lib.cibatch_workflow_request_free) as r:
             if start is not None or end is not None:
-                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.opt_text(start, "start"),
-                     _args.opt_text(end, "end"))
+                call(lib.cibatch_workflow_request_set_time_interval, r._handle, _args.time_text(start, "start"),
+                     _args.time_text(end, "end"))
             out = ctypes.c_void_p()
-            call(lib.cibatch_client_create_workflow_job, self._handle, r._handle, ctypes.byref(out))
+            with self._scope(call_timeout, cancel) as h:
+                call(lib.cibatch_client_create_workflow_job, h, r._handle, ctypes.byref(out))
         return Job._own(out.value)
 
     def create_job(self, name: str, tag: str, *, prefix: Optional[str] = None, manifest: Optional[str] = None,
@@ -435,12 +578,16 @@ class Client(Handle):
                    output: Optional[Mapping[str, XmlValue]] = None, queue_id: Optional[str] = None,
                    user_data: Optional[str] = None, job_level: Optional[int] = None, callback: Optional[str] = None,
                    callback_format: Optional[str] = None, callback_type: Optional[str] = None,
-                   callback_mq: Optional[Mapping[str, str]] = None, start: Optional[str] = None,
-                   end: Optional[str] = None, operation: Optional[Mapping[str, XmlValue]] = None) -> Job:
+                   callback_mq: Optional[Mapping[str, str]] = None, start: Union[None, str, "datetime"] = None,
+                   end: Union[None, str, "datetime"] = None, operation: Optional[Mapping[str, XmlValue]] = None,
+                   queue_type: Optional[str] = None, callback_kafka: Optional[Mapping[str, str]] = None,
+                   call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None) -> Job:
         """Runs job type `tag` (Transcode, Snapshot, ...) over exactly one input.
 
         `job_param`, `output` and `operation` map element names to text, to nested mappings (tag-specific
-        containers) or to lists (repeated elements); they are passed through as given.
+        containers) or to lists (repeated elements); they are passed through as given. `callback_format` and
+        `callback_type` may be in any letter case; `callback_kafka={"Region", "InstanceId", "Topic"}` sets a Kafka
+        callback (and `callback_type` "Kafka"); `queue_type` is e.g. "SpeedTranscoding".
         """
         kind, value = _one_input(prefix=prefix, manifest=manifest, url_file=url_file, object=object)
         req = ctypes.c_void_p()
@@ -462,24 +609,37 @@ class Client(Handle):
                 call(lib.cibatch_job_request_set_callback_mq, h, _args.opt_text(callback_mq.get("MqMode"), "MqMode"),
                      _args.opt_text(callback_mq.get("MqRegion"), "MqRegion"),
                      _args.opt_text(callback_mq.get("MqName"), "MqName"))
+            if callback_kafka is not None:
+                call(lib.cibatch_job_request_set_callback_kafka, h,
+                     _args.opt_text(callback_kafka.get("Region"), "Region"),
+                     _args.opt_text(callback_kafka.get("InstanceId"), "InstanceId"),
+                     _args.opt_text(callback_kafka.get("Topic"), "Topic"))
+            if queue_type is not None:
+                call(lib.cibatch_job_request_set_queue_type, h, _args.text(queue_type, "queue_type"))
             if start is not None or end is not None:
-                call(lib.cibatch_job_request_set_time_interval, h, _args.opt_text(start, "start"),
-                     _args.opt_text(end, "end"))
+                call(lib.cibatch_job_request_set_time_interval, h, _args.time_text(start, "start"),
+                     _args.time_text(end, "end"))
             for k, v in (operation or {}).items():
                 call(lib.cibatch_job_request_add_operation_xml, h, _args.text(_fragment(k, v), "operation"))
             out = ctypes.c_void_p()
-            call(lib.cibatch_client_create_job, self._handle, h, ctypes.byref(out))
+            with self._scope(call_timeout, cancel) as ch:
+                call(lib.cibatch_client_create_job, ch, h, ctypes.byref(out))
         return Job._own(out.value)
 
-    def cancel_job(self, job_id: str) -> None:
-        """Cancels a job; cancelling one that already ended raises ServiceError."""
-        call(lib.cibatch_client_cancel_job, self._handle, _args.text(job_id, "job_id"))
+    def cancel_job(self, job_id: str, *, call_timeout: Optional[float] = None,
+                   cancel: Optional[CancelToken] = None) -> None:
+        """Cancels a job; cancelling one that already ended raises ServiceError, except within one call: a retried
+        attempt (the earlier answer was lost) refused while the job is now Cancel is success."""
+        with self._scope(call_timeout, cancel) as h:
+            call(lib.cibatch_client_cancel_job, h, _args.text(job_id, "job_id"))
 
     def wait_for_job(self, job_id: str, timeout: float = 600.0, on_state: Optional[Callable[[Job], Any]] = None,
-                     poll_interval: float = 1.0, max_interval: float = 15.0) -> Job:
+                     poll_interval: float = 1.0, max_interval: float = 15.0, *,
+                     cancel: Optional[CancelToken] = None) -> Job:
         """Polls until the job is Success, Failed or Cancel, and returns it; raises TimeoutError after `timeout`
-        seconds. `on_state(job)` is called on this thread each time the state changes; an exception it raises
-        stops the wait and is raised again here."""
+        seconds (every poll, its retries and backoffs included, ends by then). `on_state(job)` is called on this
+        thread each time the state changes; an exception it raises stops the wait and is raised again here; it may
+        call the client or close it. `cancel` stops the wait at once, raising Cancelled."""
         raised: List[BaseException] = []
 
         def relay(_user_data: int, job_ptr: int, state_changed: bool) -> bool:
@@ -495,9 +655,10 @@ class Client(Handle):
         callback = WAIT_CALLBACK(relay) if on_state is not None else WAIT_CALLBACK()
         out = ctypes.c_void_p()
         try:
-            call(lib.cibatch_client_wait_for_job, self._handle, _args.text(job_id, "job_id"),
-                 _args.millis(timeout, "timeout"), _args.millis(poll_interval, "poll_interval"),
-                 _args.millis(max_interval, "max_interval"), callback, None, ctypes.byref(out))
+            with self._scope(None, cancel) as h:
+                call(lib.cibatch_client_wait_for_job, h, _args.text(job_id, "job_id"),
+                     _args.millis(timeout, "timeout"), _args.millis(poll_interval, "poll_interval"),
+                     _args.millis(max_interval, "max_interval"), callback, None, ctypes.byref(out))
         except cibatch_errors.Error:
             if raised:
                 raise raised[0] from None

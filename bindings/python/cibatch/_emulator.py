@@ -12,7 +12,10 @@ from ._errors import InvalidArgument, call
 from ._ffi import lib
 from ._handle import Handle
 
-_FAULTS = {"close_connection": 0, "cut_body": 1, "truncated_xml": 2, "malformed_xml": 3}
+_FAULTS = {"close_connection": 0, "cut_body": 1, "truncated_xml": 2, "malformed_xml": 3, "empty_page": 4,
+           "lose_answer": 5}
+# cibatch_emulator_switch
+_SWITCHES = {"list_default_workflow": 0, "describe_joined_as_one_id": 1, "repeat_last_token": 2}
 # cibatch_emulator_clock
 _CLOCKS = {"wall": 0, "manual": 1, "per_describe": 2}
 
@@ -92,10 +95,19 @@ class Emulator(Handle):
              _args.integer(times, "times", 0, 2**32 - 1))
 
     def inject(self, fault: str, times: int = 1) -> None:
-        """`fault` is "close_connection", "cut_body", "truncated_xml" or "malformed_xml"."""
+        """`fault` is "close_connection", "cut_body", "truncated_xml", "malformed_xml", "empty_page" (no jobs, a new
+        NextToken) or "lose_answer" (handled, then the connection closes without an answer)."""
         if fault not in _FAULTS:
             raise ValueError(f"unknown fault {fault!r}; one of {', '.join(_FAULTS)}")
         call(lib.cibatch_emulator_inject, self._handle, _FAULTS[fault], _args.integer(times, "times", 0, 2**32 - 1))
+
+    def set_switch(self, switch: str, on: bool = True) -> None:
+        """Answers where the service's documents are silent: "list_default_workflow" (a list without type covers
+        only Workflow jobs), "describe_joined_as_one_id" (a comma-joined describe is one unknown ID),
+        "repeat_last_token" (the last page repeats its token instead of an empty NextToken)."""
+        if switch not in _SWITCHES:
+            raise ValueError(f"unknown switch {switch!r}; one of {', '.join(_SWITCHES)}")
+        call(lib.cibatch_emulator_set_switch, self._handle, _SWITCHES[switch], bool(on))
 
     def clear_faults(self) -> None:
         lib.cibatch_emulator_clear_faults(self._handle)

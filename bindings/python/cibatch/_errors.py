@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are string
 from ._ffi import lib
 
 OK, INVALID_INPUT, TRANSPORT, SERVICE, INVALID_RESPONSE, JOB_NOT_FOUND, WAIT_TIMEOUT = range(7)
-NULL_ARGUMENT, INVALID_UTF8, PANIC, IO, CANCELLED, CREDENTIALS = range(7, 13)
+NULL_ARGUMENT, INVALID_UTF8, PANIC, IO, CANCELLED, CREDENTIALS, CLOSED = range(7, 14)
 
 
 class Error(Exception):
@@ -64,6 +64,14 @@ class CredentialsError(Error):
     """The credentials provider failed and no valid credentials were left."""
 
 
+class Cancelled(Error):
+    """The call was cancelled: its CancelToken fired (or a wait's callback stopped it)."""
+
+
+class ClientClosed(Error, ValueError):
+    """The client was closed before this call started."""
+
+
 class EmulatorError(Error, OSError):
     """The emulator could not start (for example, the port is in use)."""
 
@@ -72,6 +80,7 @@ _BY_RESULT = {
     INVALID_INPUT: InvalidArgument, NULL_ARGUMENT: InvalidArgument, INVALID_UTF8: InvalidArgument,
     TRANSPORT: TransportError, SERVICE: ServiceError, INVALID_RESPONSE: InvalidResponse,
     JOB_NOT_FOUND: JobNotFound, WAIT_TIMEOUT: TimeoutError, IO: EmulatorError, CREDENTIALS: CredentialsError,
+    CANCELLED: Cancelled, CLOSED: ClientClosed,
 }
 
 

@@ -17,6 +17,7 @@ RESULT = c_int
 WAIT_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p, c_bool)
 CREDENTIALS_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p)
 LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
+RELEASE_CALLBACK = CFUNCTYPE(None, c_void_p)
 
 # name: (restype, argtypes). One line per exported function of include/cibatch.h.
 SIGNATURES = {
@@ -48,14 +49,21 @@ SIGNATURES = {
     "cibatch_config_set_ca_bundle": (RESULT, [H, STR, ERR]),
     "cibatch_config_set_proxy": (RESULT, [H, STR, ERR]),
     "cibatch_credentials_set": (RESULT, [H, STR, STR, STR, c_int64, ERR]),
-    "cibatch_config_set_credentials_provider": (RESULT, [H, CREDENTIALS_CALLBACK, c_void_p, ERR]),
-    "cibatch_config_set_logger": (RESULT, [H, LOG_CALLBACK, c_void_p, c_uint32, ERR]),
+    "cibatch_config_set_credentials_provider": (RESULT, [H, CREDENTIALS_CALLBACK, c_void_p, RELEASE_CALLBACK, ERR]),
+    "cibatch_config_set_logger": (RESULT, [H, LOG_CALLBACK, c_void_p, c_uint32, RELEASE_CALLBACK, ERR]),
     "cibatch_config_free": (None, [H]),
     "cibatch_client_new": (RESULT, [H, OUT, ERR]),
     "cibatch_client_new_from_env": (RESULT, [OUT, ERR]),
     "cibatch_client_with_timeout": (RESULT, [H, c_uint64, OUT, ERR]),
+    "cibatch_client_with_cancel": (RESULT, [H, H, c_uint64, OUT, ERR]),
     "cibatch_client_clock_offset": (c_int64, [H]),
+    "cibatch_client_close": (None, [H]),
+    "cibatch_client_is_closed": (c_bool, [H]),
     "cibatch_client_free": (None, [H]),
+    "cibatch_cancel_new": (RESULT, [OUT, ERR]),
+    "cibatch_cancel_fire": (None, [H]),
+    "cibatch_cancel_is_fired": (c_bool, [H]),
+    "cibatch_cancel_free": (None, [H]),
     "cibatch_client_create_workflow_job": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_create_job": (RESULT, [H, H, OUT, ERR]),
     "cibatch_client_describe_job": (RESULT, [H, STR, OUT, ERR]),
@@ -76,6 +84,8 @@ SIGNATURES = {
     "cibatch_job_request_set_options": (RESULT, [H, STR, STR, STR, STR, STR, ERR]),
     "cibatch_job_request_set_job_level": (RESULT, [H, c_uint8, ERR]),
     "cibatch_job_request_set_callback_mq": (RESULT, [H, STR, STR, STR, ERR]),
+    "cibatch_job_request_set_callback_kafka": (RESULT, [H, STR, STR, STR, ERR]),
+    "cibatch_job_request_set_queue_type": (RESULT, [H, STR, ERR]),
     "cibatch_job_request_set_time_interval": (RESULT, [H, STR, STR, ERR]),
     "cibatch_job_request_free": (None, [H]),
     "cibatch_list_options_new": (RESULT, [OUT, ERR]),
@@ -96,6 +106,12 @@ SIGNATURES = {
     "cibatch_job_list_non_exist_get": (STR, [H, c_size_t]),
     "cibatch_job_list_next_token": (STR, [H]),
     "cibatch_job_list_request_id": (STR, [H]),
+    "cibatch_job_list_type": (STR, [H]),
+    "cibatch_client_jobs": (RESULT, [H, H, c_bool, OUT, ERR]),
+    "cibatch_job_iter_next": (RESULT, [H, OUT, ERR]),
+    "cibatch_job_iter_take_page": (RESULT, [H, OUT, ERR]),
+    "cibatch_job_iter_pages_fetched": (c_uint32, [H]),
+    "cibatch_job_iter_free": (None, [H]),
     "cibatch_job_list_free": (None, [H]),
     "cibatch_pager_next": (RESULT, [H, OUT, ERR]),
     "cibatch_pager_pages_fetched": (c_uint32, [H]),
@@ -116,6 +132,7 @@ SIGNATURES = {
     "cibatch_emulator_inject_huge_body": (RESULT, [H, c_size_t, c_uint32, ERR]),
     "cibatch_emulator_inject": (RESULT, [H, c_uint32, c_uint32, ERR]),
     "cibatch_emulator_clear_faults": (None, [H]),
+    "cibatch_emulator_set_switch": (RESULT, [H, c_uint32, c_bool, ERR]),
     "cibatch_emulator_job_count": (c_size_t, [H]),
     "cibatch_emulator_request_count": (c_uint64, [H]),
     "cibatch_emulator_set_timing": (None, [H, c_uint64, c_uint64]),
@@ -133,7 +150,8 @@ JOB_STRING_FIELDS = [
     "input_manifest", "input_url_file", "input_object", "workflow_ids", "time_interval_start", "time_interval_end",
     "tag", "template_id", "job_param_xml", "output_region", "output_bucket", "output_object", "output_xml",
     "queue_id", "user_data", "job_level", "callback", "callback_format", "callback_type", "callback_mq_mode",
-    "callback_mq_region", "callback_mq_name", "raw_xml",
+    "callback_mq_region", "callback_mq_name", "callback_kafka_region", "callback_kafka_instance_id",
+    "callback_kafka_topic", "queue_type", "progress", "raw_xml",
 ]
 for _field in JOB_STRING_FIELDS:
     SIGNATURES[f"cibatch_job_{_field}"] = (STR, [H])

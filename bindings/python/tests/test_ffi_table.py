@@ -25,6 +25,7 @@ C_TO_CTYPES = {
     "cibatch_wait_callback": {_ffi.WAIT_CALLBACK},
     "cibatch_credentials_callback": {_ffi.CREDENTIALS_CALLBACK},
     "cibatch_log_callback": {_ffi.LOG_CALLBACK},
+    "cibatch_release_callback": {_ffi.RELEASE_CALLBACK},
     "cibatch_log_level": {ctypes.c_int},
     "cibatch_result": {ctypes.c_int},
     "cibatch_state": {ctypes.c_int},

