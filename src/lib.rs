@@ -42,7 +42,7 @@ pub use client::{
 };
 pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use create::CreateRequest;
-pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
+pub use error::{printable, Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use fields::JobField;
 pub use model::{
     CallBackKafkaConfig, CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam,

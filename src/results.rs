@@ -56,7 +56,7 @@ impl ObjectResult {
         self.creation_time.as_deref().and_then(crate::timefmt::parse_ci)
     }
 
-    fn from_element(e: XmlElement, raw_xml: &str, workflow: bool) -> ObjectResult {
+    fn from_element(mut e: XmlElement, raw_xml: &str, workflow: bool) -> ObjectResult {
         let mut r = ObjectResult {
             object: String::new(),
             state: JobState::Other(String::new()),
@@ -72,7 +72,7 @@ impl ObjectResult {
             raw_xml: raw_xml.to_string(),
         };
         let mut seen_state = false;
-        for c in e.children {
+        for c in std::mem::take(&mut e.children) {
             let text = c.text.trim();
             match c.name.as_str() {
                 "RunId" if workflow => first_str(&mut r.unit_id, text),
@@ -135,15 +135,18 @@ pub(crate) fn parse_results_page(
     limits: XmlLimits,
     workflow: bool,
 ) -> std::result::Result<ResultPage, String> {
-    let doc = xml::parse(body, limits)?;
-    if doc.root.name != "Response" {
-        return Err(format!("expected a <Response> root, found <{}>", doc.root.name));
-    }
     let item = if workflow { "WorkflowExecutionList" } else { "JobsDetail" };
     let mut page = ResultPage::default();
-    for (child, span) in doc.root.children.into_iter().zip(&doc.child_spans) {
+    // Each item becomes a result as soon as it is read: one item's tree exists at a time, and a page holding more
+    // than a page can is refused as soon as the excess is seen.
+    let root = xml::parse_each(body, limits, |root, mut child, span| {
+        if root != "Response" {
+            return Err(format!("expected a <Response> root, found <{root}>"));
+        }
         match child.name.as_str() {
-            "RequestId" => page.request_id = child.text.trim().to_string(),
+            "RequestId" => {
+                page.request_id = crate::error::printable_owned(std::mem::take(&mut child.text).trim().to_string())
+            }
             "NextToken" => {
                 let t = child.text.trim();
                 if !t.is_empty() {
@@ -154,10 +157,14 @@ pub(crate) fn parse_results_page(
                 if page.results.len() == MAX_RESULTS_PER_PAGE {
                     return Err(format!("more than {MAX_RESULTS_PER_PAGE} <{item}> items in one page"));
                 }
-                page.results.push(ObjectResult::from_element(child, &body[span.clone()], workflow));
+                page.results.push(ObjectResult::from_element(child, &body[span], workflow));
             }
             _ => {}
         }
+        Ok(())
+    })?;
+    if root.name != "Response" {
+        return Err(format!("expected a <Response> root, found <{}>", root.name));
     }
     Ok(page)
 }

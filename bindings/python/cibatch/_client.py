@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import sys
 import threading
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
@@ -21,7 +22,6 @@ _LEVELS = {1: 40, 2: 30, 3: 20, 4: 10}
 
 
 def _logger():
-    # Imported when the first client is made, not with the package: `logging` costs milliseconds of import.
     import logging
 
     return logging.getLogger("cibatch")
@@ -248,8 +248,9 @@ def _configure_callbacks(cfg, provider, failures: list):
     """Installs the `cibatch` logger and the credentials provider; returns what must stay alive with the client.
     What the provider raises goes into `failures`, to become the cause of the call's CredentialsError."""
     keep = []
-    logger = _logger()
-    level = _log_level_for(logger)
+    # Only a program that imported `logging` can have configured the `cibatch` logger: importing it here for
+    # everyone else would cost milliseconds for nothing.
+    level = _log_level_for(_logger()) if "logging" in sys.modules else 0
     if level:
         call(lib.cibatch_config_set_logger, cfg, _forward_log, None, level, RELEASE_CALLBACK())
     if provider is not None:

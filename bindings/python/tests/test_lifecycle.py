@@ -229,3 +229,15 @@ def test_refresh_happens_once_for_all_threads(emu):
     for t in threads:
         t.join()
     assert errors == [] and len(calls) == 1
+
+
+def test_a_program_that_never_imports_logging_does_not_pay_for_it():
+    import subprocess
+    import sys
+
+    code = ("import sys, cibatch\n"
+            "with cibatch.Emulator() as e, e.client() as c:\n"
+            "    c.list_jobs()\n"
+            "print('logging' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr
