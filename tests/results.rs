@@ -2,7 +2,7 @@
 
 mod common;
 
-use cibatch::emulator::{Emulator, EmulatorConfig, Fault};
+use cibatch::emulator::{Emulator, EmulatorClock, EmulatorConfig, Fault};
 use cibatch::{
     Client, Error, Input, JobRequest, JobState, ObjectResult, Order, ReportOptions, ReportOutcome, ResultOptions,
     ResultSource, WorkflowJobRequest,
@@ -241,4 +241,29 @@ fn one_page_from_one_source() {
     let second = client.list_results(&id, &src, &opts, first.next_token.as_deref()).unwrap();
     assert_eq!((second.results.len(), second.next_token), (5, None));
     assert!(second.results.iter().all(|r| r.workflow_id.as_deref() == Some(W2)));
+}
+
+#[test]
+fn units_appear_run_and_end_on_the_emulator_clock() {
+    let (emu, client) = setup();
+    emu.set_timing(Duration::from_secs(10), Duration::from_secs(60));
+    emu.set_clock(EmulatorClock::Manual);
+    let id = transcode(&client);
+    // Submitted: the fan-out has not started.
+    assert!(all(&client, &id, &ResultOptions::default()).is_empty());
+    assert_eq!(client.report(&id, &ReportOptions::default()).unwrap().outcome(), ReportOutcome::InProgress);
+    emu.advance(Duration::from_secs(10));
+    let running = all(&client, &id, &ResultOptions::default());
+    assert_eq!(running.len(), 12);
+    assert!(running.iter().all(|r| r.state == JobState::Running && r.progress.as_deref() == Some("50")));
+    emu.advance(Duration::from_secs(60));
+    let report = client.report(&id, &ReportOptions::default()).unwrap();
+    assert_eq!((report.count(&JobState::Success), report.failed_total()), (8, 4));
+    assert_eq!(report.outcome(), ReportOutcome::CompletedWithFailures);
+    // The units ended when the batch job did, 60 s after they started.
+    let r = &report.failed[0];
+    let (start, end) = (r.start_time.as_deref().unwrap(), r.end_time.as_deref().unwrap());
+    let secs = |t: &str| cibatch::timefmt::parse_ci(t).unwrap();
+    assert_eq!(secs(end) - secs(start), 60);
+    assert_eq!(report.job.end_time.as_deref().map(secs), Some(secs(end)));
 }
