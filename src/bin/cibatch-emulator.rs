@@ -81,8 +81,9 @@ fn main() {
                 let prefix = parts.next().unwrap_or_else(|| fail("--objects: no PREFIX"));
                 match (count, parts.next()) {
                     (1, None) => objects.push(prefix.to_string()),
-                    (_, suffix) => objects
-                        .extend((0..count).map(|n| format!("{prefix}{n:05}{}", suffix.unwrap_or_default()))),
+                    (_, suffix) => {
+                        objects.extend((0..count).map(|n| format!("{prefix}{n:05}{}", suffix.unwrap_or_default())))
+                    }
                 }
             }
             "--fail-objects" => {

@@ -82,6 +82,10 @@ pub enum Command {
         #[arg(long, default_value = "1s")]
         interval: DurationArg,
     },
+    /// What happened to each object of a batch job: one line per workflow execution or media job.
+    Results(crate::results::ResultsArgs),
+    /// A batch job's report: its outcome, results counted by state, and the first failed objects.
+    Report(crate::results::ReportArgs),
     /// Print the Authorization value for any COS/CI request (credentials from the environment), for curl.
     Sign(SignArgs),
     /// Run the local emulator of the service on 127.0.0.1 until interrupted.
