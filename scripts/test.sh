@@ -40,9 +40,12 @@ target/venv/bin/python -m pip install -q --disable-pip-version-check mypy==2.4.1
 (cd bindings/python && ../../target/venv/bin/python -m mypy --strict --follow-imports=silent tests/test_aio.py)
 
 step "Go binding: vet, tests with the race detector, tests with GOGC=1"
-unformatted=$(gofmt -l bindings/go examples/go)
+unformatted=$(gofmt -l bindings/go examples/go tests/go_official)
 if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
 (cd bindings/go && go vet ./... && go test -race -count=1 ./... && GOGC=1 go test -count=1 ./...)
+
+step "Go: the official SDK (cos-go-sdk-v5, from the Go module proxy) against the emulator"
+(cd tests/go_official && go mod download && go vet ./... && go test -count=1 ./...)
 
 step "Every example in C, Python and Go against the standalone emulator"
 ./scripts/test-examples.sh
