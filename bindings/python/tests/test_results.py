@@ -1,5 +1,6 @@
 """Per-object results of batch jobs and the report, against the emulator running batch jobs for real."""
 import asyncio
+import time
 
 import pytest
 
@@ -138,3 +139,29 @@ def test_asyncio(bucket, emu):
     results, pages, page, report = asyncio.run(main())
     assert len(results) == 50 and len(pages) == 2 and len(page.results) == 10
     assert (report.total, len(report.failed), report.outcome) == (50, 1, "completed with failures")
+
+
+@pytest.mark.parametrize("what", ["report", "iter_results"])
+def test_cancelling_the_task_stops_the_page_request_in_flight(bucket, emu, what):
+    async def main():
+        async with cibatch.aio.AsyncClient.wrap(emu.client(timeout=20.0)) as client:
+            wf = (await client.create_workflow_job("two", f"{W1},{W2}", prefix="in/")).job_id
+            emu.inject_delay(20.0, times=2)   # the describe, or the first page: held for 20 s unless abandoned
+            before = emu.request_count
+
+            async def walk():
+                if what == "report":
+                    return await client.report(wf)
+                return [r async for r in client.iter_results(wf)]
+
+            task = asyncio.create_task(walk())
+            while emu.request_count == before:
+                await asyncio.sleep(0.005)
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            emu.clear_faults()
+            return time.monotonic() - started
+
+    assert asyncio.run(main()) < 10.0   # far below the 20 s the request would have taken
