@@ -362,7 +362,8 @@ fn completions_for_each_shell() {
 #[test]
 fn the_emulator_subcommand_serves_until_killed() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cibatch"))
-        .args(["emulator", "--port", "0"])
+        .args(["emulator", "--port", "0", "--submitted", "1ms", "--running", "1ms", "--objects", "3:in/:.jpg"])
+        .args(["--fail-objects", "in/00001*:Unreadable:cannot read"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -376,13 +377,20 @@ fn the_emulator_subcommand_serves_until_killed() {
         cibatch::Credentials::new(cibatch::emulator::DEFAULT_SECRET_ID, cibatch::emulator::DEFAULT_SECRET_KEY),
     )
     .endpoint(&endpoint);
-    let page = Client::new(config).unwrap().list_jobs(&Default::default());
+    let client = Client::new(config).unwrap();
+    let page = client.list_jobs(&Default::default());
+    // Batch jobs fan out over the objects given on the command line.
+    let job = client.create_workflow_job(&WorkflowJobRequest::new("b", Input::Prefix("in/".into()), "w1")).unwrap();
+    client.wait_for_job(&job.job_id, &cibatch::WaitOptions::default()).unwrap();
+    let report = client.report(&job.job_id, &Default::default()).unwrap();
     let mut second = String::new();
     reader.read_line(&mut second).unwrap();
     assert!(second.starts_with("export CIBATCH_ENDPOINT="), "{second}");
     child.kill().unwrap();
     let _ = child.wait();
     assert!(page.unwrap().jobs.is_empty());
+    assert_eq!((report.total, report.failed_total()), (3, 1));
+    assert_eq!((report.failed[0].object.as_str(), report.failed[0].code.as_str()), ("in/00001.jpg", ""));
 }
 
 #[test]

@@ -267,3 +267,26 @@ fn units_appear_run_and_end_on_the_emulator_clock() {
     assert_eq!(secs(end) - secs(start), 60);
     assert_eq!(report.job.end_time.as_deref().map(secs), Some(secs(end)));
 }
+
+#[test]
+fn objects_and_failures_from_command_line_specs() {
+    let (emu, client) = setup();
+    let before = emu.object_count();
+    emu.add_objects_spec("3:spec/:.png").unwrap();
+    emu.add_objects_spec("1:spec/alone").unwrap();
+    assert_eq!(emu.object_count(), before + 4);
+    emu.fail_objects_spec("spec/0000[1]*:X:y").unwrap(); // '[' is literal: matches nothing
+    emu.fail_objects_spec("spec/00002*:Unreadable").unwrap();
+    for bad in ["", "x:spec/", "3", "3:", "2000000:a"] {
+        assert!(emu.add_objects_spec(bad).is_err(), "{bad:?}");
+    }
+    for bad in ["", "pattern", ":code", "p:"] {
+        assert!(emu.fail_objects_spec(bad).is_err(), "{bad:?}");
+    }
+    let req = JobRequest::new("spec", "Snapshot", Input::Prefix("spec/".into()));
+    let id = client.create_job(&req).unwrap().job_id;
+    let report = client.report(&id, &ReportOptions::default()).unwrap();
+    assert_eq!((report.total, report.failed_total()), (4, 1));
+    assert_eq!(report.failed[0].object, "spec/00002.png");
+    assert_eq!(report.failed[0].message, "the object could not be processed");
+}

@@ -29,7 +29,7 @@ run of characters) end Failed with CODE and MESSAGE. Both may be repeated.";
 fn main() {
     let mut cfg = EmulatorConfig::default();
     let (mut list_default, mut joined, mut repeat) = (ListTypeDefault::Both, false, false);
-    let (mut objects, mut failures): (Vec<String>, Vec<(String, String, String)>) = (Vec::new(), Vec::new());
+    let (mut objects, mut failures): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
@@ -71,29 +71,8 @@ fn main() {
             }
             "--describe-joined-as-one-id" => joined = on_off(&flag, &value),
             "--repeat-last-token" => repeat = on_off(&flag, &value),
-            "--objects" => {
-                let mut parts = value.splitn(3, ':');
-                let count: u32 = parts
-                    .next()
-                    .and_then(|c| c.parse().ok())
-                    .filter(|&c| c <= 1_000_000)
-                    .unwrap_or_else(|| fail(&format!("--objects: {value:?} is not COUNT:PREFIX[:SUFFIX]")));
-                let prefix = parts.next().unwrap_or_else(|| fail("--objects: no PREFIX"));
-                match (count, parts.next()) {
-                    (1, None) => objects.push(prefix.to_string()),
-                    (_, suffix) => {
-                        objects.extend((0..count).map(|n| format!("{prefix}{n:05}{}", suffix.unwrap_or_default())))
-                    }
-                }
-            }
-            "--fail-objects" => {
-                let mut parts = value.splitn(3, ':');
-                let (pattern, code) = match (parts.next(), parts.next()) {
-                    (Some(p), Some(c)) if !p.is_empty() && !c.is_empty() => (p.to_string(), c.to_string()),
-                    _ => fail(&format!("--fail-objects: {value:?} is not PATTERN:CODE[:MESSAGE]")),
-                };
-                failures.push((pattern, code, parts.next().unwrap_or("the object could not be processed").into()));
-            }
+            "--objects" => objects.push(value),
+            "--fail-objects" => failures.push(value),
             _ => fail(&format!("unknown option {flag}")),
         }
     }
@@ -101,9 +80,11 @@ fn main() {
     emu.set_list_type_default(list_default);
     emu.set_joined_describe_unknown(joined);
     emu.set_repeat_last_token(repeat);
-    emu.add_objects(objects);
-    for (pattern, code, message) in &failures {
-        emu.fail_objects(pattern, code, message);
+    for spec in &objects {
+        emu.add_objects_spec(spec).unwrap_or_else(|e| fail(&format!("--objects: {e}")));
+    }
+    for spec in &failures {
+        emu.fail_objects_spec(spec).unwrap_or_else(|e| fail(&format!("--fail-objects: {e}")));
     }
     println!("endpoint={} bucket={} region={}", emu.endpoint(), emu.bucket(), emu.region());
     let _ = std::io::stdout().flush();

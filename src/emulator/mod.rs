@@ -252,6 +252,38 @@ impl Emulator {
         self.shared.service.objects.add(keys.into_iter().map(Into::into));
     }
 
+    /// [`Emulator::add_objects`] from a command-line spec, `COUNT:PREFIX[:SUFFIX]`: `COUNT` objects
+    /// `PREFIX00000SUFFIX`, `PREFIX00001SUFFIX`, ... (COUNT 1 without SUFFIX: the key `PREFIX`). COUNT is at most
+    /// 1,000,000.
+    pub fn add_objects_spec(&self, spec: &str) -> Result<(), String> {
+        let mut parts = spec.splitn(3, ':');
+        let count: u32 = parts
+            .next()
+            .and_then(|c| c.parse().ok())
+            .filter(|&c| c <= 1_000_000)
+            .ok_or_else(|| format!("{spec:?} is not COUNT:PREFIX[:SUFFIX] (COUNT at most 1000000)"))?;
+        let prefix = parts.next().filter(|p| !p.is_empty()).ok_or_else(|| format!("{spec:?} has no PREFIX"))?;
+        match (count, parts.next()) {
+            (1, None) => self.add_objects([prefix]),
+            (_, suffix) => {
+                self.add_objects((0..count).map(|n| format!("{prefix}{n:05}{}", suffix.unwrap_or_default())))
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Emulator::fail_objects`] from a command-line spec, `PATTERN:CODE[:MESSAGE]`.
+    pub fn fail_objects_spec(&self, spec: &str) -> Result<(), String> {
+        let mut parts = spec.splitn(3, ':');
+        match (parts.next(), parts.next()) {
+            (Some(p), Some(c)) if !p.is_empty() && !c.is_empty() => {
+                self.fail_objects(p, c, parts.next().unwrap_or("the object could not be processed"));
+                Ok(())
+            }
+            _ => Err(format!("{spec:?} is not PATTERN:CODE[:MESSAGE]")),
+        }
+    }
+
     /// Objects in the emulated bucket.
     pub fn object_count(&self) -> usize {
         self.shared.service.objects.count()
