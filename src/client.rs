@@ -1113,3 +1113,9 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
 pub fn parse_response(body: &str) -> std::result::Result<JobsResponse, String> {
     parse_jobs_response(body, XmlLimits::default(), Expected::ANY)
 }
+
+/// The parser of a page of per-object results (`/workflowexecution` when `workflow`, else `/jobs`), for tools,
+/// benchmarks and the fuzz targets.
+pub fn parse_results_response(body: &str, workflow: bool) -> std::result::Result<crate::ResultPage, String> {
+    crate::results::parse_results_page(body, XmlLimits::default(), workflow)
+}

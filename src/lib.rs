@@ -38,7 +38,8 @@ pub mod emulator;
 
 pub use cancel::CancelToken;
 pub use client::{
-    parse_response, Client, JobCursor, Jobs, PageCursor, Pages, ResultCursor, Results, WaitOptions, MAX_EMPTY_PAGES,
+    parse_response, parse_results_response, Client, JobCursor, Jobs, PageCursor, Pages, ResultCursor, Results,
+    WaitOptions, MAX_EMPTY_PAGES,
 };
 pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use create::CreateRequest;
