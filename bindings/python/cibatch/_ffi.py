@@ -22,6 +22,7 @@ RELEASE_CALLBACK = CFUNCTYPE(None, c_void_p)
 # name: (restype, argtypes). One line per exported function of include/cibatch.h.
 SIGNATURES = {
     "cibatch_version": (STR, []),
+    "cibatch_build_id": (STR, []),
     "cibatch_result_name": (STR, [c_int32]),
     "cibatch_error_result": (RESULT, [H]),
     "cibatch_error_message": (STR, [H]),
