@@ -51,4 +51,8 @@ step "Demo runs end to end against the embedded emulator"
 target/release/examples/demo > target/demo.out
 grep -q "^Done in" target/demo.out
 
+step "Release artifacts: build them (./scripts/package.sh), then install and use each as its users would"
+./scripts/package.sh
+./scripts/test-dist.sh
+
 printf '\nAll tests passed.\n'
