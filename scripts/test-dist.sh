@@ -26,7 +26,7 @@ repo=$PWD
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 dist=$repo/target/dist
 module=github.com/cibatch/cibatch/bindings/go
-wheel=$(ls "$dist"/cibatch-"$version"-py3-none-manylinux_*_x86_64.whl 2>/dev/null | head -n 1)
+wheel=$(ls "$dist"/cibatch-"$version"-py3-none-manylinux_*_x86_64.whl 2>/dev/null | head -n 1 || true)
 sdist=$dist/cibatch-$version.tar.gz
 tarball=$dist/cibatch-$version-linux-x86_64.tar.gz
 for f in "$dist/go/go.mod" "$dist/goproxy/$module/@v/v$version.zip" "$wheel" "$sdist" "$tarball" \
