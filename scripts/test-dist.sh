@@ -66,7 +66,7 @@ sdk=$work/unpacked/cibatch-$version-linux-x86_64
 python3 -m zipfile -e "$wheel" "$work/unpacked/wheel"
 for lib in "$sdk/lib/libcibatch.so.$version" "$sdk/lib/libcibatch.a" "$work/unpacked/wheel/cibatch/libcibatch.so" \
   "$dist/go/build/linux-amd64/libcibatch.a"; do
-  if readelf -S --wide "$lib" | grep -q '\.debug_'; then fail "$lib has debug sections"; fi
+  if readelf -S --wide "$lib" | grep '\.debug_' >/dev/null; then fail "$lib has debug sections"; fi
 done
 tar -tzf "$sdist" > "$work/sdist.list"
 python3 -m zipfile -l "$dist/goproxy/$module/@v/v$version.zip" > "$work/gozip.list"
@@ -191,9 +191,9 @@ test_cmake() {
   cmake --build "$work/cmake" -j 2 > "$work/cmake-build.out" 2>&1 || { cat "$work/cmake-build.out"; fail "cmake build"; }
   for lang in c cpp; do
     shared=$work/cmake/describe_${lang}_shared static=$work/cmake/describe_${lang}_static
-    readelf -d "$shared" | grep -q "RUNPATH.*$sdk/lib" || fail "$shared has no RUNPATH to $sdk/lib: $(readelf -d "$shared")"
-    readelf -d "$shared" | grep -q 'NEEDED.*libcibatch.so.0' || fail "$shared does not use the shared library"
-    if readelf -d "$static" | grep -q 'libcibatch'; then fail "$static needs the shared library"; fi
+    readelf -d "$shared" | grep "RUNPATH.*$sdk/lib" >/dev/null || fail "$shared has no RUNPATH to $sdk/lib: $(readelf -d "$shared")"
+    readelf -d "$shared" | grep 'NEEDED.*libcibatch.so.0' >/dev/null || fail "$shared does not use the shared library"
+    if readelf -d "$static" | grep 'libcibatch' >/dev/null; then fail "$static needs the shared library"; fi
     "$shared" > "$work/$lang-shared.out"
     "$static" > "$work/$lang-static.out"
     expect "$work/$lang-shared.out" "described b[0-9a-f]* dist-$lang Submitted with libcibatch $version"
@@ -211,8 +211,8 @@ test_pkgconfig() {
   cc -std=c99 -Wall -Wextra -Werror tests/dist/describe.c $(pkg-config --static --cflags --libs cibatch) \
     -o "$work/pc-static"
   unset PKG_CONFIG_PATH
-  readelf -d "$work/pc-shared" | grep -q 'NEEDED.*libcibatch.so.0' || fail "pkg-config: no shared link"
-  if readelf -d "$work/pc-static" | grep -q 'libcibatch'; then fail "pkg-config --static linked the shared library"; fi
+  readelf -d "$work/pc-shared" | grep 'NEEDED.*libcibatch.so.0' >/dev/null || fail "pkg-config: no shared link"
+  if readelf -d "$work/pc-static" | grep 'libcibatch' >/dev/null; then fail "pkg-config --static linked the shared library"; fi
   "$work/pc-shared" > "$work/pc-shared.out"
   "$work/pc-static" > "$work/pc-static.out"
   expect "$work/pc-shared.out" "described b[0-9a-f]* dist-c Submitted"
@@ -227,7 +227,7 @@ test_cxx14() {
     fail "cibatch.hpp compiled as C++14"
   fi
   expect "$work/cxx14.out" "#error \"cibatch.hpp needs C++17 or later"
-  grep -m 1 'error' "$work/cxx14.out" | grep -q 'cibatch.hpp needs C++17' || fail "the first error is not the #error"
+  grep -m 1 'error' "$work/cxx14.out" | grep 'cibatch.hpp needs C++17' >/dev/null || fail "the first error is not the #error"
   grep -q 'cibatch.hpp:[0-9]*:[0-9]*: error' "$work/cxx14.out" && ! grep -q 'cibatch.hpp:[0-9]*:[0-9]*: error: #error'   "$work/cxx14.out" && fail "errors inside cibatch.hpp besides the #error"
   echo "C++14: $(grep -m 1 -o 'cibatch.hpp needs C++17 or later[^.]*' "$work/cxx14.out")"
 }
