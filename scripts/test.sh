@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in valgrind openssl; do
+for tool in valgrind openssl cmake pkg-config; do
   if ! command -v "$tool" >/dev/null; then
     echo "installing $tool"
     (apt-get update -qq || true) && apt-get install -y -qq "$tool" >/dev/null
