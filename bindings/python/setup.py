@@ -12,6 +12,7 @@ CIBATCH_CARGO_MANIFEST names another Cargo.toml; CARGO_TARGET_DIR is honoured.
 """
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -28,11 +29,12 @@ except ImportError:  # setuptools < 70.1
 
 HERE = pathlib.Path(__file__).resolve().parent
 LIBRARY = "libcibatch.dylib" if sys.platform == "darwin" else "libcibatch.so"
-# What the sdist carries of the crate: enough for `cargo build --release --lib` (the [[example]] and [[bench]]
-# that Cargo.toml declares must exist for cargo to read the manifest).
+# What the sdist carries of the crate: enough for `cargo build --release --lib`, plus the file of each target that
+# Cargo.toml declares ([[example]], [[bench]], [[test]], [[bin]]): cargo refuses a manifest whose target is missing.
 CRATE_FILES = ["Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml", "README.md", "LICENSE-MIT", "LICENSE-APACHE",
-               "include/cibatch.h", "include/cibatch.hpp", "examples/demo.rs", "benches/core.rs"]
+               "include/cibatch.h", "include/cibatch.hpp"]
 CRATE_DIRS = ["src"]
+TARGET_DIRS = {"example": "examples", "bench": "benches", "test": "tests", "bin": "src/bin"}
 
 NO_CARGO = """cibatch: building from source needs Rust, and `cargo` is not on PATH.
 Install Rust with rustup (https://rustup.rs):
@@ -114,6 +116,32 @@ class BuildWithCargo(build_py):
             subprocess.check_call([strip, "--strip-unneeded", str(dest / LIBRARY)])
 
 
+def declared_target_files(root):
+    """The source file of each [[example]], [[bench]], [[test]] and [[bin]] declared in root/Cargo.toml: its
+    `path`, else cargo's default (`<dir>/<name>.rs` or `<dir>/<name>/main.rs`)."""
+    targets, kind = [], None
+    for line in (root / "Cargo.toml").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        header = re.fullmatch(r"\[\[(\w+)\]\]", line)
+        if header:
+            kind = header.group(1) if header.group(1) in TARGET_DIRS else None
+            if kind:
+                targets.append({"kind": kind})
+        elif line.startswith("["):
+            kind = None
+        elif kind:
+            field = re.fullmatch(r'(name|path)\s*=\s*"([^"]*)"', line)
+            if field:
+                targets[-1][field.group(1)] = field.group(2)
+    files = []
+    for target in targets:
+        base = TARGET_DIRS[target["kind"]]
+        candidates = [target["path"]] if "path" in target else [f"{base}/{target.get('name')}.rs",
+                                                                 f"{base}/{target.get('name')}/main.rs"]
+        files += [c for c in candidates if (root / c).is_file()][:1]
+    return files
+
+
 class SdistWithCrate(sdist):
     """The sdist carries the Rust crate in rust/, so installing it builds the library."""
 
@@ -123,11 +151,12 @@ class SdistWithCrate(sdist):
         if not (root / "Cargo.toml").exists():
             raise SystemExit("cibatch: an sdist is made inside the repository (the crate is at its root)")
         rust = pathlib.Path(base_dir) / "rust"
-        for name in CRATE_FILES:
-            (rust / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / name, rust / name)
         for name in CRATE_DIRS:
             shutil.copytree(root / name, rust / name)
+        for name in CRATE_FILES + declared_target_files(root):
+            if not (rust / name).exists():
+                (rust / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(root / name, rust / name)
 
 
 class PlatformWheel(bdist_wheel):
