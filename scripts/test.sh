@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in valgrind openssl; do
+for tool in valgrind openssl cmake pkg-config; do
   if ! command -v "$tool" >/dev/null; then
     echo "installing $tool"
     (apt-get update -qq || true) && apt-get install -y -qq "$tool" >/dev/null
@@ -53,5 +53,9 @@ step "Every example in C, Python and Go against the standalone emulator"
 step "Demo runs end to end against the embedded emulator"
 target/release/examples/demo > target/demo.out
 grep -q "^Done in" target/demo.out
+
+step "Release artifacts: build them (./scripts/package.sh), then install and use each as its users would"
+./scripts/package.sh
+./scripts/test-dist.sh
 
 printf '\nAll tests passed.\n'
