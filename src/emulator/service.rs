@@ -251,8 +251,9 @@ impl Service {
     }
 
     pub fn fail_job(&self, id: &str, code: &str, message: &str) -> bool {
-        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
+        // Store, then timing (then the clock): the order every handler takes them in.
         let mut store = self.store();
+        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let Some(&i) = store.index.get(id) else {
             return false;
         };
@@ -722,8 +723,8 @@ impl Service {
     }
 
     fn cancel(&self, id: &str, _request_id: &str) -> Result<String, (u16, &'static str, String)> {
-        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let mut store = self.store();
+        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let Some(&i) = store.index.get(id) else {
             return Err((400, "ResourceNotFound", format!("job {id} does not exist")));
         };
