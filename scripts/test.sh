@@ -25,6 +25,9 @@ cargo clippy --all-targets --features cli -- -D warnings
 step "Rust: unit, integration and doc tests (with the command line)"
 cargo test --features cli
 
+step "Rust: the library without default features (the fuzz targets' configuration)"
+cargo build --lib --no-default-features
+
 step "Build the release library (shared and static), emulator binary and demo"
 cargo build --release --lib --bin cibatch-emulator --example demo
 
