@@ -266,3 +266,78 @@ fn read_timeout_ends_an_answer_that_stalls_after_its_headers() {
     assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
     assert!(err.to_string().contains("timed out") || err.to_string().contains("timeout"), "{err}");
 }
+
+/// The value of a header in a request's head lines.
+fn header(head: &[String], name: &str) -> Option<String> {
+    head.iter().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+/// A server that records each request (head lines and body) and answers a create.
+/// One request: its head lines and its body.
+type Recorded = (Vec<String>, Vec<u8>);
+
+fn recording_server() -> (String, std::sync::mpsc::Receiver<Recorded>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut got = Vec::new();
+                let mut buf = [0u8; 65536];
+                loop {
+                    let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match s.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => got.extend_from_slice(&buf[..n]),
+                        }
+                        continue;
+                    };
+                    let head: Vec<String> = String::from_utf8_lossy(&got[..end]).lines().map(str::to_string).collect();
+                    let len = header(&head, "content-length").map_or(0, |v| v.parse::<usize>().unwrap());
+                    while got.len() < end + 4 + len {
+                        match s.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => got.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let body = got[end + 4..end + 4 + len].to_vec();
+                    got.drain(..end + 4 + len);
+                    let _ = tx.send((head, body));
+                    let answer = "<Response><RequestId>r</RequestId><JobsDetail><JobId>b1</JobId><State>Submitted</State></JobsDetail></Response>";
+                    let _ = s.write_all(http_response(200, &[], answer).as_bytes());
+                }
+            });
+        }
+    });
+    (endpoint, rx)
+}
+
+#[test]
+fn every_create_carries_a_correct_signed_content_md5() {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    // The spec's worked body, built by the library, with the MD5 the spec gives for it.
+    let worked = workflow("demo").time_interval("2022-02-01T12:00:00+0800", "2022-05-01T12:00:00+0800");
+    assert_eq!(worked.to_xml().unwrap().len(), 281);
+    let (endpoint, requests) = recording_server();
+    let c = Client::new(config_for(&endpoint).max_attempts(1)).unwrap();
+    c.create_workflow_job(&worked).unwrap();
+    let (head, body) = requests.recv_timeout(Duration::from_secs(60)).unwrap();
+    assert_eq!(body, worked.to_xml().unwrap().as_bytes());
+    assert_eq!(header(&head, "content-md5").as_deref(), Some("AR8zP8l/jio98Dud3Epucw=="), "{head:?}");
+    let auth = header(&head, "authorization").unwrap();
+    assert!(auth.contains("q-header-list=content-length;content-md5;content-type;host"), "{auth}");
+    // And any other body: the header is the base64 MD5 of exactly the bytes sent.
+    let other = JobRequest::new("任务-1", "Snapshot", Input::Object("a &<b>.mp4".into()))
+        .param(XmlElement::with_text("Mode", "Interval"));
+    c.create_job(&other).unwrap();
+    let (head, body) = requests.recv_timeout(Duration::from_secs(60)).unwrap();
+    let want = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&body));
+    assert_eq!(header(&head, "content-md5"), Some(want), "{head:?}");
+}

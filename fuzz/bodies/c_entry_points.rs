@@ -25,8 +25,22 @@ pub fn run(data: &[u8]) {
         let mut out: *mut c_char = null_mut();
         let names = [p(2), p(3)];
         let values = [p(4), p(5)];
-        if cibatch_sign(p(0), p(1), names.as_ptr(), values.as_ptr(), 2, names.as_ptr(), values.as_ptr(), 2, p(6), p(7), 1, 2, &mut out, &mut err)
-            == cibatch_result::CIBATCH_OK
+        if cibatch_sign(
+            p(0),
+            p(1),
+            names.as_ptr(),
+            values.as_ptr(),
+            2,
+            names.as_ptr(),
+            values.as_ptr(),
+            2,
+            p(6),
+            p(7),
+            1,
+            2,
+            &mut out,
+            &mut err,
+        ) == cibatch_result::CIBATCH_OK
         {
             cibatch_string_free(out);
         }
@@ -51,7 +65,9 @@ pub fn run(data: &[u8]) {
         cibatch_error_free(err);
 
         let mut req = null_mut();
-        if cibatch_job_request_new(p(0), p(1), (data.len() % 5) as u32, p(2), &mut req, null_mut()) == cibatch_result::CIBATCH_OK {
+        if cibatch_job_request_new(p(0), p(1), (data.len() % 5) as u32, p(2), &mut req, null_mut())
+            == cibatch_result::CIBATCH_OK
+        {
             let _ = cibatch_job_request_add_param(req, p(3), p(4), null_mut());
             let _ = cibatch_job_request_add_param_xml(req, p(5), null_mut());
             let _ = cibatch_job_request_add_output_xml(req, p(6), null_mut());
