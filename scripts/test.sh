@@ -41,6 +41,9 @@ fi
 target/venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt
 target/venv/bin/python -m pytest -q tests/python
 
+step "Go: the official SDK (cos-go-sdk-v5) against the emulator"
+(cd tests/go_official && go vet ./... && go test -count=1 ./...)
+
 step "Python binding: pip install ./bindings/python, then its suite"
 target/venv/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
 (cd target && venv/bin/python -m pytest -q ../bindings/python/tests)
@@ -49,7 +52,7 @@ target/venv/bin/python -m pip install -q --disable-pip-version-check mypy==2.4.1
 (cd bindings/python && ../../target/venv/bin/python -m mypy --strict --follow-imports=silent tests/test_aio.py)
 
 step "Go binding: vet, tests with the race detector, tests with GOGC=1"
-unformatted=$(gofmt -l bindings/go examples/go)
+unformatted=$(gofmt -l bindings/go examples/go tests/go_official)
 if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
 (cd bindings/go && go vet ./... && go test -race -count=1 ./... && GOGC=1 go test -count=1 ./...)
 
