@@ -229,6 +229,28 @@ typedef enum {
 } cibatch_emulator_switch;
 
 /**
+ * What moves the emulator's jobs from `Submitted` to `Running` to their end (`cibatch_emulator_set_clock`'s
+ * `clock`). Tests that assert a sequence of states or a duration use `MANUAL` or `PER_DESCRIBE`, so that no load on
+ * the machine changes what they see.
+ */
+typedef enum {
+  /**
+   * Real time (the default): a job is `Submitted` for `submitted_ms`, then `Running` for `running_ms`, plus any
+   * `cibatch_emulator_advance`.
+   */
+  CIBATCH_EMULATOR_CLOCK_WALL = 0,
+  /**
+   * Time stands still until `cibatch_emulator_advance` moves it.
+   */
+  CIBATCH_EMULATOR_CLOCK_MANUAL = 1,
+  /**
+   * Each describe that returns a job moves it one state on, after answering: the first describe after create
+   * says `Submitted`, the second `Running`, the third and later its end. Lists and time do not move jobs.
+   */
+  CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE = 2,
+} cibatch_emulator_clock;
+
+/**
  * A cancellation token: fire it from any thread to stop the calls of every client made with it by
  * `cibatch_client_with_cancel`. Thread-safe. Once fired it stays fired.
  */
@@ -939,6 +961,22 @@ void cibatch_emulator_set_timing(const cibatch_emulator *emulator,
  */
 void cibatch_emulator_set_clock_skew(const cibatch_emulator *emulator,
                                      int64_t seconds);
+
+/**
+ * Changes what moves jobs (`clock` is a `cibatch_emulator_clock`); the job clock goes on from where it is.
+ * `CIBATCH_INVALID_INPUT` for an unknown `clock`.
+ */
+cibatch_result cibatch_emulator_set_clock(const cibatch_emulator *emulator,
+                                          uint32_t clock,
+                                          cibatch_error **error);
+
+/**
+ * Moves the job clock forward by `ms` milliseconds, under any clock: jobs whose time in a state has passed move
+ * on, and later jobs' times are that much later. Signatures are still checked against this machine's clock.
+ * Does nothing for a NULL `emulator`.
+ */
+void cibatch_emulator_advance(const cibatch_emulator *emulator,
+                              uint64_t ms);
 
 /**
  * Makes job `job_id` end `Failed` with `code` and `message` instead of `Success`. `CIBATCH_INVALID_INPUT` when the

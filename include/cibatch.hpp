@@ -400,6 +400,12 @@ class Emulator {
   void inject_status(std::uint16_t status, const std::string &code, std::uint32_t times = 1) const {
     CIBATCH_HPP_CALL(cibatch_emulator_inject_status, e_.get(), status, code.c_str(), times);
   }
+  /// What moves jobs (see cibatch_emulator_clock): tests of state sequences use CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE.
+  void set_clock(cibatch_emulator_clock clock) const {
+    CIBATCH_HPP_CALL(cibatch_emulator_set_clock, e_.get(), static_cast<std::uint32_t>(clock));
+  }
+  /// Moves the job clock forward by `ms` milliseconds.
+  void advance(std::uint64_t ms) const { cibatch_emulator_advance(e_.get(), ms); }
 
  private:
   detail::Owned<cibatch_emulator, cibatch_emulator_free> e_;

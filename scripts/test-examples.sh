@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 out=target/examples
 mkdir -p "$out"
 
-target/release/cibatch-emulator --port 0 --submitted-ms 200 --running-ms 300 > "$out/emulator.out" &
+# Each describe moves a job one state on: what the examples print (a wait sees Running) never depends on timing.
+target/release/cibatch-emulator --port 0 --clock per-describe > "$out/emulator.out" &
 emu=$!
 trap 'kill $emu 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q endpoint= "$out/emulator.out" && break; sleep 0.1; done

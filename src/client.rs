@@ -2,9 +2,9 @@
 
 use crate::cancel::{CallScope, CancelToken};
 use crate::config::{limits, Config, Credentials, LogLevel};
-use crate::error::{Error, Operation, Result, ServiceError, TransportKind};
+use crate::error::{printable, printable_owned, Error, Operation, Result, ServiceError, TransportKind};
 use crate::model::{Job, JobPage, JobRequest, ListOptions, WorkflowJobRequest};
-use crate::response::{parse_error_body, parse_jobs_response, JobsResponse};
+use crate::response::{parse_error_body, parse_jobs_response, Expected, JobsResponse};
 use crate::signer::{self, SignInput};
 use crate::transport::{watch_writes, WatchedConnector};
 use crate::validate;
@@ -28,6 +28,10 @@ mod listing;
 pub use listing::{JobCursor, Jobs, PageCursor, Pages, MAX_EMPTY_PAGES};
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
+/// The largest clock correction adopted from the service's `Date`: the ceiling of `clock_offset`.
+const MAX_ADOPTED_CLOCK_OFFSET: i64 = limits::CLOCK_OFFSET;
+/// The largest page the service returns (`size` is 1..=100).
+const MAX_PAGE_JOBS: usize = 100;
 
 /// A client for one bucket. `Send + Sync`: share one (for example in an `Arc`) between threads so that
 /// they reuse its connections.
@@ -154,6 +158,8 @@ struct Reply {
     retry_after: Option<Duration>,
     /// The service's clock, from its `Date` header.
     date: Option<i64>,
+    /// Where a redirect pointed (escaped), from its `Location` header.
+    location: String,
 }
 
 /// How to wait for a job: poll with a growing interval until a terminal state or `max_wait`.
@@ -364,7 +370,9 @@ impl Client {
             // Resolving replaces blind retries: a lost answer is looked for instead of sent again.
             retryable: self.config.retry_create && !self.config.resolve_creates,
         };
-        let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
+        // One job; a create never names missing IDs, but one is tolerated.
+        let expected = Expected { jobs: 1, missing: 1 };
+        let (mut resp, attempts) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits(), expected))?;
         match resp.jobs.len() {
             1 => {
                 let mut job = resp.jobs.remove(0);
@@ -385,12 +393,26 @@ impl Client {
     }
 
     /// Describes one job. A job the service does not know is [`Error::JobNotFound`].
+    /// An answer that holds another job than the one asked for is [`Error::InvalidResponse`], never that job.
     pub fn describe_job(&self, job_id: &str) -> Result<Job> {
-        let mut res = self.describe_jobs(&[job_id])?;
+        validate::job_id(job_id)?;
+        let (mut res, _, attempts) = self.describe_request(&[job_id])?;
         match res.jobs.iter().position(|j| j.job_id == job_id) {
             Some(i) => Ok(res.jobs.swap_remove(i)),
-            None if res.jobs.len() == 1 && res.non_exist_job_ids.is_empty() => Ok(res.jobs.remove(0)),
-            None => Err(Error::JobNotFound { job_id: job_id.to_string(), request_id: res.request_id }),
+            None if res.jobs.is_empty() => {
+                Err(Error::JobNotFound { job_id: job_id.to_string(), request_id: res.request_id })
+            }
+            None => Err(Error::InvalidResponse {
+                operation: Operation::DescribeJobs,
+                status: 200,
+                reason: format!(
+                    "asked for job {job_id}, the answer holds job {:?} instead",
+                    crate::error::printable(&res.jobs[0].job_id)
+                ),
+                excerpt: String::new(),
+                request_id: res.request_id,
+                attempts,
+            }),
         }
     }
 
@@ -407,7 +429,9 @@ impl Client {
             body: None,
             retryable: true,
         };
-        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits()))?;
+        // A page holds at most 100 jobs (`size` is 1..=100).
+        let expected = Expected { jobs: MAX_PAGE_JOBS, missing: MAX_PAGE_JOBS };
+        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits(), expected))?;
         Ok(JobPage {
             jobs: resp.jobs,
             next_token: resp.next_token,
@@ -487,13 +511,13 @@ impl Client {
         let mut last: Option<crate::JobState> = None;
         let timed_out = |last: &Option<crate::JobState>| Error::WaitTimeout {
             job_id: job_id.to_string(),
-            last_state: last.as_ref().map_or_else(|| "unknown".to_string(), |s| s.to_string()),
+            last_state: last.as_ref().map_or_else(|| "unknown".to_string(), |s| printable(s.as_str()).into_owned()),
             waited: started.elapsed(),
         };
         let cancelled = |last: &Option<crate::JobState>| Error::Cancelled {
             operation: Operation::WaitForJob,
             detail: match last {
-                Some(state) => format!(" while job {job_id} was {state}"),
+                Some(state) => format!(" while job {job_id} was {}", printable(state.as_str())),
                 None => format!(" before job {job_id} was first described"),
             },
         };
@@ -622,7 +646,7 @@ impl Client {
                             let e = Error::InvalidResponse {
                                 operation: req.op,
                                 status: reply.status,
-                                reason,
+                                reason: printable_owned(reason),
                                 excerpt: excerpt(&reply.body),
                                 request_id: reply.request_id,
                                 attempts: attempt,
@@ -643,9 +667,19 @@ impl Client {
                     // A skewed clock: adopt the service's time and sign again, once per call. Safe for create too:
                     // a request refused at authentication was not carried out.
                     if !skew_corrected && is_clock_error(&e) {
-                        if let Some(server) = server_date {
+                        let offset = server_date.map(|server| server - crate::timefmt::now_unix());
+                        if let Some(offset) = offset.filter(|o| o.abs() > MAX_ADOPTED_CLOCK_OFFSET) {
+                            // A clock a day or more away is not skew but a broken (or hostile) `Date`: signing
+                            // with it would fail or sign requests far in the future.
+                            self.log(LogLevel::Warn, || {
+                                format!(
+                                    "{}: the service's Date is {offset} s from this machine's clock, more than \
+                                     {MAX_ADOPTED_CLOCK_OFFSET} s; not adopted",
+                                    req.op
+                                )
+                            });
+                        } else if let Some(offset) = offset {
                             skew_corrected = true;
-                            let offset = server - crate::timefmt::now_unix();
                             self.clock_offset.store(offset, Ordering::Relaxed);
                             self.log(LogLevel::Warn, || {
                                 format!("{}: clock skew of {offset} s corrected; signing again", req.op)
@@ -684,7 +718,8 @@ impl Client {
     fn log(&self, level: LogLevel, message: impl FnOnce() -> String) {
         if let Some((sink, min)) = &self.config.log {
             if level <= *min {
-                sink(level, &message());
+                // Messages quote answers (request ids, error messages): no control character reaches a log.
+                sink(level, &printable(&message()));
             }
         }
     }
@@ -749,7 +784,7 @@ impl Client {
                             });
                             Ok(c)
                         }
-                        (Some(message), None) => Err(Error::Credentials { message }),
+                        (Some(message), None) => Err(Error::Credentials { message: printable_owned(message) }),
                         (None, None) => Err(Error::Credentials {
                             message: "the provider gave credentials that have already expired".into(),
                         }),
@@ -878,12 +913,26 @@ impl Client {
             Ok(Err(e)) => return Err(transport_error(e)),
             Err(e) => return Err((TransportKind::Other, format!("could not build the request: {e}"))),
         };
-        let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        // Header values may hold a tab (or, through `to_str`, nothing else outside printable ASCII); escaped anyway.
+        let header =
+            |n: &str| printable(resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("")).into_owned();
         let request_id = header("x-ci-request-id");
         let trace_id = header("x-ci-trace-id");
         let retry_after = header("retry-after").trim().parse::<u64>().ok().map(Duration::from_secs);
         let date = crate::timefmt::parse_http_date(&header("date"));
+        let location = header("location");
         let status = resp.status().as_u16();
+        // An answer that announces more than the limit is refused before a byte of its body is read.
+        let max = self.config.max_response_bytes;
+        if let Some(n) = header("content-length").trim().parse::<u64>().ok().filter(|&n| n > max) {
+            return Err((
+                TransportKind::Other,
+                format!(
+                    "response body of Content-Length of {n} bytes exceeds the limit of {max} bytes \
+                     (HTTP {status}, request id {request_id:?})"
+                ),
+            ));
+        }
         let body = match resp.body_mut().with_config().limit(self.config.max_response_bytes).read_to_vec() {
             Ok(b) => b,
             Err(ureq::Error::BodyExceedsLimit(n)) => {
@@ -894,7 +943,7 @@ impl Client {
             }
             Err(e) => return Err(transport_error(e)),
         };
-        Ok(Reply { status, body, request_id, trace_id, retry_after, date })
+        Ok(Reply { status, body, request_id, trace_id, retry_after, date, location })
     }
 
     fn run(
@@ -985,15 +1034,17 @@ fn is_clock_error(e: &Error) -> bool {
     }
 }
 
+/// The start of a body, printable.
 fn excerpt(body: &[u8]) -> String {
     let s = String::from_utf8_lossy(&body[..body.len().min(200)]);
-    s.into_owned()
+    printable(&s).into_owned()
 }
 
 fn service_error(op: Operation, reply: Reply, attempts: u32) -> Error {
     let text = String::from_utf8_lossy(&reply.body);
     let parsed = parse_error_body(&text).unwrap_or_default();
-    let pick = |a: String, b: String| if a.is_empty() { b } else { a };
+    // The body's text is the service's (or a forger's): escaped, like everything an error carries.
+    let pick = |a: String, b: String| if a.is_empty() { b } else { printable_owned(a) };
     let message = if parsed.message.is_empty() && parsed.code.is_empty() {
         let t = text.trim();
         if t.is_empty() {
@@ -1002,12 +1053,20 @@ fn service_error(op: Operation, reply: Reply, attempts: u32) -> Error {
             format!("(unreadable body) {}", excerpt(t.as_bytes()))
         }
     } else {
-        parsed.message
+        printable_owned(parsed.message)
+    };
+    // A redirect is never followed (the request and its signature go to the configured endpoint only): say so,
+    // and where it pointed, rather than only what its body said.
+    let message = if (300..400).contains(&reply.status) {
+        let to = if reply.location.is_empty() { "(no Location)".to_string() } else { format!("{:?}", reply.location) };
+        format!("redirected to {to}, which is not followed; check the endpoint (the body said: {message})")
+    } else {
+        message
     };
     Error::Service(Box::new(ServiceError {
         operation: op,
         status: reply.status,
-        code: parsed.code,
+        code: printable_owned(parsed.code),
         message,
         request_id: pick(parsed.request_id, reply.request_id),
         trace_id: pick(parsed.trace_id, reply.trace_id),
@@ -1035,13 +1094,22 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
         _ => TransportKind::Other,
     };
     let message = match kind {
+        // webpki's name for a certificate with basicConstraints CA:TRUE presented by the server itself (what
+        // `openssl req -x509` makes): trusting it with `ca_bundle` cannot make it work, and the name alone says
+        // little.
+        TransportKind::Tls if e.to_string().contains("CaUsedAsEndEntity") => format!(
+            "TLS failed: {e}: the server's certificate is a CA certificate (basicConstraints CA:TRUE, as `openssl \
+             req -x509` makes by default), which cannot identify a server; keep the CA in ca_bundle and give the \
+             server a certificate signed by that CA"
+        ),
         TransportKind::Tls => format!("TLS failed: {e}"),
         _ => e.to_string(),
     };
-    (kind, message)
+    // The HTTP layer's messages may quote what the server sent.
+    (kind, printable_owned(message))
 }
 
 /// The response parser is exposed for tools and benchmarks that read bodies obtained elsewhere.
 pub fn parse_response(body: &str) -> std::result::Result<JobsResponse, String> {
-    parse_jobs_response(body, XmlLimits::default())
+    parse_jobs_response(body, XmlLimits::default(), Expected::ANY)
 }

@@ -236,3 +236,43 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Whether a character must not be printed raw: C0 and C1 controls and DEL (terminal escape sequences start
+/// with ESC or CSI), line and paragraph separators, and the bidirectional overrides that reorder what a reader
+/// sees.
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every control character escaped (`\n`, `\r`, `\t`, `\u{1b}`), so that text from the network cannot
+/// add a line to a log, move a terminal's cursor or hide what follows. Borrowed when there is nothing to escape.
+/// Every text an [`Error`] carries from an answer (code, message, request and trace ids, excerpts, transport
+/// messages, states) is escaped this way when the error is made, so `Display`, `Debug`, the fields, the C error
+/// getters and the logs all give the same, printable text.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`printable`], owned.
+pub(crate) fn printable_owned(s: String) -> String {
+    match printable(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(o) => o,
+    }
+}

@@ -39,7 +39,7 @@ pub use cancel::CancelToken;
 pub use client::{parse_response, Client, JobCursor, Jobs, PageCursor, Pages, WaitOptions, MAX_EMPTY_PAGES};
 pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use create::CreateRequest;
-pub use error::{Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
+pub use error::{printable, Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
 pub use fields::JobField;
 pub use model::{
     CallBackKafkaConfig, CallBackMqConfig, DescribeJobsResult, Input, Job, JobInput, JobOperation, JobPage, JobParam,

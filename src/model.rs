@@ -222,7 +222,7 @@ impl Job {
     /// Builds a job from a `<JobsDetail>` element and its source text, moving the element's text out (one pass,
     /// no copies: this is the hot path of every call). Never fails: missing elements become empty or `None`; of
     /// repeated elements the first counts.
-    pub(crate) fn from_element(e: XmlElement, raw_xml: &str) -> Job {
+    pub(crate) fn from_element(mut e: XmlElement, raw_xml: &str) -> Job {
         let mut job = Job {
             job_id: String::new(),
             name: String::new(),
@@ -241,22 +241,23 @@ impl Job {
             raw_xml: raw_xml.to_string(),
         };
         let (mut seen_type, mut seen_state) = (false, false);
-        for c in e.children {
+        for mut c in std::mem::take(&mut e.children) {
+            let text = std::mem::take(&mut c.text);
             match c.name.as_str() {
-                "JobId" => first_str(&mut job.job_id, c.text),
-                "Name" => first_str(&mut job.name, c.text),
-                "Code" => first_str(&mut job.code, c.text),
-                "Message" => first_str(&mut job.message, c.text),
-                "Type" if !seen_type => (seen_type, job.job_type) = (true, JobType::parse(&c.text)),
-                "State" if !seen_state => (seen_state, job.state) = (true, JobState::parse(&c.text)),
-                "CreationTime" => first_time(&mut job.creation_time, c.text),
-                "Progress" => first(&mut job.progress, c.text),
-                "Tag" => first(&mut job.tag, c.text),
-                "QueueId" => first(&mut job.queue_id, c.text),
-                "StartTime" => first_time(&mut job.start_time, c.text),
-                "EndTime" => first_time(&mut job.end_time, c.text),
+                "JobId" => first_str(&mut job.job_id, text),
+                "Name" => first_str(&mut job.name, text),
+                "Code" => first_str(&mut job.code, text),
+                "Message" => first_str(&mut job.message, text),
+                "Type" if !seen_type => (seen_type, job.job_type) = (true, JobType::parse(&text)),
+                "State" if !seen_state => (seen_state, job.state) = (true, JobState::parse(&text)),
+                "CreationTime" => first_time(&mut job.creation_time, text),
+                "Progress" => first(&mut job.progress, text),
+                "Tag" => first(&mut job.tag, text),
+                "QueueId" => first(&mut job.queue_id, text),
+                "StartTime" => first_time(&mut job.start_time, text),
+                "EndTime" => first_time(&mut job.end_time, text),
                 "Input" if job.input == JobInput::default() => {
-                    for i in c.children {
+                    for mut i in std::mem::take(&mut c.children) {
                         let slot = match i.name.as_str() {
                             "Prefix" => &mut job.input.prefix,
                             "Manifest" => &mut job.input.manifest,
@@ -264,10 +265,13 @@ impl Job {
                             "Object" => &mut job.input.object,
                             _ => continue,
                         };
-                        first(slot, i.text);
+                        first(slot, std::mem::take(&mut i.text));
                     }
                 }
-                "Operation" if job.operation == JobOperation::default() => job.operation = operation_from(c),
+                "Operation" if job.operation == JobOperation::default() => {
+                    c.text = text;
+                    job.operation = operation_from(c)
+                }
                 _ => {}
             }
         }
@@ -307,9 +311,9 @@ fn opt(e: &XmlElement, name: &str) -> Option<String> {
     e.find_text(name).map(str::to_string)
 }
 
-fn operation_from(op: XmlElement) -> JobOperation {
+fn operation_from(mut op: XmlElement) -> JobOperation {
     let mut o = JobOperation::default();
-    for c in op.children {
+    for mut c in std::mem::take(&mut op.children) {
         let slot = match c.name.as_str() {
             "WorkflowIds" => &mut o.workflow_ids,
             "Tag" => &mut o.tag,
@@ -330,10 +334,11 @@ fn operation_from(op: XmlElement) -> JobOperation {
             }
             "TimeInterval" if o.time_interval.is_none() => {
                 let mut t = TimeInterval::default();
-                for c in c.children {
+                for mut c in std::mem::take(&mut c.children) {
+                    let text = std::mem::take(&mut c.text);
                     match c.name.as_str() {
-                        "Start" => first_time(&mut t.start, c.text),
-                        "End" => first_time(&mut t.end, c.text),
+                        "Start" => first_time(&mut t.start, text),
+                        "End" => first_time(&mut t.end, text),
                         _ => {}
                     }
                 }
@@ -363,7 +368,7 @@ fn operation_from(op: XmlElement) -> JobOperation {
             }
             _ => continue,
         };
-        first(slot, c.text);
+        first(slot, std::mem::take(&mut c.text));
     }
     o
 }
@@ -772,13 +777,16 @@ impl Body {
     }
 }
 
-/// Element names must be XML names (they are written unescaped); text must be XML text.
+/// Element names must be XML names (they are written unescaped); text must be XML text. Walks the tree without
+/// recursion.
 fn check_element(arg: &'static str, e: &XmlElement) -> Result<()> {
-    if !crate::xml::is_xml_name(&e.name) {
-        return Err(Error::invalid(arg, format!("{:?} is not a valid XML element name", e.name)));
+    for e in e.descendants() {
+        if !crate::xml::is_xml_name(&e.name) {
+            return Err(Error::invalid(arg, format!("{:?} is not a valid XML element name", e.name)));
+        }
+        validate::xml_text(arg, &e.text)?;
     }
-    validate::xml_text(arg, &e.text)?;
-    e.children.iter().try_for_each(|c| check_element(arg, c))
+    Ok(())
 }
 
 #[cfg(test)]

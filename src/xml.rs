@@ -13,7 +13,10 @@ use std::ops::Range;
 
 /// One XML element: its local name, its text (concatenated and unescaped) and its child elements.
 /// Attributes are not kept: the service uses none.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Dropping, cloning, comparing, printing and serialising an element never recurse: a tree nested however deep
+/// (a hostile body parsed under a raised depth limit) cannot overflow the stack.
+#[derive(Default, Eq)]
 pub struct XmlElement {
     pub name: String,
     pub text: String,
@@ -23,7 +26,7 @@ pub struct XmlElement {
 impl XmlElement {
     /// An element with no text and no children.
     pub fn new(name: impl Into<String>) -> Self {
-        XmlElement { name: name.into(), ..Default::default() }
+        XmlElement { name: name.into(), text: String::new(), children: Vec::new() }
     }
 
     /// An element holding only text.
@@ -65,16 +68,100 @@ impl XmlElement {
     }
 
     pub(crate) fn write_xml(&self, out: &mut String) {
-        out.push('<');
-        out.push_str(&self.name);
-        out.push('>');
-        out.push_str(&escape_text(&self.text));
-        for c in &self.children {
-            c.write_xml(out);
+        let open = |out: &mut String, e: &XmlElement| {
+            out.push('<');
+            out.push_str(&e.name);
+            out.push('>');
+            out.push_str(&escape_text(&e.text));
+        };
+        open(out, self);
+        // Each entry: an element whose start tag is written, and the index of its next child to write.
+        let mut stack: Vec<(&XmlElement, usize)> = vec![(self, 0)];
+        while let Some((e, next)) = stack.last_mut() {
+            if let Some(c) = e.children.get(*next) {
+                *next += 1;
+                open(out, c);
+                stack.push((c, 0));
+            } else {
+                out.push_str("</");
+                out.push_str(&e.name);
+                out.push('>');
+                stack.pop();
+            }
         }
-        out.push_str("</");
-        out.push_str(&self.name);
-        out.push('>');
+    }
+
+    /// Every element of the tree, this one first, in document order, without recursion.
+    pub fn descendants(&self) -> impl Iterator<Item = &XmlElement> {
+        let mut stack = vec![self];
+        std::iter::from_fn(move || {
+            let e = stack.pop()?;
+            stack.extend(e.children.iter().rev());
+            Some(e)
+        })
+    }
+
+    /// A copy of the name and text, with room for the children.
+    fn shallow_clone(&self) -> XmlElement {
+        XmlElement {
+            name: self.name.clone(),
+            text: self.text.clone(),
+            children: Vec::with_capacity(self.children.len()),
+        }
+    }
+}
+
+impl Drop for XmlElement {
+    fn drop(&mut self) {
+        // The derived drop would recurse once per level. Move every grandchild up into one list instead, so that
+        // each element is dropped with no children of its own. Shallow trees (the usual case) take the fast path.
+        if self.children.iter().all(|c| c.children.is_empty()) {
+            return;
+        }
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(mut e) = pending.pop() {
+            pending.append(&mut e.children);
+        }
+    }
+}
+
+impl Clone for XmlElement {
+    fn clone(&self) -> Self {
+        // Each entry: a source element, its copy being built, and the index of the next child to copy.
+        let mut stack: Vec<(&XmlElement, XmlElement, usize)> = vec![(self, self.shallow_clone(), 0)];
+        loop {
+            let (src, _, next) = stack.last_mut().expect("the stack holds the root until it returns");
+            if let Some(c) = src.children.get(*next) {
+                *next += 1;
+                stack.push((c, c.shallow_clone(), 0));
+                continue;
+            }
+            let (_, done, _) = stack.pop().expect("not empty");
+            match stack.last_mut() {
+                Some((_, parent, _)) => parent.children.push(done),
+                None => return done,
+            }
+        }
+    }
+}
+
+impl PartialEq for XmlElement {
+    fn eq(&self, other: &Self) -> bool {
+        let mut pairs = vec![(self, other)];
+        while let Some((a, b)) = pairs.pop() {
+            if a.name != b.name || a.text != b.text || a.children.len() != b.children.len() {
+                return false;
+            }
+            pairs.extend(a.children.iter().zip(&b.children));
+        }
+        true
+    }
+}
+
+impl std::fmt::Debug for XmlElement {
+    /// The element as XML (`XmlElement("<A>x<B/></A>")`), written without recursion.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("XmlElement").field(&self.to_xml()).finish()
     }
 }
 
@@ -102,27 +189,43 @@ pub struct Document {
 
 /// Parses a whole document. Errors are short human-readable reasons.
 pub fn parse(src: &str, limits: XmlLimits) -> Result<Document, String> {
-    // quick-xml skips a byte-order mark without counting it; skip it here so that spans index `src`.
-    let bom = if src.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let mut doc = parse_from(&src[bom..], limits)?;
-    for span in &mut doc.child_spans {
-        *span = span.start + bom..span.end + bom;
-    }
-    Ok(doc)
+    let mut children = Vec::new();
+    let mut child_spans = Vec::new();
+    let mut root = parse_each(src, limits, |_, child, span| {
+        children.push(child);
+        child_spans.push(span);
+        Ok(())
+    })?;
+    root.children = children;
+    Ok(Document { root, child_spans })
 }
 
-fn parse_from(src: &str, limits: XmlLimits) -> Result<Document, String> {
-    let mut reader = Reader::from_str(src);
+/// Parses a whole document, handing each direct child of the root to `on_child` (with the root's name and the
+/// child's source span in `src`) as soon as its end tag is read, so that a caller can turn it into something
+/// smaller, or refuse the document, before the next one is built. Returns the root without its children.
+pub fn parse_each(
+    src: &str,
+    limits: XmlLimits,
+    mut on_child: impl FnMut(&str, XmlElement, Range<usize>) -> Result<(), String>,
+) -> Result<XmlElement, String> {
+    // Control characters other than tab, CR and LF are not allowed anywhere in an XML 1.0 document: refuse them
+    // before anything is built, so that none reaches a caller (a NUL would cut a C string short, an escape
+    // sequence would reach a terminal).
+    if let Some(at) = src.bytes().position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+        return Err(format!("control character U+{:04X} at byte {at} (not allowed in XML)", src.as_bytes()[at]));
+    }
+    // quick-xml skips a byte-order mark without counting it; skip it here so that spans index `src`.
+    let bom = if src.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let mut reader = Reader::from_str(&src[bom..]);
     let mut stack: Vec<XmlElement> = Vec::new();
     let mut root: Option<XmlElement> = None;
-    let mut child_spans = Vec::new();
     let mut child_start = 0usize;
     let mut elements = 0usize;
     loop {
         let before = reader.buffer_position() as usize;
         let event =
             reader.read_event().map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
-        match event {
+        let closed = match event {
             ev @ (Event::Start(_) | Event::Empty(_)) => {
                 let (start, is_empty) = match ev {
                     Event::Start(s) => (s, false),
@@ -149,28 +252,32 @@ fn parse_from(src: &str, limits: XmlLimits) -> Result<Document, String> {
                 }
                 let element = XmlElement::new(name);
                 if is_empty {
-                    close(&mut stack, &mut root, element, &mut child_spans, child_start, &reader);
+                    Some(element)
                 } else {
                     stack.push(element);
+                    None
                 }
             }
-            Event::End(_) => {
-                // quick-xml checks that end tags match their start tags.
-                let element = stack.pop().ok_or("unbalanced end tag")?;
-                close(&mut stack, &mut root, element, &mut child_spans, child_start, &reader);
-            }
+            // quick-xml checks that end tags match their start tags.
+            Event::End(_) => Some(stack.pop().ok_or("unbalanced end tag")?),
             Event::Text(t) => {
                 let text = t.xml10_content().map_err(|e| format!("bad text: {e}"))?;
                 push_text(&mut stack, &text)?;
+                None
             }
             Event::CData(t) => {
                 let text = t.decode().map_err(|e| format!("bad CDATA: {e}"))?;
                 push_text(&mut stack, &text)?;
+                None
             }
             Event::GeneralRef(r) => {
                 let resolved: Cow<str> = if r.is_char_ref() {
                     match r.resolve_char_ref() {
-                        Ok(Some(c)) => Cow::Owned(c.to_string()),
+                        // `&#0;`, `&#x1B;` and the like name characters XML does not allow, as raw ones would be.
+                        Ok(Some(c)) if is_xml_text(c.encode_utf8(&mut [0; 4])) => Cow::Owned(c.to_string()),
+                        Ok(Some(c)) => {
+                            return Err(format!("character reference to U+{:04X} (not allowed in XML)", c as u32))
+                        }
                         _ => return Err("invalid character reference".into()),
                     }
                 } else {
@@ -183,37 +290,27 @@ fn parse_from(src: &str, limits: XmlLimits) -> Result<Document, String> {
                     }
                 };
                 push_text(&mut stack, &resolved)?;
+                None
             }
             Event::DocType(_) => return Err("DOCTYPE declarations are not accepted".into()),
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => None,
             Event::Eof => break,
+        };
+        if let Some(element) = closed {
+            match stack.len() {
+                0 => root = Some(element),
+                1 => {
+                    let span = child_start + bom..reader.buffer_position() as usize + bom;
+                    on_child(&stack[0].name, element, span)?;
+                }
+                _ => stack.last_mut().expect("not empty").children.push(element),
+            }
         }
     }
     if !stack.is_empty() {
         return Err("truncated document: unclosed elements".into());
     }
-    let root = root.ok_or("empty document")?;
-    Ok(Document { root, child_spans })
-}
-
-fn close(
-    stack: &mut [XmlElement],
-    root: &mut Option<XmlElement>,
-    element: XmlElement,
-    child_spans: &mut Vec<Range<usize>>,
-    child_start: usize,
-    reader: &Reader<&[u8]>,
-) {
-    let depth = stack.len();
-    match stack.last_mut() {
-        Some(parent) => {
-            if depth == 1 {
-                child_spans.push(child_start..reader.buffer_position() as usize);
-            }
-            parent.children.push(element);
-        }
-        None => *root = Some(element),
-    }
+    root.ok_or_else(|| "empty document".into())
 }
 
 fn push_text(stack: &mut [XmlElement], text: &str) -> Result<(), String> {
@@ -261,12 +358,12 @@ pub fn is_xml_text(s: &str) -> bool {
 /// Parses an XML fragment (one or more elements, e.g. `"<Snapshot><Mode>Interval</Mode></Snapshot>"`) into elements
 /// to pass through into a request. Text outside any element is refused.
 pub fn parse_fragment(text: &str) -> Result<Vec<XmlElement>, String> {
-    let doc = parse(&format!("<f>{text}</f>"), XmlLimits::default())
+    let mut doc = parse(&format!("<f>{text}</f>"), XmlLimits::default())
         .map_err(|e| format!("not a well-formed XML fragment: {e}"))?;
     if !doc.root.text.trim().is_empty() {
         return Err("text outside any element".into());
     }
-    Ok(doc.root.children)
+    Ok(std::mem::take(&mut doc.root.children))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use cibatch::emulator::{Emulator, EmulatorConfig};
+use cibatch::emulator::{Emulator, EmulatorClock, EmulatorConfig};
 use cibatch::*;
 use common::*;
 use std::time::Duration;
@@ -154,26 +154,32 @@ fn server_side_argument_checks() {
 
 #[test]
 fn state_machine_follows_the_clock_and_the_test_controls() {
+    // A clock only the test moves: what the test sees cannot depend on how busy the machine is.
     let e = Emulator::start(EmulatorConfig {
         submitted_for: Duration::from_millis(150),
         running_for: Duration::from_millis(150),
+        clock: EmulatorClock::Manual,
         ..Default::default()
     })
     .unwrap();
     let c = Client::new(e.client_config()).unwrap();
     let j = c.create_workflow_job(&WorkflowJobRequest::new("sm", Input::Prefix("p/".into()), "w1")).unwrap();
     assert_eq!(j.state, JobState::Submitted);
-    std::thread::sleep(Duration::from_millis(200));
+    e.advance(Duration::from_millis(149));
+    assert_eq!(c.describe_job(&j.job_id).unwrap().state, JobState::Submitted);
+    e.advance(Duration::from_millis(1));
     let r = c.describe_job(&j.job_id).unwrap();
     assert_eq!(r.state, JobState::Running);
     assert!(r.start_time.is_some() && r.end_time.is_none());
-    std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(c.describe_job(&j.job_id).unwrap().state, JobState::Success);
+    e.advance(Duration::from_millis(150));
+    let done = c.describe_job(&j.job_id).unwrap();
+    assert_eq!(done.state, JobState::Success);
+    assert!(done.end_time.is_some());
 
     // Held jobs, forced states and failures.
     e.set_timing(Duration::from_secs(3600), Duration::from_secs(3600));
     let k = c.create_workflow_job(&WorkflowJobRequest::new("held", Input::Prefix("p/".into()), "w1")).unwrap();
-    std::thread::sleep(Duration::from_millis(50));
+    e.advance(Duration::from_secs(3599));
     assert_eq!(c.describe_job(&k.job_id).unwrap().state, JobState::Submitted);
     assert!(e.set_job_state(&k.job_id, JobState::Pause));
     assert_eq!(c.describe_job(&k.job_id).unwrap().state, JobState::Pause);
@@ -183,6 +189,36 @@ fn state_machine_follows_the_clock_and_the_test_controls() {
     assert!(!e.fail_job(&k.job_id, "X", "already over"));
     assert!(!e.set_job_state("bnope", JobState::Running));
     assert!(!e.fail_job("bnope", "X", "y"));
+}
+
+#[test]
+fn per_describe_clock_moves_a_job_one_state_per_describe() {
+    let e = Emulator::start(EmulatorConfig { clock: EmulatorClock::PerDescribe, ..Default::default() }).unwrap();
+    let c = Client::new(e.client_config()).unwrap();
+    let new = |name: &str| c.create_workflow_job(&WorkflowJobRequest::new(name, Input::Prefix("p/".into()), "w1"));
+    let j = new("steps").unwrap();
+    let states: Vec<JobState> = (0..4).map(|_| c.describe_job(&j.job_id).unwrap().state).collect();
+    assert_eq!(states, [JobState::Submitted, JobState::Running, JobState::Success, JobState::Success]);
+    // Lists and time do not move jobs; a failure ends Failed; a describe of several moves each.
+    let k = new("listed").unwrap();
+    let f = new("failing").unwrap();
+    assert!(e.fail_job(&f.job_id, "X", "y"));
+    for _ in 0..3 {
+        assert_eq!(c.list_jobs(&ListOptions::default()).unwrap().jobs.len(), 3);
+    }
+    e.advance(Duration::from_secs(3600));
+    assert_eq!(c.describe_job(&k.job_id).unwrap().state, JobState::Submitted);
+    let ids = [k.job_id.as_str(), f.job_id.as_str()];
+    let states = |r: DescribeJobsResult| r.jobs.into_iter().map(|j| j.state).collect::<Vec<_>>();
+    assert_eq!(states(c.describe_jobs(&ids).unwrap()), [JobState::Running, JobState::Submitted]);
+    assert_eq!(states(c.describe_jobs(&ids).unwrap()), [JobState::Success, JobState::Running]);
+    assert_eq!(states(c.describe_jobs(&ids).unwrap()), [JobState::Success, JobState::Failed]);
+    // Back on the wall clock (advanced by an hour), jobs follow time again.
+    e.set_clock(EmulatorClock::Wall);
+    let w = new("wall").unwrap();
+    assert_eq!(c.describe_job(&w.job_id).unwrap().state, JobState::Submitted);
+    e.advance(Duration::from_secs(2));
+    assert_eq!(c.describe_job(&w.job_id).unwrap().state, JobState::Success);
 }
 
 #[test]

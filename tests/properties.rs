@@ -96,7 +96,7 @@ proptest! {
         let e = cibatch::XmlElement::with_text("N", s.clone());
         let doc = cibatch::xml::parse(&e.to_xml(), Default::default()).unwrap();
         // XML normalises line ends to \n on reading; \r is escaped to survive.
-        prop_assert_eq!(doc.root.text, s);
+        prop_assert_eq!(&doc.root.text, &s);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! A concurrency soak in a test binary of its own: the memory it checks is this process's, which other tests
-//! running in parallel (huge bodies, many emulators) would otherwise move.
+//! The concurrency soak, alone in its process: it measures the process's resident memory, which tests running
+//! beside it in the same process (the fault matrix's large bodies) would change.
 
 mod common;
 

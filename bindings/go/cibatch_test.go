@@ -182,7 +182,9 @@ func TestListFiltersAndPaging(t *testing.T) {
 }
 
 func TestWait(t *testing.T) {
-	emu, c := setup(t, cibatch.EmulatorOptions{})
+	// Each describe moves a job one state on: no poll can miss a state, and FailJob cannot come after the job's
+	// end, however busy the machine (-race, GOGC=1, load).
+	emu, c := setup(t, cibatch.EmulatorOptions{Clock: cibatch.ClockPerDescribe})
 	ctx := context.Background()
 	job := createWorkflow(t, c, "wait")
 	var seen []string
@@ -201,6 +203,22 @@ func TestWait(t *testing.T) {
 	done = must(c.WaitForJob(ctx, failing.JobID, cibatch.WaitOptions{PollInterval: 20 * time.Millisecond}))
 	if done.State != "Failed" || done.Code != "InvalidInput" || done.Message != "not a video" {
 		t.Fatalf("failed job: %+v", done)
+	}
+
+	// A clock only the test moves.
+	if err := emu.SetClock(cibatch.ClockManual); err != nil {
+		t.Fatal(err)
+	}
+	held := createWorkflow(t, c, "held")
+	if s := must(c.DescribeJob(ctx, held.JobID)).State; s != "Submitted" {
+		t.Fatalf("manual clock moved: %s", s)
+	}
+	emu.Advance(time.Hour)
+	if s := must(c.DescribeJob(ctx, held.JobID)).State; s != "Success" {
+		t.Fatalf("after Advance: %s", s)
+	}
+	if err := emu.SetClock(cibatch.EmulatorClock(9)); !errors.Is(err, cibatch.ErrInvalidArgument) {
+		t.Fatalf("unknown clock: %v", err)
 	}
 }
 

@@ -19,7 +19,24 @@ type EmulatorOptions struct {
 	// Submitted and Running are how long a new job stays in each state before it succeeds
 	// (defaults 200ms and 800ms).
 	Submitted, Running time.Duration
+	// Clock is what moves jobs from state to state: ClockWall (the default), ClockManual or ClockPerDescribe.
+	Clock EmulatorClock
 }
+
+// EmulatorClock is what moves the emulator's jobs from Submitted to Running to their end. Tests that assert a
+// sequence of states or a duration use ClockManual or ClockPerDescribe, so that no load on the machine changes what
+// they see.
+type EmulatorClock uint32
+
+const (
+	// ClockWall is real time: Submitted for EmulatorOptions.Submitted, then Running for Running (plus Advance).
+	ClockWall EmulatorClock = C.CIBATCH_EMULATOR_CLOCK_WALL
+	// ClockManual stands still until Advance moves it.
+	ClockManual EmulatorClock = C.CIBATCH_EMULATOR_CLOCK_MANUAL
+	// ClockPerDescribe moves a job one state on each time a describe returns it, after answering: the first
+	// describe after create says Submitted, the second Running, the third and later its end.
+	ClockPerDescribe EmulatorClock = C.CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE
+)
 
 // Emulator is a local emulator of the batch-job API on 127.0.0.1, for tests. Safe for concurrent use.
 type Emulator struct {
@@ -42,7 +59,28 @@ func StartEmulator(o EmulatorOptions) (*Emulator, error) {
 	}
 	e := &Emulator{ptr: ptr}
 	runtime.SetFinalizer(e, (*Emulator).Close)
+	if o.Clock != ClockWall {
+		if err := e.SetClock(o.Clock); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
 	return e, nil
+}
+
+// SetClock changes what moves jobs; the job clock goes on from where it is.
+func (e *Emulator) SetClock(clock EmulatorClock) error {
+	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_set_clock(p, C.uint32_t(clock), cerr)
+	})
+}
+
+// Advance moves the job clock forward by d (under any clock): jobs whose time in a state has passed move on.
+func (e *Emulator) Advance(d time.Duration) {
+	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
+		C.cibatch_emulator_advance(p, millis(d))
+		return C.CIBATCH_OK
+	})
 }
 
 // Close stops the emulator. Idempotent.

@@ -2,7 +2,8 @@
 """Test code against the in-process emulator: a fault, a retry, a failed job."""
 import cibatch
 
-with cibatch.Emulator(submitted=0.1, running=0.2) as emu:
+# clock="per_describe": each describe moves the job one state on, so what this prints never depends on timing.
+with cibatch.Emulator(clock="per_describe") as emu:
     client = emu.client()
     job = client.create_workflow_job("emulated", "w1", prefix="input/")
     emu.inject_status(503, "SlowDown", times=1)  # the next request is refused once: describe retries

@@ -2,7 +2,7 @@
 //!
 //! Prints one line, `endpoint=http://127.0.0.1:PORT bucket=BUCKET region=REGION`, then serves.
 
-use cibatch::emulator::{Emulator, EmulatorConfig, ListTypeDefault};
+use cibatch::emulator::{Emulator, EmulatorClock, EmulatorConfig, ListTypeDefault};
 use std::io::Write;
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ const USAGE: &str = "usage: cibatch-emulator [--port PORT] [--secret-id ID] [--s
                         [--bucket NAME-APPID] [--region REGION] [--submitted-ms MS] [--running-ms MS]
                         [--clock-skew SECONDS] [--list-type-default both|workflow]
                         [--describe-joined-as-one-id on|off] [--repeat-last-token on|off]
+                        [--clock wall|per-describe]
 
 Serves an in-memory emulator of the Cloud Infinite batch-job API on 127.0.0.1.
 Defaults: --port 0 (a free port), --bucket examplebucket-1250000000, --region ap-beijing,
@@ -17,7 +18,9 @@ Defaults: --port 0 (a free port), --bucket examplebucket-1250000000, --region ap
 jobs stay Submitted 200 ms then Running 800 ms; --clock-skew puts the emulated service's clock ahead
 (or, negative, behind) this machine's. Where the service's documents are silent: --list-type-default
 workflow lists only Workflow jobs when `type` is absent (default both), --describe-joined-as-one-id on answers
-a comma-joined describe as one unknown ID, --repeat-last-token on ends a listing by repeating its token.";
+a comma-joined describe as one unknown ID, --repeat-last-token on ends a listing by repeating its token;
+--clock per-describe moves each job one state on each time a describe returns it (Submitted, Running,
+then its end) instead of with time, for tests that must not depend on timing.";
 
 fn main() {
     let mut cfg = EmulatorConfig::default();
@@ -46,6 +49,13 @@ fn main() {
             "--clock-skew" => {
                 cfg.clock_skew =
                     value.parse().unwrap_or_else(|_| fail(&format!("--clock-skew: {value:?} is not seconds")))
+            }
+            "--clock" => {
+                cfg.clock = match value.as_str() {
+                    "wall" => EmulatorClock::Wall,
+                    "per-describe" => EmulatorClock::PerDescribe,
+                    _ => fail(&format!("--clock: {value:?} is not wall or per-describe")),
+                }
             }
             "--list-type-default" => {
                 list_default = match value.as_str() {

@@ -4,7 +4,7 @@
 use super::{Client, Request, JOBS_PATH};
 use crate::error::{Error, Operation, Result};
 use crate::model::DescribeJobsResult;
-use crate::response::parse_jobs_response;
+use crate::response::{parse_jobs_response, Expected};
 use crate::validate;
 
 /// The longest path one describe sends; more IDs are split over several requests.
@@ -56,7 +56,7 @@ impl Client {
         }
         let mut out = DescribeJobsResult::default();
         for group in groups(&ids) {
-            let (res, joined_as_one) = self.describe_request(&group)?;
+            let (res, joined_as_one, _) = self.describe_request(&group)?;
             let res = if joined_as_one { self.describe_each(&group)? } else { res };
             if out.request_id.is_empty() {
                 out.request_id = res.request_id;
@@ -67,8 +67,9 @@ impl Client {
         Ok(out)
     }
 
-    /// One describe request; the flag says the service answered the joined IDs as one unknown ID.
-    fn describe_request(&self, ids: &[&str]) -> Result<(DescribeJobsResult, bool)> {
+    /// One describe request; the flag says the service answered the joined IDs as one unknown ID; the number is the
+    /// attempts it took.
+    pub(super) fn describe_request(&self, ids: &[&str]) -> Result<(DescribeJobsResult, bool, u32)> {
         let joined = ids.join(",");
         let req = Request {
             op: Operation::DescribeJobs,
@@ -78,8 +79,11 @@ impl Client {
             body: None,
             retryable: true,
         };
-        let ((resp, joined_as_one), _) = self.call(&req, |b| {
-            let resp = parse_jobs_response(b, self.xml_limits())?;
+        // At most one job or missing ID per ID asked for: more is a broken (or hostile) answer, refused as it is
+        // read.
+        let expected = Expected { jobs: ids.len(), missing: ids.len() };
+        let ((resp, joined_as_one), attempts) = self.call(&req, |b| {
+            let resp = parse_jobs_response(b, self.xml_limits(), expected)?;
             let joined_as_one = ids.len() > 1 && resp.jobs.is_empty() && names_joined(b, &joined);
             Ok((resp, joined_as_one))
         })?;
@@ -88,13 +92,13 @@ impl Client {
             non_exist_job_ids: resp.non_exist_job_ids,
             request_id: resp.request_id,
         };
-        Ok((res, joined_as_one))
+        Ok((res, joined_as_one, attempts))
     }
 
     /// One request per ID, in the order of `ids`. Sequential: this path serves only a service that cannot describe
     /// several IDs at once, and a call from C must not start threads of its own.
     fn describe_each(&self, ids: &[&str]) -> Result<DescribeJobsResult> {
-        let answers = ids.iter().map(|id| self.describe_request(&[id]).map(|(r, _)| r));
+        let answers = ids.iter().map(|id| self.describe_request(&[id]).map(|(r, _, _)| r));
         let mut out = DescribeJobsResult::default();
         for (id, answer) in ids.iter().zip(answers) {
             let res = answer?;

@@ -45,6 +45,26 @@ pub struct EmulatorConfig {
     pub running_for: Duration,
     /// Seconds the emulated service's clock is ahead of this machine's (negative: behind), to test clock skew.
     pub clock_skew: i64,
+    /// What moves jobs through their states: the machine's clock (the default, for demos), a clock only the test
+    /// moves ([`Emulator::advance`]), or each describe. Tests that assert a sequence of states or a duration use
+    /// one of the last two, so that no load on the machine can change what they see.
+    pub clock: EmulatorClock,
+}
+
+/// What moves the emulator's jobs from `Submitted` to `Running` to their end (see [`EmulatorConfig::clock`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum EmulatorClock {
+    /// Real time: a job is `Submitted` for `submitted_for`, then `Running` for `running_for` (plus any
+    /// [`Emulator::advance`]).
+    #[default]
+    Wall,
+    /// Time stands still until [`Emulator::advance`] moves it: jobs change state only when the test says so.
+    Manual,
+    /// Each describe that returns a job moves it one state on, after answering: the first describe after create
+    /// says `Submitted`, the second `Running`, the third and later its end (`Success`, or `Failed` after
+    /// [`Emulator::fail_job`]). Lists and time do not move jobs.
+    PerDescribe,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -56,6 +76,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("secret_id", &self.secret_id)
             .field("submitted_for", &self.submitted_for)
             .field("running_for", &self.running_for)
+            .field("clock", &self.clock)
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +97,7 @@ impl Default for EmulatorConfig {
             submitted_for: Duration::from_millis(200),
             running_for: Duration::from_millis(800),
             clock_skew: 0,
+            clock: EmulatorClock::Wall,
         }
     }
 }
@@ -228,6 +250,18 @@ impl Emulator {
     /// Sets how many seconds the emulated service's clock is ahead of this machine's (negative: behind).
     pub fn set_clock_skew(&self, seconds: i64) {
         self.shared.service.set_clock_skew(seconds);
+    }
+
+    /// Changes what moves jobs (see [`EmulatorClock`]). The job clock goes on from where it is.
+    pub fn set_clock(&self, clock: EmulatorClock) {
+        self.shared.service.set_clock(clock);
+    }
+
+    /// Moves the job clock forward by `by`, under any [`EmulatorClock`]: jobs whose time in a state has passed
+    /// move on, and new jobs' times (`CreationTime`, ...) are that much later. The clock that signs and dates
+    /// answers (and so the signature checks) is not moved: use [`Emulator::set_clock_skew`] for that.
+    pub fn advance(&self, by: Duration) {
+        self.shared.service.advance(by);
     }
 
     /// What a list without `type` covers: both types (the default) or only `Workflow` jobs. The service's default

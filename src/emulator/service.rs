@@ -2,7 +2,7 @@
 
 use super::http::{HttpRequest, HttpResponse, POLL};
 use super::switches::Switches;
-use super::{EmulatorConfig, Fault};
+use super::{EmulatorClock, EmulatorConfig, Fault};
 use crate::model::JobState;
 use crate::signer::{self, SignInput};
 use crate::timefmt::{format_ci, format_http_date, now_unix, parse_ci};
@@ -30,12 +30,51 @@ struct EmuJob {
     input: XmlElement,
     operation: XmlElement,
     created_unix: i64,
-    created_at: Instant,
+    /// On the emulator's clock.
+    created_at: Duration,
     seq: u64,
     /// (code, message) when the job is to end Failed.
     fail_with: Option<(String, String)>,
-    /// A state set by cancel or by the test API, with when it was set.
-    forced: Option<(JobState, Instant, i64)>,
+    /// A state set by cancel or by the test API, with when it was set (emulator clock, Unix seconds).
+    forced: Option<(JobState, Duration, i64)>,
+    /// Describes that returned this job (what moves it on under [`EmulatorClock::PerDescribe`]).
+    describes: u32,
+}
+
+/// The emulator's clock: what moves jobs through their states. `now` is the time since the emulator started,
+/// plus every `advance`; under `Manual` it moves only by `advance`.
+pub(crate) struct Clock {
+    mode: EmulatorClock,
+    /// `now` was `base` at `anchor`.
+    anchor: Instant,
+    base: Duration,
+    /// The sum of every `advance`, which job times (Unix seconds) include.
+    advanced: Duration,
+}
+
+impl Clock {
+    fn new(mode: EmulatorClock) -> Clock {
+        Clock { mode, anchor: Instant::now(), base: Duration::ZERO, advanced: Duration::ZERO }
+    }
+
+    fn now(&self) -> Duration {
+        match self.mode {
+            EmulatorClock::Manual => self.base,
+            EmulatorClock::Wall | EmulatorClock::PerDescribe => self.base + self.anchor.elapsed(),
+        }
+    }
+
+    fn set_mode(&mut self, mode: EmulatorClock) {
+        // The clock goes on from where it is: no job jumps or goes back.
+        self.base = self.now();
+        self.anchor = Instant::now();
+        self.mode = mode;
+    }
+
+    fn advance(&mut self, by: Duration) {
+        self.base = self.base.saturating_add(by);
+        self.advanced = self.advanced.saturating_add(by);
+    }
 }
 
 struct Timing {
@@ -58,6 +97,7 @@ pub(crate) struct Service {
     ids: AtomicU64,
     /// Seconds the emulated service's clock is ahead of this machine's (negative: behind).
     clock_skew: AtomicI64,
+    clock: Mutex<Clock>,
     pub(crate) switches: Switches,
 }
 
@@ -73,19 +113,28 @@ fn secs(d: Duration) -> i64 {
 }
 
 impl EmuJob {
-    fn status(&self, now: Instant, t: &Timing) -> Status {
+    fn status(&self, now: Duration, t: &Timing, mode: EmulatorClock) -> Status {
         let run_at = self.created_at.checked_add(t.submitted_for);
         let end_at = run_at.and_then(|r| r.checked_add(t.running_for));
         let run_unix = self.created_unix + secs(t.submitted_for);
         let end_unix = run_unix + secs(t.running_for);
-        let natural = |at: Instant| {
-            if end_at.is_some_and(|e| at >= e) {
+        // Under `PerDescribe`, the number of describes that returned the job stands for the time.
+        let ended = |at: Duration| match mode {
+            EmulatorClock::PerDescribe => self.describes >= 2,
+            _ => end_at.is_some_and(|e| at >= e),
+        };
+        let running = |at: Duration| match mode {
+            EmulatorClock::PerDescribe => self.describes >= 1,
+            _ => run_at.is_some_and(|r| at >= r),
+        };
+        let natural = |at: Duration| {
+            if ended(at) {
                 if self.fail_with.is_some() {
                     JobState::Failed
                 } else {
                     JobState::Success
                 }
-            } else if run_at.is_some_and(|r| at >= r) {
+            } else if running(at) {
                 JobState::Running
             } else {
                 JobState::Submitted
@@ -128,6 +177,7 @@ impl Service {
             requests: AtomicU64::new(0),
             ids: AtomicU64::new(0),
             clock_skew: AtomicI64::new(config.clock_skew),
+            clock: Mutex::new(Clock::new(config.clock)),
             switches: Switches::default(),
             config,
         }
@@ -140,6 +190,25 @@ impl Service {
 
     pub fn set_clock_skew(&self, seconds: i64) {
         self.clock_skew.store(seconds, Ordering::Relaxed);
+    }
+
+    fn clock(&self) -> std::sync::MutexGuard<'_, Clock> {
+        self.clock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The job clock's time and mode, and the Unix time job times are written with (this machine's clock, the
+    /// skew and every `advance`). Signatures and `Date` headers use [`Service::now`], without `advance`.
+    fn job_clock(&self) -> (Duration, EmulatorClock, i64) {
+        let c = self.clock();
+        (c.now(), c.mode, self.now() + secs(c.advanced))
+    }
+
+    pub fn set_clock(&self, mode: EmulatorClock) {
+        self.clock().set_mode(mode);
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock().advance(by);
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -174,8 +243,9 @@ impl Service {
         let Some(&i) = store.index.get(id) else {
             return false;
         };
+        let (now, mode, _) = self.job_clock();
         let job = &mut store.jobs[i];
-        if job.status(Instant::now(), &timing).state.is_terminal() {
+        if job.status(now, &timing, mode).state.is_terminal() {
             return false;
         }
         job.fail_with = Some((code.to_string(), message.to_string()));
@@ -187,7 +257,8 @@ impl Service {
         let Some(&i) = store.index.get(id) else {
             return false;
         };
-        store.jobs[i].forced = Some((state, Instant::now(), self.now()));
+        let (now, _, unix) = self.job_clock();
+        store.jobs[i].forced = Some((state, now, unix));
         true
     }
 
@@ -491,21 +562,23 @@ impl Service {
         let digest = sha1::Sha1::digest(format!("{seq}/{:?}/{}", std::time::SystemTime::now(), std::process::id()));
         let id: String =
             std::iter::once('b'.to_string()).chain(digest[..16].iter().map(|b| format!("{b:02x}"))).collect();
+        let (now, mode, unix) = self.job_clock();
         let job = EmuJob {
             id: id.clone(),
             name,
             job_type,
             input,
             operation,
-            created_unix: self.now(),
-            created_at: Instant::now(),
+            created_unix: unix,
+            created_at: now,
             seq,
             fail_with: None,
             forced: None,
+            describes: 0,
         };
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
-        write_created_job(&mut body, &job, &timing);
+        write_created_job(&mut body, &job, &timing, now, mode);
         body.push_str("</Response>");
         let i = store.jobs.len();
         store.index.insert(id, i);
@@ -522,13 +595,19 @@ impl Service {
         if ids.is_empty() {
             return Err((400, "InvalidArgument", "no job ID given".into()));
         }
-        let store = self.store();
+        let mut store = self.store();
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
+        let (now, mode, _) = self.job_clock();
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
         let mut missing = Vec::new();
         for id in ids {
             match store.index.get(id) {
-                Some(&i) => write_job(&mut body, &store.jobs[i], &timing),
+                Some(&i) => {
+                    let job = &mut store.jobs[i];
+                    write_job(&mut body, job, &timing, now, mode);
+                    // Answered first, then moved on: the first describe after create still says Submitted.
+                    job.describes = job.describes.saturating_add(1);
+                }
                 None => missing.push(id),
             }
         }
@@ -600,7 +679,7 @@ impl Service {
 
         let store = self.store();
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
+        let (now, mode, _) = self.job_clock();
         let mut matching: Vec<&EmuJob> = store
             .jobs
             .iter()
@@ -609,7 +688,7 @@ impl Service {
             .filter(|j| workflow_id.is_none_or(|w| names_workflow(&j.operation, w)))
             .filter(|j| job_id.is_none_or(|id| j.id == id))
             .filter(|j| name.is_none_or(|n| j.name == n))
-            .filter(|j| states.as_ref().is_none_or(|s| s.contains(&j.status(now, &timing).state)))
+            .filter(|j| states.as_ref().is_none_or(|s| s.contains(&j.status(now, &timing, mode).state)))
             .collect();
         matching.sort_by_key(|j| (j.created_unix, j.seq));
         if !asc {
@@ -617,7 +696,7 @@ impl Service {
         }
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
         for j in matching.iter().skip(offset).take(size) {
-            write_job(&mut body, j, &timing);
+            write_job(&mut body, j, &timing, now, mode);
         }
         body.push_str("<NextToken>");
         if offset + size < matching.len() {
@@ -635,12 +714,13 @@ impl Service {
         let Some(&i) = store.index.get(id) else {
             return Err((400, "ResourceNotFound", format!("job {id} does not exist")));
         };
+        let (now, mode, unix) = self.job_clock();
         let job = &mut store.jobs[i];
-        let state = job.status(Instant::now(), &timing).state;
+        let state = job.status(now, &timing, mode).state;
         if state.is_terminal() {
             return Err((400, "InvalidArgument", format!("job {id} is already {state} and cannot be cancelled")));
         }
-        job.forced = Some((JobState::Cancel, Instant::now(), self.now()));
+        job.forced = Some((JobState::Cancel, now, unix));
         Ok(String::new())
     }
 }
@@ -651,17 +731,17 @@ fn names_workflow(operation: &XmlElement, wanted: &str) -> bool {
 }
 
 /// A create's answer: as a describe's, but without `Type` (the service's create answer has none).
-fn write_created_job(out: &mut String, j: &EmuJob, timing: &Timing) {
+fn write_created_job(out: &mut String, j: &EmuJob, timing: &Timing, now: Duration, mode: EmulatorClock) {
     let start = out.len();
-    write_job(out, j, timing);
+    write_job(out, j, timing, now, mode);
     let typed = format!("<Type>{}</Type>", escape_text(&j.job_type));
     if let Some(at) = out[start..].find(&typed) {
         out.replace_range(start + at..start + at + typed.len(), "");
     }
 }
 
-fn write_job(out: &mut String, j: &EmuJob, timing: &Timing) {
-    let st = j.status(Instant::now(), timing);
+fn write_job(out: &mut String, j: &EmuJob, timing: &Timing, now: Duration, mode: EmulatorClock) {
+    let st = j.status(now, timing, mode);
     let (code, message) = match (&st.state, &j.fail_with) {
         (JobState::Failed, Some((c, m))) => (c.as_str(), m.as_str()),
         (JobState::Failed, None) => ("InternalError", "the job failed"),

@@ -2,7 +2,7 @@
 
 use super::client::cibatch_config;
 use super::*;
-use crate::emulator::{Emulator, EmulatorConfig, Fault};
+use crate::emulator::{Emulator, EmulatorClock, EmulatorConfig, Fault};
 use crate::JobState;
 use std::time::Duration;
 
@@ -46,6 +46,22 @@ pub enum cibatch_emulator_switch {
     CIBATCH_SWITCH_DESCRIBE_JOINED_AS_ONE_ID = 1,
     /// The last page of a listing repeats the `nextToken` it was asked with instead of an empty `NextToken`.
     CIBATCH_SWITCH_REPEAT_LAST_TOKEN = 2,
+}
+
+/// What moves the emulator's jobs from `Submitted` to `Running` to their end (`cibatch_emulator_set_clock`'s
+/// `clock`). Tests that assert a sequence of states or a duration use `MANUAL` or `PER_DESCRIBE`, so that no load on
+/// the machine changes what they see.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cibatch_emulator_clock {
+    /// Real time (the default): a job is `Submitted` for `submitted_ms`, then `Running` for `running_ms`, plus any
+    /// `cibatch_emulator_advance`.
+    CIBATCH_EMULATOR_CLOCK_WALL = 0,
+    /// Time stands still until `cibatch_emulator_advance` moves it.
+    CIBATCH_EMULATOR_CLOCK_MANUAL = 1,
+    /// Each describe that returns a job moves it one state on, after answering: the first describe after create
+    /// says `Submitted`, the second `Running`, the third and later its end. Lists and time do not move jobs.
+    CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE = 2,
 }
 
 /// Starts an emulator on 127.0.0.1: `port` 0 picks a free one. With `session_token` (may be NULL) every request must
@@ -280,6 +296,40 @@ pub extern "C" fn cibatch_emulator_set_clock_skew(emulator: *const cibatch_emula
     guard((), || {
         if let Some(e) = unsafe { emulator.as_ref() } {
             e.emulator.set_clock_skew(seconds)
+        }
+    })
+}
+
+/// Changes what moves jobs (`clock` is a `cibatch_emulator_clock`); the job clock goes on from where it is.
+/// `CIBATCH_INVALID_INPUT` for an unknown `clock`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_set_clock(
+    emulator: *const cibatch_emulator,
+    clock: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        use cibatch_emulator_clock::*;
+        let e = arg_ref(emulator, "emulator")?;
+        let clock = match clock {
+            c if c == CIBATCH_EMULATOR_CLOCK_WALL as u32 => EmulatorClock::Wall,
+            c if c == CIBATCH_EMULATOR_CLOCK_MANUAL as u32 => EmulatorClock::Manual,
+            c if c == CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE as u32 => EmulatorClock::PerDescribe,
+            _ => return Err(Error::invalid("clock", format!("{clock} is not a cibatch_emulator_clock")).into()),
+        };
+        e.emulator.set_clock(clock);
+        Ok(())
+    })
+}
+
+/// Moves the job clock forward by `ms` milliseconds, under any clock: jobs whose time in a state has passed move
+/// on, and later jobs' times are that much later. Signatures are still checked against this machine's clock.
+/// Does nothing for a NULL `emulator`.
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_advance(emulator: *const cibatch_emulator, ms: u64) {
+    guard((), || {
+        if let Some(e) = unsafe { emulator.as_ref() } {
+            e.emulator.advance(Duration::from_millis(ms))
         }
     })
 }

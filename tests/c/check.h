@@ -3,7 +3,10 @@
 #define CIBATCH_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "cibatch.h"
 
 extern int checks_passed;
 extern int checks_failed;
@@ -43,5 +46,19 @@ extern int checks_failed;
               g_ ? g_ : "(null)", w_ ? w_ : "(null)");                                             \
     }                                                                                             \
   } while (0)
+
+/* Runs a call that must succeed, passing it an error slot as ERR; on failure prints its error and exits. */
+#define MUST(call_with_err)                                                              \
+  do {                                                                                   \
+    cibatch_error *err_ = NULL;                                                          \
+    cibatch_result r_ = call_with_err;                                                   \
+    if (r_ != CIBATCH_OK) {                                                              \
+      fprintf(stderr, "FATAL %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call_with_err, \
+              cibatch_result_name(r_), cibatch_error_message(err_));                     \
+      cibatch_error_free(err_);                                                          \
+      exit(2);                                                                           \
+    }                                                                                    \
+  } while (0)
+#define ERR (&err_)
 
 #endif

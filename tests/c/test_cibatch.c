@@ -360,8 +360,8 @@ static void test_wait(void) {
   cibatch_job *job, *done = NULL;
   cibatch_error *err = NULL;
   cibatch_result r;
-  /* Long enough states that a slow run (valgrind) still sees each one. */
-  cibatch_emulator_set_timing(emu, 400, 400);
+  /* Each describe moves a job one state on: no poll can miss a state, however slow the run (valgrind, load). */
+  OK(cibatch_emulator_set_clock(emu, CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE, E));
   job = create_workflow("wait");
   state_changes = 0;
   states_seen[0] = 0;
@@ -382,6 +382,8 @@ static void test_wait(void) {
   cibatch_job_free(done);
   cibatch_job_free(job);
 
+  /* A clock only the test moves: the job stays Submitted however long the waits take. */
+  OK(cibatch_emulator_set_clock(emu, CIBATCH_EMULATOR_CLOCK_MANUAL, E));
   cibatch_emulator_set_timing(emu, 60000, 60000);
   job = create_workflow("slow");
   done = NULL;
@@ -406,11 +408,25 @@ static void test_wait(void) {
     cibatch_error_free(err);
     cibatch_client_free(bounded);
   }
+  OK(cibatch_client_describe_job(client, cibatch_job_id(job), &done, E));
+  CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_SUBMITTED, "the manual clock stood still");
+  cibatch_job_free(done);
+  cibatch_emulator_advance(emu, 60000);
+  OK(cibatch_client_describe_job(client, cibatch_job_id(job), &done, E));
+  CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_RUNNING, "advanced past Submitted");
+  cibatch_job_free(done);
+  cibatch_emulator_advance(NULL, 1); /* does nothing */
+  r = cibatch_emulator_set_clock(emu, 7, &err);
+  CHECK_EQ_INT(r, CIBATCH_INVALID_INPUT, "unknown clock");
+  CHECK_EQ_STR(cibatch_error_argument(err), "clock", "names clock");
+  cibatch_error_free(err);
+  err = NULL;
   OK(cibatch_emulator_set_job_state(emu, cibatch_job_id(job), "Pause", E));
   OK(cibatch_client_describe_job(client, cibatch_job_id(job), &done, E));
   CHECK_EQ_INT(cibatch_job_state_code(done), CIBATCH_STATE_PAUSE, "forced state");
   cibatch_job_free(done);
   cibatch_job_free(job);
+  OK(cibatch_emulator_set_clock(emu, CIBATCH_EMULATOR_CLOCK_WALL, E));
   cibatch_emulator_set_timing(emu, 50, 100);
 }
 

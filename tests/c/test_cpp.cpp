@@ -36,6 +36,9 @@ int main() {
   cibatch_emulator *emu_raw = nullptr;
   if (!ok(cibatch_emulator_start(0, nullptr, 500, 500, &emu_raw, &err), err, "start emulator")) return 1;
   std::unique_ptr<cibatch_emulator, EmulatorFree> emu(emu_raw);
+  // Each describe moves a job one state on: the wait below sees every state, however slow the run.
+  err = nullptr;
+  if (!ok(cibatch_emulator_set_clock(emu.get(), CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE, &err), err, "clock")) return 1;
 
   cibatch_config *cfg_raw = nullptr;
   err = nullptr;

@@ -8,19 +8,6 @@
 #include "check.h"
 #include "lifecycle.h"
 
-#define MUST(call_with_err)                                                              \
-  do {                                                                                   \
-    cibatch_error *err_ = NULL;                                                          \
-    cibatch_result r_ = call_with_err;                                                   \
-    if (r_ != CIBATCH_OK) {                                                              \
-      fprintf(stderr, "FATAL %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call_with_err, \
-              cibatch_result_name(r_), cibatch_error_message(err_));                     \
-      cibatch_error_free(err_);                                                          \
-      exit(2);                                                                           \
-    }                                                                                    \
-  } while (0)
-#define ERR (&err_)
-
 static cibatch_client *client_for(cibatch_emulator *e, bool resolve) {
   cibatch_config *cfg = NULL;
   cibatch_client *c = NULL;

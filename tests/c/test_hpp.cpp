@@ -18,6 +18,9 @@ static int passed = 0, failed = 0;
 int main() {
   try {
     cibatch::Emulator emu(0, nullptr, 300, 300);
+    // Each describe moves a job one state on: the wait below sees every state, however slow the run (it once
+    // missed `Running` under load on the wall clock).
+    emu.set_clock(CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE);
     cibatch::Client client(emu.config().retries(3, false, 1, 10));
 
     auto wf = client.create_workflow_job(
@@ -57,8 +60,10 @@ int main() {
       CHECK(!e.request_id().empty() && e.attempts() == 1);
     }
 
+    // A job no describe has moved yet.
+    auto waited = client.create_workflow_job(cibatch::WorkflowRequest("hpp-wait", cibatch::InputKind::Prefix, "p/", "w1"));
     std::string states;
-    auto done = client.wait_for_job(std::string(wf.id()), 20000, 20, [&](const cibatch::JobView &j) {
+    auto done = client.wait_for_job(std::string(waited.id()), 20000, 20, [&](const cibatch::JobView &j) {
       states += std::string(j.state()) + ",";
       return true;
     });
@@ -87,7 +92,7 @@ int main() {
                               "AKIDtestSecretId1234567890abcdef", "testSecretKey1234567890abcdefghij", 1699999940,
                               1700010000);
     CHECK(auth.find("q-signature=6b3df850d92e7c8feee62297ad13e6c4c4146cce") != std::string::npos);
-    CHECK(emu.job_count() == 7);
+    CHECK(emu.job_count() == 8);
 
     // Cancellation, an exception from a wait callback thrown again, and close.
     {

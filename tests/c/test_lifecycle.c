@@ -15,19 +15,6 @@
 #include "check.h"
 #include "lifecycle.h"
 
-#define MUST(call_with_err)                                                              \
-  do {                                                                                   \
-    cibatch_error *err_ = NULL;                                                          \
-    cibatch_result r_ = call_with_err;                                                   \
-    if (r_ != CIBATCH_OK) {                                                              \
-      fprintf(stderr, "FATAL %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call_with_err, \
-              cibatch_result_name(r_), cibatch_error_message(err_));                     \
-      cibatch_error_free(err_);                                                          \
-      exit(2);                                                                           \
-    }                                                                                    \
-  } while (0)
-#define ERR (&err_)
-
 static void pause_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   nanosleep(&ts, NULL);

@@ -27,7 +27,7 @@ def start_emulator(token=None):
     binary = os.environ.get("CIBATCH_EMULATOR_BIN", str(ROOT / "target" / "release" / "cibatch-emulator"))
     secret_id, secret_key = "AKIDpythonOfficialSdkTest0000000", "pythonOfficialSdkTestKey00000000"
     args = [binary, "--port", "0", "--secret-id", secret_id, "--secret-key", secret_key,
-            "--submitted-ms", "100", "--running-ms", "200"]
+            "--clock", "per-describe"]  # jobs move one state per describe: nothing depends on timing
     if token:
         args += ["--token", token]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)

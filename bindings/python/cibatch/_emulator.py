@@ -8,7 +8,7 @@ if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are string
 
 from . import _args
 from ._client import Client
-from ._errors import call
+from ._errors import InvalidArgument, call
 from ._ffi import lib
 from ._handle import Handle
 
@@ -16,20 +16,31 @@ _FAULTS = {"close_connection": 0, "cut_body": 1, "truncated_xml": 2, "malformed_
            "lose_answer": 5}
 # cibatch_emulator_switch
 _SWITCHES = {"list_default_workflow": 0, "describe_joined_as_one_id": 1, "repeat_last_token": 2}
+# cibatch_emulator_clock
+_CLOCKS = {"wall": 0, "manual": 1, "per_describe": 2}
 
 
 class Emulator(Handle):
     """An emulator of the batch-job API on 127.0.0.1 (a free port unless `port` is given).
 
     Jobs stay Submitted for `submitted` seconds, then Running for `running` seconds, then succeed. With `token`,
-    every request must carry and sign that session token. Use as a context manager, or call `close()`.
+    every request must carry and sign that session token. `clock` says what moves jobs: "wall" (real time, the
+    default), "manual" (only `advance()`), or "per_describe" (each describe that returns a job moves it one state
+    on, after answering: Submitted, Running, then its end); tests that assert a sequence of states use one of the
+    last two, so that no load on the machine changes what they see. Use as a context manager, or call `close()`.
     """
 
-    def __init__(self, port: int = 0, token: Optional[str] = None, submitted: float = 0.2, running: float = 0.8):
+    def __init__(self, port: int = 0, token: Optional[str] = None, submitted: float = 0.2, running: float = 0.8,
+                 clock: str = "wall"):
+        if clock not in _CLOCKS:
+            raise InvalidArgument(f"invalid argument `clock`: {clock!r} is not one of {', '.join(_CLOCKS)}",
+                                  argument="clock")
         out = ctypes.c_void_p()
         call(lib.cibatch_emulator_start, _args.integer(port, "port", 0, 65535), _args.opt_text(token, "token"),
              _args.millis(submitted, "submitted"), _args.millis(running, "running"), ctypes.byref(out))
         super().__init__(out.value, lib.cibatch_emulator_free)
+        if clock != "wall":
+            self.set_clock(clock)
 
     def _s(self, fn) -> Optional[str]:
         raw = fn(self._handle)
@@ -112,6 +123,17 @@ class Emulator(Handle):
     def set_timing(self, submitted: float, running: float) -> None:
         lib.cibatch_emulator_set_timing(self._handle, _args.millis(submitted, "submitted"),
                                         _args.millis(running, "running"))
+
+    def set_clock(self, clock: str) -> None:
+        """What moves jobs from now on: "wall", "manual" or "per_describe" (see the class); time goes on from here."""
+        if clock not in _CLOCKS:
+            raise InvalidArgument(f"invalid argument `clock`: {clock!r} is not one of {', '.join(_CLOCKS)}",
+                                  argument="clock")
+        call(lib.cibatch_emulator_set_clock, self._handle, _CLOCKS[clock])
+
+    def advance(self, seconds: float) -> None:
+        """Moves the job clock forward by `seconds` (under any clock): jobs whose time in a state passed move on."""
+        lib.cibatch_emulator_advance(self._handle, _args.millis(seconds, "seconds"))
 
     def set_clock_skew(self, seconds: int) -> None:
         """Puts the emulated service's clock `seconds` ahead of this machine's (negative: behind)."""

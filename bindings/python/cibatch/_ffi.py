@@ -146,6 +146,8 @@ SIGNATURES = {
     "cibatch_emulator_fail_job": (RESULT, [H, STR, STR, STR, ERR]),
     "cibatch_emulator_set_job_state": (RESULT, [H, STR, STR, ERR]),
     "cibatch_emulator_set_clock_skew": (None, [H, c_int64]),
+    "cibatch_emulator_set_clock": (RESULT, [H, c_uint32, ERR]),
+    "cibatch_emulator_advance": (None, [H, c_uint64]),
     "cibatch_emulator_free": (None, [H]),
 }
 

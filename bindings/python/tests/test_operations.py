@@ -123,6 +123,8 @@ def test_cancel(emu, client):
 
 
 def test_wait(client, emu):
+    # Each describe moves a job one state on: no poll can miss a state, however busy the machine.
+    emu.set_clock("per_describe")
     job = client.create_workflow_job("w", WF, prefix="p/")
     seen = []
     done = client.wait_for_job(job.job_id, timeout=10, on_state=lambda j: seen.append(j.state), poll_interval=0.02,
@@ -135,12 +137,17 @@ def test_wait(client, emu):
     done = client.wait_for_job(failing.job_id, timeout=10, poll_interval=0.02)
     assert (done.state, done.code, done.message) == ("Failed", "InvalidInput", "not a video")
 
-    emu.set_timing(3600, 3600)
+    # A clock only the test moves: the job stays Submitted however long the wait takes.
+    emu.set_clock("manual")
     slow = client.create_workflow_job("s", WF, prefix="p/")
     with pytest.raises(cibatch.TimeoutError) as e:
         client.wait_for_job(slow.job_id, timeout=0.3, poll_interval=0.05)
     assert isinstance(e.value, TimeoutError)  # the builtin too
     assert "Submitted" in str(e.value)
+    emu.advance(0.1)
+    assert client.describe_job(slow.job_id).state == "Running"
+    with pytest.raises(cibatch.InvalidArgument):
+        emu.set_clock("sundial")
 
 
 def test_callback_exception_stops_the_wait(client):
@@ -308,18 +315,19 @@ def test_eight_threads_share_one_client(emu, client):
     assert len(list(client.iter_jobs(size=100))) == 120
 
 
-def test_calls_release_the_gil(emu, client):
-    """While one thread waits on a slow answer, another keeps running Python."""
-    emu.inject_delay(0.5)
-    ticks = []
-    t = threading.Thread(target=client.list_jobs)
+def test_calls_release_the_gil(emu):
+    """While one thread waits on a slow answer, another keeps running Python (and so sees the request arrive)."""
+    emu.inject_delay(60)
+    slow = emu.client(timeout=4.0, max_attempts=1)
+    t = threading.Thread(target=lambda: pytest.raises(cibatch.TimeoutError, slow.list_jobs))
     t.start()
-    deadline = time.time() + 0.4
-    while time.time() < deadline:
-        ticks.append(1)
-        time.sleep(0.01)
+    # Were the GIL held during the call, this loop could not run until the call had ended (after 4 s).
+    deadline = time.time() + 3.5
+    while emu.request_count == 0 and time.time() < deadline:
+        time.sleep(0.001)
+    assert emu.request_count == 1
+    assert t.is_alive(), "the call ended before Python could run: the GIL was held"
     t.join()
-    assert len(ticks) > 20
 
 
 def _rss_kib():

@@ -11,7 +11,8 @@ import (
 )
 
 func main() {
-	emu, err := cibatch.StartEmulator(cibatch.EmulatorOptions{Submitted: 100 * time.Millisecond, Running: 200 * time.Millisecond})
+	// ClockPerDescribe: each describe moves the job one state on, so what this prints never depends on timing.
+	emu, err := cibatch.StartEmulator(cibatch.EmulatorOptions{Clock: cibatch.ClockPerDescribe})
 	if err != nil {
 		log.Fatal(err)
 	}
