@@ -46,6 +46,20 @@ grep -q "describe jobs" "$out/query_job.err"
 echo "pkg-config against the build tree:"
 PKG_CONFIG_PATH="$PWD/$lib" pkg-config --cflags --libs cibatch 2>/dev/null || sed -n '1,2p' "$lib/cibatch.pc"
 
+echo "The panic boundary at run time (a library variant built with the test-hooks feature, under valgrind):"
+cargo build -q --lib --features test-hooks
+mkdir -p "$out/hooks"
+cp target/debug/libcibatch.a "$out/hooks/"
+cc "${CFLAGS[@]}" tests/c/test_panic.c "$out/hooks/libcibatch.a" -lpthread -ldl -lm -o "$out/test_panic"
+RUST_BACKTRACE=0 "${VALGRIND[@]}" "$out/test_panic" 2> "$out/test_panic.err"
+grep -q "CIBATCH_TEST_PANIC is set: a panic inside the boundary" "$out/test_panic.err"
+echo "... and the shipped library has no fault hook:"
+cc "${CFLAGS[@]}" tests/c/test_panic.c "$lib/libcibatch.a" -lpthread -ldl -lm -o "$out/test_panic_shipped"
+"$out/test_panic_shipped" shipped
+if grep -q CIBATCH_TEST_PANIC "$lib/libcibatch.so" "$lib/libcibatch.a"; then
+  echo "the release library contains the test-hooks fault hook"; exit 1
+fi
+
 echo "C++ wrapper include/cibatch.hpp (under valgrind):"
 c++ -std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_hpp.cpp -L"$lib" -lcibatch -o "$out/test_hpp"
 "${VALGRIND[@]}" "$out/test_hpp"
