@@ -413,3 +413,15 @@ def test_credentials_provider_and_logging(caplog):
         bad = cibatch.Client.with_provider(emu.bucket, emu.region, broken, endpoint=emu.endpoint)
         with pytest.raises(cibatch.CredentialsError):
             bad.list_jobs()
+
+
+def test_retry_create_sends_a_create_again(emu):
+    emu.inject_status(503, "InternalError", times=1)
+    with emu.client(retry_create=True, backoff=(0.001, 0.005)) as blunt:
+        job = blunt.create_workflow_job("again", WF, prefix="p/")
+    assert job.name == "again" and emu.request_count == 2 and emu.job_count == 1
+    # Without it (the default), the same failure is not retried: the create's outcome is unknown.
+    emu.inject_status(503, "InternalError", times=1)
+    with emu.client(backoff=(0.001, 0.005)) as careful, pytest.raises(cibatch.OutcomeUnknown):
+        careful.create_workflow_job("once", WF, prefix="p/")
+    assert emu.request_count == 3 and emu.job_count == 1
