@@ -369,6 +369,13 @@ extern "C" {
 const char *cibatch_version(void);
 
 /**
+ * An identifier of this build of the library: 16 hex digits hashed (by `build.rs`) from the version, the
+ * header and the Rust sources. Static: never free it. Packagers bake it into whatever they ship beside the
+ * library (the Go module does), so a stale library of the same version is caught at start.
+ */
+const char *cibatch_build_id(void);
+
+/**
  * A static name for a result code (a `cibatch_result` value: `"CIBATCH_OK"`, ...), or `"CIBATCH_UNKNOWN"`.
  * Never free it.
  */

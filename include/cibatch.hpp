@@ -9,6 +9,10 @@
 #ifndef CIBATCH_HPP
 #define CIBATCH_HPP
 
+#if (defined(_MSVC_LANG) ? _MSVC_LANG : __cplusplus) < 201703L
+#error "cibatch.hpp needs C++17 or later (g++/clang++: -std=c++17; MSVC: /std:c++17; CMake: cxx_std_17). From C++14 or C, include cibatch.h, the C API, instead."
+#else  // the rest of the file: C++17
+
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -428,5 +432,7 @@ inline std::string sign(const std::string &method, const std::string &path,
 }
 
 }  // namespace cibatch
+
+#endif  // C++17
 
 #endif  // CIBATCH_HPP

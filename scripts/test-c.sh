@@ -87,7 +87,7 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 readelf -d "$prefix/lib/libcibatch.so" | grep -q 'SONAME.*libcibatch.so.0'
 cc -std=c99 -Wall -Werror examples/c/tour.c $(pkg-config --cflags --libs cibatch) -o "$out/tour_installed"
 LD_LIBRARY_PATH="$prefix/lib" "$out/tour_installed" | grep -q "does not exist"
-cc -std=c99 -Wall -Werror examples/c/tour.c $(pkg-config --cflags cibatch) "$prefix/lib/libcibatch.a" \
-  $(pkg-config --static --libs-only-l cibatch | sed 's/-lcibatch//') -o "$out/tour_static"
+cc -std=c99 -Wall -Werror examples/c/tour.c $(pkg-config --static --cflags --libs cibatch) -o "$out/tour_static"
+if readelf -d "$out/tour_static" | grep 'libcibatch' > /dev/null; then echo "pkg-config --static linked libcibatch.so"; exit 1; fi
 "$out/tour_static" | grep -q "does not exist"
 echo "installed: header, libcibatch.so.0, libcibatch.a, cibatch.pc all work"

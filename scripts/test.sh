@@ -11,7 +11,7 @@ if [ -n "${CIBATCH_BLESS+set}" ]; then
   exit 2
 fi
 
-for tool in valgrind openssl; do
+for tool in valgrind openssl cmake pkg-config; do
   if ! command -v "$tool" >/dev/null; then
     echo "installing $tool"
     (apt-get update -qq || true) && apt-get install -y -qq "$tool" >/dev/null
@@ -63,5 +63,9 @@ step "Demo runs end to end against the embedded emulator"
 target/release/examples/demo > target/demo.out
 grep -q "^Done in" target/demo.out
 grep -A1 "a second cancel is refused" target/demo.out | grep -q -- "-> .*InvalidArgument"
+
+step "Release artifacts: build them (./scripts/package.sh), then install and use each as its users would"
+./scripts/package.sh
+./scripts/test-dist.sh
 
 printf '\nAll tests passed.\n'

@@ -2,9 +2,12 @@
 // trigger jobs"): create (Workflow and Job types), describe, list, cancel and wait, plus the COS request
 // signer and a local emulator of the service for tests.
 //
-// It is a thin cgo layer over libcibatch, the Rust core, linked statically: build the library once with
-// `cargo build --release` at the repository root, then `go build` as usual. A built Go binary needs no shared
-// library at run time.
+// It is a thin cgo layer over libcibatch, the Rust core, linked statically. The released module carries the
+// header and a prebuilt static library per platform (include/, build/<GOOS>-<GOARCH>/; linux-amd64 is the one
+// built today), so `go get` needs no Rust toolchain. Inside the repository, build the library with
+// `cargo build --release` at the root, then `go build` as usual. A built Go binary needs no shared library at run
+// time, and it refuses to start if the library it linked is not the one this package was built with (see
+// libcheck.go).
 //
 // A Client is safe for concurrent use by many goroutines and should be shared. Every call takes a
 // context.Context: its deadline bounds the whole call, retries and waits included; WaitForJob and AllJobs also
@@ -12,8 +15,12 @@
 package cibatch
 
 /*
+#cgo CFLAGS: -I${SRCDIR}/include
 #cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo LDFLAGS: ${SRCDIR}/../../target/release/libcibatch.a -ldl -lm -lpthread
+#cgo linux,amd64 LDFLAGS: -L${SRCDIR}/build/linux-amd64
+#cgo linux,arm64 LDFLAGS: -L${SRCDIR}/build/linux-arm64
+#cgo LDFLAGS: -L${SRCDIR}/../../target/release
+#cgo LDFLAGS: -l:libcibatch.a -ldl -lm -lpthread
 #include <stdlib.h>
 #include "cibatch.h"
 */

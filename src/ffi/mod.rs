@@ -323,6 +323,19 @@ pub extern "C" fn cibatch_version() -> *const c_char {
     guard(std::ptr::null(), || VERSION_C.as_ptr())
 }
 
+static BUILD_ID_C: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CIBATCH_BUILD_ID"), "\0").as_bytes()) {
+    Ok(s) => s,
+    Err(_) => panic!("build id"),
+};
+
+/// An identifier of this build of the library: 16 hex digits hashed (by `build.rs`) from the version, the
+/// header and the Rust sources. Static: never free it. Packagers bake it into whatever they ship beside the
+/// library (the Go module does), so a stale library of the same version is caught at start.
+#[no_mangle]
+pub extern "C" fn cibatch_build_id() -> *const c_char {
+    guard(std::ptr::null(), || BUILD_ID_C.as_ptr())
+}
+
 /// A static name for a result code (a `cibatch_result` value: `"CIBATCH_OK"`, ...), or `"CIBATCH_UNKNOWN"`.
 /// Never free it.
 #[no_mangle]

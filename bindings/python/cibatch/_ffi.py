@@ -22,6 +22,7 @@ RELEASE_CALLBACK = CFUNCTYPE(None, c_void_p)
 # name: (restype, argtypes). One line per exported function of include/cibatch.h.
 SIGNATURES = {
     "cibatch_version": (STR, []),
+    "cibatch_build_id": (STR, []),
     "cibatch_result_name": (STR, [c_int32]),
     "cibatch_error_result": (RESULT, [H]),
     "cibatch_error_message": (STR, [H]),
@@ -165,11 +166,22 @@ for _field in JOB_STRING_FIELDS:
 
 
 def _library_path() -> str:
+    """CIBATCH_LIBRARY if set; else the library inside the package (a wheel, or `pip install`); else, for an
+    editable install inside the repository, the build tree's target/release."""
     override = os.environ.get("CIBATCH_LIBRARY")
     if override:
         return override
     name = "libcibatch.dylib" if sys.platform == "darwin" else "libcibatch.so"
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    here = os.path.dirname(os.path.abspath(__file__))
+    bundled = os.path.join(here, name)
+    build_tree = os.path.normpath(os.path.join(here, "..", "..", "..", "target", "release", name))
+    for path in (bundled, build_tree):
+        if os.path.exists(path):
+            return path
+    raise ImportError(
+        f"cibatch: the native library {name} is neither in the package ({bundled}) nor in the repository's build "
+        f"tree ({build_tree}). For an editable install inside the repository, run `cargo build --release --lib` "
+        f"at the repository root; otherwise install the wheel, or set CIBATCH_LIBRARY to the library's path.")
 
 
 def load() -> ctypes.CDLL:
