@@ -96,6 +96,9 @@ for ret, name, ptext in decls:
         print(f'  CHECK_EQ_STR(cibatch_version(), CIBATCH_VERSION, "{name}(NULL...) returns, the library still works");')
     elif name == "cibatch_version":
         print(f'  CHECK_EQ_STR({call}, CIBATCH_VERSION, "{name}() is the header\'s version");')
+    elif name == "cibatch_build_id":
+        print(f'  CHECK({call} != NULL && strlen({call}) == 16 && strspn({call}, "0123456789abcdef") == 16, '
+              f'"{name}() is 16 hex digits");')
     elif name == "cibatch_result_name":
         print(f'  CHECK_EQ_STR({call}, "CIBATCH_OK", "{name}(0)");')
     else:

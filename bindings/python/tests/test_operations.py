@@ -425,3 +425,17 @@ def test_retry_create_sends_a_create_again(emu):
     with emu.client(backoff=(0.001, 0.005)) as careful, pytest.raises(cibatch.OutcomeUnknown):
         careful.create_workflow_job("once", WF, prefix="p/")
     assert emu.request_count == 3 and emu.job_count == 1
+
+
+def test_the_readme_defaults_of_the_python_binding():
+    """Python's own defaults (the README: 30 s per attempt, not the core's 60 s; waits of 10 minutes polling from
+    1 s up to 15 s); the others are the core's, kept by passing nothing (0) to the C ABI."""
+    import inspect
+
+    client = inspect.signature(cibatch.Client).parameters
+    assert client["timeout"].default == 30.0
+    for kept in ("connect_timeout", "read_timeout", "max_attempts", "backoff", "max_response_bytes", "max_xml_depth"):
+        assert client[kept].default is None, kept
+    assert client["retry_create"].default is False
+    wait = inspect.signature(cibatch.Client.wait_for_job).parameters
+    assert (wait["timeout"].default, wait["poll_interval"].default, wait["max_interval"].default) == (600.0, 1.0, 15.0)
