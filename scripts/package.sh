@@ -20,8 +20,9 @@ stage=target/dist-stage
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Release library"
+step "Release library, and the cibatch command line (feature cli)"
 cargo build --release --lib
+cargo build --release --features cli --bin cibatch
 build_id=$(python3 -c 'import ctypes, sys
 f = ctypes.CDLL(sys.argv[1]).cibatch_build_id
 f.restype = ctypes.c_char_p
@@ -110,6 +111,8 @@ grep -o 'consistent with the following platform tag: "[^"]*"' "$stage/auditwheel
 step "C/C++ release"
 name=cibatch-$version-$platform
 CIBATCH_INSTALL_PREBUILT=1 ./scripts/install.sh "$stage/$name" >/dev/null
+install -d "$stage/$name/bin"
+strip --strip-debug -o "$stage/$name/bin/cibatch" target/release/cibatch
 cp LICENSE-MIT LICENSE-APACHE "$stage/$name/"
 tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$dist/$name.tar.gz" "$name"
 rm -rf "$stage"

@@ -77,7 +77,9 @@ for lic in LICENSE-MIT LICENSE-APACHE; do
   grep -qx "cibatch-$version/rust/$lic" "$work/sdist.list" || fail "sdist's crate lacks $lic"
   grep -q "^$module@v$version/$lic " "$work/gozip.list" || fail "Go module zip lacks $lic"
 done
-echo "stripped: .so and .a in the tarball, the wheel and the Go module; licences in all four"
+if readelf -S --wide "$sdk/bin/cibatch" | grep -E '\.debug_(info|line|str) ' >/dev/null; then fail "bin/cibatch has debug sections"; fi
+"$sdk/bin/cibatch" --version | grep -qx "cibatch $version" || fail "the tarball's bin/cibatch is not version $version"
+echo "stripped: .so and .a in the tarball, the wheel and the Go module, and bin/cibatch; licences in all four"
 
 target/release/cibatch-emulator --port 0 --submitted-ms 200 --running-ms 300 > "$work/emulator.out" &
 emu=$!
