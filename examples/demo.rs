@@ -99,8 +99,12 @@ fn full_tour(client: &Client) -> Result<()> {
     section("2. Cancel the Snapshot job");
     client.cancel_job(&snapshot.job_id)?;
     println!("  cancelled {}; a second cancel is refused by the service:", snapshot.job_id);
-    if let Err(e) = client.cancel_job(&snapshot.job_id) {
-        println!("  -> {e}");
+    match client.cancel_job(&snapshot.job_id) {
+        Err(e) => println!("  -> {e}"),
+        Ok(()) => {
+            eprintln!("error: a second cancel of {} was accepted; the service refuses it", snapshot.job_id);
+            std::process::exit(1);
+        }
     }
 
     section("3. Wait for the Workflow job, reporting each state change");

@@ -17,6 +17,15 @@ VALGRIND=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,poss
           --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
 
 python3 tests/c/gen_abi_checks.py include/cibatch.h > "$out/abi_checks.c"
+# The generated checks must cover every function the library exports (a header the generator misreads, or an
+# export missing from the header, would otherwise shrink them silently).
+exported=$(nm -D --defined-only "$lib/libcibatch.so" | awk '$3 ~ /^cibatch_/ {print $3}' | sort)
+checked=$(sed -n 's|^  /\* checked: \(cibatch_[a-z0-9_]*\) \*/$|\1|p' "$out/abi_checks.c" | sort)
+unchecked=$(comm -23 <(echo "$exported") <(echo "$checked"))
+if [ -z "$exported" ] || [ -n "$unchecked" ]; then
+  echo "exports without generated ABI checks: ${unchecked:-(no exports found)}"; exit 1
+fi
+echo "generated ABI checks cover all $(echo "$exported" | wc -l) exported functions"
 cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c tests/c/test_create_outcome.c tests/c/test_results.c "$out/abi_checks.c" -L"$lib" -lcibatch -lpthread -o "$out/test_cibatch"
 cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c tests/c/test_create_outcome.c tests/c/test_results.c "$out/abi_checks.c" "$lib/libcibatch.a" -lpthread -ldl -lm \
   -o "$out/test_cibatch_static"
@@ -43,8 +52,28 @@ if CIBATCH_BUCKET=examplebucket-1250000000 CIBATCH_REGION=ap-beijing CIBATCH_END
   echo "query_job should fail without a server"; exit 1
 fi
 grep -q "describe jobs" "$out/query_job.err"
-echo "pkg-config against the build tree:"
-PKG_CONFIG_PATH="$PWD/$lib" pkg-config --cflags --libs cibatch 2>/dev/null || sed -n '1,2p' "$lib/cibatch.pc"
+echo "pkg-config against the build tree (target/release/cibatch.pc): build and run examples/c/tour.c with it"
+flags=$(PKG_CONFIG_PATH="$PWD/$lib" pkg-config --cflags --libs cibatch)
+case " $flags " in
+  *" -I$PWD/include "*"-L$PWD/$lib "*) ;;
+  *) echo "cibatch.pc does not describe this build tree: $flags"; exit 1 ;;
+esac
+cc -std=c99 -Wall -Werror examples/c/tour.c $flags -o "$out/tour_pc"
+"$out/tour_pc" | grep -q "does not exist"
+
+echo "The panic boundary at run time (a library variant built with the test-hooks feature, under valgrind):"
+cargo build -q --lib --features test-hooks
+mkdir -p "$out/hooks"
+cp target/debug/libcibatch.a "$out/hooks/"
+cc "${CFLAGS[@]}" tests/c/test_panic.c "$out/hooks/libcibatch.a" -lpthread -ldl -lm -o "$out/test_panic"
+RUST_BACKTRACE=0 "${VALGRIND[@]}" "$out/test_panic" 2> "$out/test_panic.err"
+grep -q "CIBATCH_TEST_PANIC is set: a panic inside the boundary" "$out/test_panic.err"
+echo "... and the shipped library has no fault hook:"
+cc "${CFLAGS[@]}" tests/c/test_panic.c "$lib/libcibatch.a" -lpthread -ldl -lm -o "$out/test_panic_shipped"
+"$out/test_panic_shipped" shipped
+if grep -q CIBATCH_TEST_PANIC "$lib/libcibatch.so" "$lib/libcibatch.a"; then
+  echo "the release library contains the test-hooks fault hook"; exit 1
+fi
 
 echo "C++ wrapper include/cibatch.hpp (under valgrind):"
 c++ -std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_hpp.cpp -L"$lib" -lcibatch -o "$out/test_hpp"

@@ -19,6 +19,8 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::NextTimeout;
 use ureq::RequestExt;
 
+#[cfg(test)]
+mod backoff_tests;
 mod cancel_job;
 mod describe;
 mod listing;

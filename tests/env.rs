@@ -64,6 +64,25 @@ fn credentials_and_config_from_the_environment() {
     let err = exempt.list_jobs(&ListOptions::default()).unwrap_err();
     assert_eq!(err.kind(), cibatch::ErrorKind::Transport, "without the proxy the name does not resolve: {err}");
     clear();
+
+    // ALL_PROXY and HTTP_PROXY each work alone; with several set, ALL_PROXY wins over HTTPS_PROXY, which wins over
+    // HTTP_PROXY (whatever the endpoint's scheme).
+    let used = |vars: &[&str]| -> Vec<usize> {
+        clear();
+        let proxies: Vec<_> = vars.iter().map(|_| common::connect_proxy()).collect();
+        for (var, (url, _)) in vars.iter().zip(&proxies) {
+            std::env::set_var(var, url);
+        }
+        let c = Client::new(emu.client_config().endpoint(&endpoint).max_attempts(1)).unwrap();
+        c.list_jobs(&ListOptions::default()).unwrap_or_else(|e| panic!("through {vars:?}: {e}"));
+        clear();
+        proxies.iter().map(|(_, n)| n.load(std::sync::atomic::Ordering::SeqCst)).collect()
+    };
+    assert_eq!(used(&["ALL_PROXY"]), [1]);
+    assert_eq!(used(&["HTTP_PROXY"]), [1]);
+    assert_eq!(used(&["ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY"]), [1, 0, 0]);
+    assert_eq!(used(&["HTTPS_PROXY", "HTTP_PROXY"]), [1, 0]);
+    assert_eq!(used(&["HTTP_PROXY", "ALL_PROXY"]), [0, 1]);
 }
 
 #[test]

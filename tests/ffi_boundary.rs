@@ -70,3 +70,21 @@ fn every_export_is_behind_the_panic_boundary() {
         exports.iter().filter(|(_, _, body)| !guarded_helper(&first_call(body))).map(|(n, _, _)| n.as_str()).collect();
     assert!(unguarded.is_empty(), "exports outside the panic boundary: {unguarded:?}");
 }
+
+/// The boundary only works if panics unwind: no profile of the crate or of the fuzz crate may set `panic = "abort"`
+/// (a panic would then abort the host process whatever the boundary does), nor may a cargo config pass it to rustc.
+#[test]
+fn no_profile_aborts_on_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["Cargo.toml", "fuzz/Cargo.toml", ".cargo/config.toml", ".cargo/config", "fuzz/.cargo/config.toml"] {
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else { continue };
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split('#').next().unwrap_or("").replace(' ', "");
+            assert!(
+                !code.contains("panic=\"abort\"") && !code.contains("panic=abort"),
+                "{file}:{}: {line:?} would make every panic abort the host process",
+                i + 1
+            );
+        }
+    }
+}

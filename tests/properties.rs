@@ -104,11 +104,64 @@ proptest! {
     }
 
     #[test]
-    fn create_bodies_are_well_formed_for_any_text(name in ".{1,40}", prefix in ".{1,40}", data in ".{0,40}") {
-        let req = cibatch::JobRequest::new(name.clone(), "Transcode", cibatch::Input::Prefix(prefix.clone())).user_data(data);
-        if let Ok(body) = req.to_xml() {
-            let doc = cibatch::xml::parse(&body, Default::default()).unwrap();
-            prop_assert_eq!(doc.root.find("Name").map(|n| n.text.clone()), Some(name));
+    fn create_bodies_are_refused_or_carry_every_field(
+        name in prop_oneof![".{0,130}", "[a-zA-Z0-9_\\-\u{4E00}-\u{4E10}\u{AC00}]{1,130}", "[a-z0-9._ /-]{0,8}"],
+        prefix in prop_oneof![".{1,40}", "[\\PC]{1,40}"],
+        data in prop_oneof![".{0,40}", "[ -~]{0,40}"],
+        queue in prop_oneof![Just(None), "[a-z0-9]{1,20}".prop_map(Some), ".{1,20}".prop_map(Some)],
+    ) {
+        let mut req = cibatch::JobRequest::new(name.clone(), "Transcode", cibatch::Input::Prefix(prefix.clone()))
+            .user_data(data.clone());
+        if let Some(q) = &queue {
+            req = req.queue_id(q.clone());
+        }
+        // The rules, written out independently of the library: which argument must be refused, first.
+        let name_ok = (1..=128).contains(&name.chars().count()) && name.chars().all(name_char);
+        let refused = if !name_ok {
+            Some("name")
+        } else if !xml_text(&prefix) {
+            Some("input")
+        } else if queue.as_deref().is_some_and(|q| !xml_text(q)) {
+            Some("queue_id")
+        } else if !xml_text(&data) {
+            Some("user_data")
+        } else {
+            None
+        };
+        match (req.to_xml(), refused) {
+            (Ok(body), None) => {
+                let doc = cibatch::xml::parse(&body, Default::default()).unwrap();
+                let r = &doc.root;
+                let text = |path: &[&str]| {
+                    let mut e = r;
+                    for p in path {
+                        e = e.find(p)?;
+                    }
+                    Some(e.text.clone())
+                };
+                prop_assert_eq!(r.name.as_str(), "Request");
+                prop_assert_eq!(text(&["Name"]), Some(name));
+                prop_assert_eq!(text(&["Type"]), Some("Job".to_string()));
+                prop_assert_eq!(text(&["Input", "Prefix"]), Some(prefix));
+                prop_assert_eq!(text(&["Operation", "Tag"]), Some("Transcode".to_string()));
+                prop_assert_eq!(text(&["Operation", "QueueId"]), queue);
+                prop_assert_eq!(text(&["Operation", "UserData"]), (!data.is_empty()).then_some(data));
+            }
+            (Err(cibatch::Error::InvalidInput { argument, .. }), Some(want)) => prop_assert_eq!(argument, want),
+            (got, want) => prop_assert!(false, "expected refusal of {:?}, got {:?}", want, got),
         }
     }
+}
+
+/// A character a job name may hold: a letter, digit, `-`, `_`, or a CJK character.
+fn name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || c == '-'
+        || c == '_'
+        || matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// What XML 1.0 can carry as text.
+fn xml_text(s: &str) -> bool {
+    s.chars().all(|c| matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF))
 }

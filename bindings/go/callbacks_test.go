@@ -418,3 +418,67 @@ func TestWaitEndsByItsOwnDeadline(t *testing.T) {
 		t.Fatalf("%v after %v", err, time.Since(started))
 	}
 }
+
+// Credentials inside the refresh margin (5 minutes) are refreshed by the next call, once for all the goroutines
+// that call meanwhile: a slow provider, 8 callers per round, 3 rounds, exactly 3 refreshes.
+func TestOneRefreshPerExpiryUnderContention(t *testing.T) {
+	const callers, rounds = 8, 3
+	emu, _ := setup(t, cibatch.EmulatorOptions{})
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	arrived, refreshes := 0, 0
+	cfg := emu.Config()
+	cfg.SecretID, cfg.SecretKey = "", ""
+	cfg.CredentialsProvider = func() (cibatch.Credentials, error) {
+		mu.Lock()
+		refreshes++
+		// Hold the refresh until every caller of this round has started its call (a generous bound), then a
+		// little longer so that each reaches the wait for this refresh.
+		deadline := time.Now().Add(30 * time.Second)
+		for arrived < callers*refreshes && time.Now().Before(deadline) {
+			waitFor(cond, 100*time.Millisecond)
+		}
+		mu.Unlock()
+		time.Sleep(300 * time.Millisecond)
+		// Expires in a minute: inside the margin, so the next round must refresh again.
+		return cibatch.Credentials{SecretID: emu.SecretID(), SecretKey: emu.SecretKey(), Token: emu.Token(),
+			Expires: time.Now().Add(time.Minute)}, nil
+	}
+	c := must(cibatch.NewClient(cfg))
+	defer c.Close()
+	for r := 1; r <= rounds; r++ {
+		var wg sync.WaitGroup
+		errs := make(chan error, callers)
+		for i := 0; i < callers; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				mu.Lock()
+				arrived++
+				cond.Broadcast()
+				mu.Unlock()
+				if _, err := c.ListJobs(context.Background(), cibatch.ListOptions{}); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		got := refreshes
+		mu.Unlock()
+		if got != r {
+			t.Fatalf("round %d: %d refreshes in all", r, got)
+		}
+	}
+}
+
+// waitFor waits on cond (its lock held) until woken or d passes.
+func waitFor(cond *sync.Cond, d time.Duration) {
+	timer := time.AfterFunc(d, cond.Broadcast)
+	cond.Wait()
+	timer.Stop()
+}

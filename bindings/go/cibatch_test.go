@@ -585,3 +585,28 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+func TestRetryCreateSendsACreateAgain(t *testing.T) {
+	emu, _ := setup(t, cibatch.EmulatorOptions{})
+	cfg := emu.Config()
+	cfg.RetryCreate = true
+	cfg.BackoffBase, cfg.BackoffCap = time.Millisecond, 5*time.Millisecond
+	blunt := must(cibatch.NewClient(cfg))
+	defer blunt.Close()
+	noErr(t, emu.InjectStatus(503, "InternalError", 1))
+	job, err := blunt.CreateWorkflowJob(context.Background(), cibatch.WorkflowJobRequest{Name: "again",
+		WorkflowID: "w7476ff3564ee45b7b490d64bccaba6cc", Input: cibatch.Input{Prefix: "p/"}})
+	if err != nil || job.Name != "again" || emu.RequestCount() != 2 || emu.JobCount() != 1 {
+		t.Fatalf("RetryCreate: %v (%d requests, %d jobs)", err, emu.RequestCount(), emu.JobCount())
+	}
+	// Without it (the default), the same failure is not retried: the create's outcome is unknown.
+	cfg.RetryCreate = false
+	careful := must(cibatch.NewClient(cfg))
+	defer careful.Close()
+	noErr(t, emu.InjectStatus(503, "InternalError", 1))
+	_, err = careful.CreateWorkflowJob(context.Background(), cibatch.WorkflowJobRequest{Name: "once",
+		WorkflowID: "w7476ff3564ee45b7b490d64bccaba6cc", Input: cibatch.Input{Prefix: "p/"}})
+	if !errors.Is(err, cibatch.ErrOutcomeUnknown) || emu.RequestCount() != 3 || emu.JobCount() != 1 {
+		t.Fatalf("default: %v (%d requests, %d jobs)", err, emu.RequestCount(), emu.JobCount())
+	}
+}

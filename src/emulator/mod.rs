@@ -126,6 +126,8 @@ pub enum Fault {
     EmptyPage,
     /// Handle the request, then close the connection without answering (an answer lost on the way back).
     LoseAnswer,
+    /// Like `Status`, with a `Retry-After` header carrying this value (seconds, as the service's throttling sends it).
+    Throttle { status: u16, code: String, retry_after: String },
 }
 
 impl Fault {

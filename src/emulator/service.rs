@@ -329,6 +329,11 @@ impl Service {
         match self.next_fault() {
             None => plain(self.route(req, &request_id)),
             Some(Fault::Status { status, code, message }) => plain(self.error(status, &code, &message, &request_id)),
+            Some(Fault::Throttle { status, code, retry_after }) => {
+                let mut response = self.error(status, &code, "injected fault: throttled", &request_id);
+                response.headers.push(("Retry-After".to_string(), retry_after));
+                plain(response)
+            }
             Some(Fault::Delay(d)) => {
                 let until = Instant::now() + d;
                 while Instant::now() < until && !stop.load(Ordering::Relaxed) {

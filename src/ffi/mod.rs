@@ -183,12 +183,19 @@ impl From<Error> for Box<cibatch_error> {
 
 /// Runs `f` so that no panic escapes; a panic returns `fallback`.
 pub(crate) fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+    catch_unwind(AssertUnwindSafe(|| {
+        fault_hook();
+        f()
+    }))
+    .unwrap_or(fallback)
 }
 
 /// Runs a fallible export: maps its error to a result code and, when asked, an error object.
 pub(crate) fn call(error: *mut *mut cibatch_error, f: impl FnOnce() -> FfiResult<()>) -> cibatch_result {
-    let e = match catch_unwind(AssertUnwindSafe(f)) {
+    let e = match catch_unwind(AssertUnwindSafe(|| {
+        fault_hook();
+        f()
+    })) {
         Ok(Ok(())) => return CIBATCH_OK,
         Ok(Err(e)) => e,
         Err(_) => cibatch_error::new(CIBATCH_PANIC, "internal error in cibatch (a panic was caught); please report it"),
@@ -200,6 +207,20 @@ pub(crate) fn call(error: *mut *mut cibatch_error, f: impl FnOnce() -> FfiResult
     }
     result
 }
+
+/// Only in a build with the `test-hooks` feature (never a shipped one): while the environment variable
+/// `CIBATCH_TEST_PANIC` is set, every export panics inside its boundary, so that tests in C can see the boundary
+/// turn a panic into `CIBATCH_PANIC` (or a getter's fallback) and the process live on (`tests/c/test_panic.c`).
+#[cfg(feature = "test-hooks")]
+fn fault_hook() {
+    if std::env::var_os("CIBATCH_TEST_PANIC").is_some() {
+        panic!("CIBATCH_TEST_PANIC is set: a panic inside the boundary (test-hooks build)");
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+#[inline(always)]
+fn fault_hook() {}
 
 /// Borrows a NUL-terminated UTF-8 argument.
 ///

@@ -24,6 +24,8 @@ struct fixture {
 };
 
 void abi_checks(struct fixture *fx);
+/* The checks of functions on handles the library makes only inside a callback; call from inside it. */
+void abi_checks_credentials(cibatch_credentials *h);
 extern const int abi_check_calls;
 extern const int abi_functions;
 

@@ -605,6 +605,10 @@ struct provider_state {
 static bool provide(void *user_data, cibatch_credentials *out) {
   struct provider_state *st = (struct provider_state *)user_data;
   st->calls++;
+  if (st->calls == 1) {
+    /* The generated NULL/UTF-8 checks of cibatch_credentials_set need a live `out`: refused calls fill nothing. */
+    abi_checks_credentials(out);
+  }
   return cibatch_credentials_set(out, cibatch_emulator_secret_id(st->emu), cibatch_emulator_secret_key(st->emu),
                                  "sts-token", (int64_t)time(NULL) + 3600, NULL) == CIBATCH_OK;
 }

@@ -1,11 +1,8 @@
-module github.com/cibatch/cibatch/tests/go_official
+module cibatch.local/tests/go_official
 
 go 1.24
 
-require (
-	github.com/cibatch/cibatch/bindings/go v0.0.0
-	github.com/tencentyun/cos-go-sdk-v5 v0.7.70
-)
+require github.com/tencentyun/cos-go-sdk-v5 v0.7.70
 
 require (
 	github.com/clbanning/mxj v1.8.4 // indirect
@@ -13,5 +10,3 @@ require (
 	github.com/mitchellh/mapstructure v1.4.3 // indirect
 	github.com/mozillazg/go-httpheader v0.2.1 // indirect
 )
-
-replace github.com/cibatch/cibatch/bindings/go => ../../bindings/go

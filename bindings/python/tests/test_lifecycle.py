@@ -241,3 +241,44 @@ def test_a_program_that_never_imports_logging_does_not_pay_for_it():
             "print('logging' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_one_refresh_per_expiry_under_contention(emu):
+    """Credentials inside the refresh margin (5 minutes) are refreshed by the next call, once for all the threads
+    that call meanwhile: a slow provider, 8 callers per round, 3 rounds, exactly 3 refreshes."""
+    callers, rounds = 8, 3
+    calls = []
+    arrived = [0]
+    cond = threading.Condition()
+
+    def provider():
+        calls.append(1)
+        # Hold the refresh until every caller of this round has started its call (a generous bound), then a
+        # little longer so that each reaches the wait for this refresh.
+        with cond:
+            cond.wait_for(lambda: arrived[0] >= callers * len(calls), timeout=30)
+        time.sleep(0.3)
+        # Expires in a minute: inside the margin, so the next round must refresh again.
+        return emu.secret_id, emu.secret_key, emu.token, time.time() + 60
+
+    client = cibatch.Client.with_provider(emu.bucket, emu.region, provider, endpoint=emu.endpoint)
+    errors = []
+
+    def call():
+        with cond:
+            arrived[0] += 1
+            cond.notify_all()
+        try:
+            client.list_jobs()
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    with client:
+        for r in range(1, rounds + 1):
+            threads = [threading.Thread(target=call) for _ in range(callers)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == []
+            assert len(calls) == r, f"round {r}: {len(calls)} refreshes in all"

@@ -413,3 +413,29 @@ def test_credentials_provider_and_logging(caplog):
         bad = cibatch.Client.with_provider(emu.bucket, emu.region, broken, endpoint=emu.endpoint)
         with pytest.raises(cibatch.CredentialsError):
             bad.list_jobs()
+
+
+def test_retry_create_sends_a_create_again(emu):
+    emu.inject_status(503, "InternalError", times=1)
+    with emu.client(retry_create=True, backoff=(0.001, 0.005)) as blunt:
+        job = blunt.create_workflow_job("again", WF, prefix="p/")
+    assert job.name == "again" and emu.request_count == 2 and emu.job_count == 1
+    # Without it (the default), the same failure is not retried: the create's outcome is unknown.
+    emu.inject_status(503, "InternalError", times=1)
+    with emu.client(backoff=(0.001, 0.005)) as careful, pytest.raises(cibatch.OutcomeUnknown):
+        careful.create_workflow_job("once", WF, prefix="p/")
+    assert emu.request_count == 3 and emu.job_count == 1
+
+
+def test_the_readme_defaults_of_the_python_binding():
+    """Python's own defaults (the README: 30 s per attempt, not the core's 60 s; waits of 10 minutes polling from
+    1 s up to 15 s); the others are the core's, kept by passing nothing (0) to the C ABI."""
+    import inspect
+
+    client = inspect.signature(cibatch.Client).parameters
+    assert client["timeout"].default == 30.0
+    for kept in ("connect_timeout", "read_timeout", "max_attempts", "backoff", "max_response_bytes", "max_xml_depth"):
+        assert client[kept].default is None, kept
+    assert client["retry_create"].default is False
+    wait = inspect.signature(cibatch.Client.wait_for_job).parameters
+    assert (wait["timeout"].default, wait["poll_interval"].default, wait["max_interval"].default) == (600.0, 1.0, 15.0)
