@@ -73,13 +73,14 @@ struct RawClient {
 
 impl RawClient {
     fn new(port: u16) -> RawClient {
+        RawClient::for_path(port, "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9")
+    }
+
+    fn for_path(port: u16, path: &str) -> RawClient {
         let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.set_nodelay(true).unwrap();
-        let request = format!(
-            "GET /inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: x\r\n\r\n"
-        )
-        .into_bytes();
-        RawClient { stream, request, buf: vec![0; 8192] }
+        let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: x\r\n\r\n").into_bytes();
+        RawClient { stream, request, buf: vec![0; 256 << 10] }
     }
 
     fn call(&mut self) -> usize {
@@ -103,6 +104,81 @@ impl RawClient {
             }
         }
     }
+}
+
+/// Media jobs of a Job-type batch job: 10,000 results in pages of 100.
+const REPORT_RESULTS: usize = 10_000;
+const REPORT_JOB: &str = "be8f65004eb8511eaaed4f377124a303c";
+
+/// One `/jobs` page of 100 media jobs starting at `offset`, as an HTTP answer.
+fn media_page(offset: usize) -> Vec<u8> {
+    let mut body = String::from("<Response><RequestId>NjJiZDU1ZmZfOTBmYTUwNjRfNzdjY18xYw==</RequestId>");
+    for i in offset..offset + 100 {
+        let state = if i % 50 == 7 { "Failed" } else { "Success" };
+        let (code, message) = if state == "Failed" { ("InvalidInput", "unsupported input") } else { ("Success", "") };
+        body.push_str(&format!(
+            "<JobsDetail><Code>{code}</Code><Message>{message}</Message><JobId>j{i:032x}</JobId><Tag>Transcode</Tag><Progress>100</Progress><State>{state}</State><CreationTime>2022-06-27T15:23:10+0800</CreationTime><StartTime>2022-06-27T15:23:11+0800</StartTime><EndTime>2022-06-27T15:25:10+0800</EndTime><QueueId>p893bcda225bf4945a378da6662e81a89</QueueId><Input><Region>ap-chongqing</Region><Bucket>test-1234567890</Bucket><Object>input/video-{i:05}.mp4</Object></Input><Operation><TemplateId>t1460606b9752148c4ab182f55163ba7cd</TemplateId><Output><Region>ap-chongqing</Region><Bucket>test-1234567890</Bucket><Object>output/video-{i:05}.mp4</Object></Output></Operation></JobsDetail>"
+        ));
+    }
+    let next = if offset + 100 < REPORT_RESULTS { (offset + 100).to_string() } else { String::new() };
+    body.push_str(&format!("<NextToken>{next}</NextToken></Response>"));
+    http(&body)
+}
+
+fn http(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nx-ci-request-id: bench\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// A canned server for the report benchmark: the batch job's describe, and its `/jobs` pages by `nextToken`.
+fn report_server() -> u16 {
+    let describe = http(&format!(
+        "<Response><RequestId>r</RequestId><JobsDetail><Code>Success</Code><Message/><Type>Job</Type><Name>bench</Name><JobId>{REPORT_JOB}</JobId><State>Success</State><CreationTime>2022-06-27T15:23:10+0800</CreationTime><StartTime>2022-06-27T15:23:11+0800</StartTime><EndTime>2022-06-27T15:25:10+0800</EndTime><Input><Prefix>input/</Prefix></Input><Operation><Tag>Transcode</Tag></Operation></JobsDetail></Response>"
+    ));
+    let pages: Arc<Vec<Vec<u8>>> = Arc::new((0..REPORT_RESULTS / 100).map(|p| media_page(p * 100)).collect());
+    let describe = Arc::new(describe);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_nodelay(true);
+            let (pages, describe) = (pages.clone(), describe.clone());
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 64 << 10];
+                let mut have = 0;
+                loop {
+                    while let Some(end) = buf[..have].windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                        let target = head.split(' ').nth(1).unwrap_or("");
+                        let answer: &[u8] = if target.starts_with("/jobs") {
+                            let offset = target
+                                .split(['?', '&'])
+                                .find_map(|kv| kv.strip_prefix("nextToken="))
+                                .and_then(|v| v.parse::<usize>().ok())
+                                .unwrap_or(0);
+                            &pages[(offset / 100).min(pages.len() - 1)]
+                        } else {
+                            &describe
+                        };
+                        if stream.write_all(answer).is_err() {
+                            return;
+                        }
+                        buf.copy_within(end + 4..have, 0);
+                        have -= end + 4;
+                    }
+                    match stream.read(&mut buf[have..]) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => have += n,
+                    }
+                }
+            });
+        }
+    });
+    port
 }
 
 fn main() {
@@ -152,6 +228,29 @@ fn main() {
         let m = compare(&mut [("seed", &mut seed), ("page100", &mut hundred)], Duration::from_millis(30));
         emit("parse_seed", "rust", m[0]);
         emit("parse_page100", "rust", m[1]);
+    }
+    if want("report") {
+        // A report over 10,000 results (100 pages of 100) against a canned server, beside a raw keep-alive client
+        // fetching the same page: per page, what the client adds to the network.
+        let port = report_server();
+        let client = Client::new(
+            Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("AKIDbench", "benchkey"))
+                .endpoint(format!("http://127.0.0.1:{port}")),
+        )
+        .unwrap();
+        let mut raw = RawClient::for_path(port, "/jobs?tag=Transcode&inventoryTriggerJobId=x&size=100&nextToken=100");
+        let mut report = || {
+            let r = client.report(REPORT_JOB, &cibatch::ReportOptions::default()).unwrap();
+            assert_eq!((r.total, r.pages), (REPORT_RESULTS as u64, 100));
+            black_box(r);
+        };
+        let mut floor = || {
+            black_box(raw.call());
+        };
+        let m = compare(&mut [("report", &mut report), ("raw", &mut floor)], Duration::from_millis(300));
+        emit("report_page", "rust", m[0] / 100.0);
+        emit("report_page", "raw_floor", m[1]);
+        emit("report_10000", "rust", m[0]);
     }
     if port == 0 {
         return;

@@ -79,6 +79,11 @@ row("parse the seed describe response", us(p_seed), us(p_off), "official Python 
 out(f"| parse a 100-job list page | {us(p_page)} | target 500 µs | |")
 targets.append(("Parse a 100-job page in under 500 µs", p_page is not None and p_page < 500_000, us(p_page)))
 
+rp, rp_floor, r_all = get("report_page", "rust"), get("report_page", "raw_floor"), get("report_10000", "rust")
+if rp is not None:
+    out(f"| report over 10,000 results (100 pages of 100 media jobs), per page | {us(rp)} | {us(rp_floor)} "
+        f"(raw keep-alive floor, same page) | {fmt_ratio(ratio(rp, rp_floor))} the floor; the whole report "
+        f"{r_all / 1e6:.0f} ms; a 100-job page parses in {us(p_page)} |")
 floor = get("describe", "raw_floor")
 d_rust, d_c = get("describe", "rust"), get("describe", "c")
 d_py, d_off_py = get("describe", "python_binding"), get("describe", "official_python")

@@ -11,7 +11,8 @@
 
 use cibatch::emulator::{Emulator, EmulatorConfig};
 use cibatch::{
-    Client, Input, Job, JobRequest, JobType, ListOptions, Order, Result, WaitOptions, WorkflowJobRequest, XmlElement,
+    Client, Input, Job, JobRequest, JobType, ListOptions, Order, ReportOptions, Result, WaitOptions,
+    WorkflowJobRequest, XmlElement,
 };
 use std::time::{Duration, Instant};
 
@@ -56,6 +57,10 @@ fn run() -> Result<()> {
         ..Default::default()
     })
     .map_err(|e| cibatch::Error::InvalidInput { argument: "emulator", reason: e.to_string() })?;
+    // The bucket's photos: a batch job over them fans out into one unit per photo (per workflow); three fail.
+    emu.add_objects((1..=40).map(|i| format!("photos/{i:03}.jpg")));
+    emu.add_objects(["photos/007.heic", "photos/019.heic", "photos/033.heic"]);
+    emu.fail_objects("*.heic", "UnsupportedFormat", "HEIC input is not supported by this workflow");
     let client = Client::new(emu.client_config())?;
     println!("cibatch {} against the embedded emulator at {}", cibatch::VERSION, emu.endpoint());
     println!("(set CIBATCH_BUCKET, CIBATCH_REGION and credentials to use the real service)");
@@ -156,6 +161,26 @@ fn full_tour(client: &Client) -> Result<()> {
     match client.describe_job("../etc/passwd") {
         Err(e) => println!("  describe ../etc/passwd: {e}"),
         Ok(_) => println!("  unexpected success"),
+    }
+    section("7. What happened to each object: the report of a batch job");
+    let photos = client.create_workflow_job(&WorkflowJobRequest::new(
+        "demo-photos",
+        Input::Prefix("photos/".into()),
+        "w7476ff3564ee45b7b490d64bccaba6cc,w0000ff3564ee45b7b490d64bccaba6dd",
+    ))?;
+    let wait = WaitOptions { initial_interval: Duration::from_millis(100), ..WaitOptions::default() };
+    client.wait_for_job(&photos.job_id, &wait)?;
+    let report = client.report_with(&photos.job_id, &ReportOptions::default(), |p| {
+        println!("  page {}: {} results, {} failed", p.pages, p.results, p.failed);
+        true
+    })?;
+    println!("  {} {}: {}, {} results", report.job.job_id, report.job.state, report.outcome(), report.total);
+    for (state, n) in &report.counts {
+        println!("    {state:<8} {n}");
+    }
+    for r in &report.failed {
+        let source = r.workflow_id.as_deref().or(r.tag.as_deref()).unwrap_or("-");
+        println!("    failed: {:<18} {} ({})", r.object, r.unit_id, source);
     }
     println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
     Ok(())

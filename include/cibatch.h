@@ -53,6 +53,11 @@
 #define USER_AGENT_BYTES 512
 
 /**
+ * At most this many items are read from one page (the service's page size is 1..100); more are refused.
+ */
+#define MAX_RESULTS_PER_PAGE 100
+
+/**
  * The outcome of a call. Numbers are stable and never reused.
  */
 typedef enum {
@@ -316,9 +321,35 @@ typedef struct cibatch_job_request cibatch_job_request;
 typedef struct cibatch_list_options cibatch_list_options;
 
 /**
+ * What one unit of a batch job (a workflow execution or a media job) did with one input object. Made by
+ * `cibatch_results_pager_next` (free with `cibatch_object_result_free`) or borrowed from a page or a report.
+ */
+typedef struct cibatch_object_result cibatch_object_result;
+
+/**
  * Walks every page of a listing (`cibatch_client_pages`). Use from one thread at a time.
  */
 typedef struct cibatch_pager cibatch_pager;
+
+/**
+ * A batch job and what its units did (`cibatch_client_report`).
+ */
+typedef struct cibatch_report cibatch_report;
+
+/**
+ * Filters and page size for a batch job's per-object results. Not thread-safe: use it from one thread at a time.
+ */
+typedef struct cibatch_result_options cibatch_result_options;
+
+/**
+ * One page of object results (`cibatch_results_pager_next_page`, `cibatch_client_list_results`).
+ */
+typedef struct cibatch_result_page cibatch_result_page;
+
+/**
+ * Walks a batch job's per-object results (`cibatch_client_results`). Use from one thread at a time.
+ */
+typedef struct cibatch_results_pager cibatch_results_pager;
 
 /**
  * A request to create a Workflow job.
@@ -357,6 +388,16 @@ typedef void (*cibatch_log_callback)(void *user_data,
 typedef bool (*cibatch_wait_callback)(void *user_data,
                                       const cibatch_job *job,
                                       bool state_changed);
+
+/**
+ * Called by `cibatch_client_report` after every page, on the calling thread, with the pages fetched, the results
+ * counted and how many of them failed so far. Return true to go on, false to stop (the report then returns
+ * `CIBATCH_CANCELLED`). `user_data` is passed through untouched.
+ */
+typedef bool (*cibatch_report_callback)(void *user_data,
+                                        uint32_t pages,
+                                        uint64_t results,
+                                        uint64_t failed);
 
 #ifdef __cplusplus
 extern "C" {
@@ -996,6 +1037,35 @@ cibatch_result cibatch_emulator_fail_job(const cibatch_emulator *emulator,
                                          cibatch_error **error);
 
 /**
+ * Adds objects to the emulated bucket: `count` keys `<prefix><n><suffix>`, `n` from 0 zero-padded to 5 digits
+ * (`count` 1, with `prefix` the whole key and `suffix` NULL, adds the key `prefix` alone, unnumbered). A batch
+ * job created afterwards fans out over the objects under its `Prefix` (or its one `Object`): one workflow
+ * execution per object per workflow ID, or one media job per object; they run while it runs and end with it.
+ * `suffix` may be NULL. At most 1,000,000 objects a call.
+ */
+cibatch_result cibatch_emulator_add_objects(const cibatch_emulator *emulator,
+                                            const char *prefix,
+                                            const char *suffix,
+                                            uint32_t count,
+                                            cibatch_error **error);
+
+/**
+ * Objects in the emulated bucket (0 for a NULL `emulator`).
+ */
+size_t cibatch_emulator_object_count(const cibatch_emulator *emulator);
+
+/**
+ * Units of batch jobs created afterwards whose object key matches `pattern` (`*` matches any run of characters)
+ * end `Failed` with `code` and `message` (the first matching rule counts); the batch job still ends `Success`, as
+ * the service's does once its fan-out finishes. The strings are copied.
+ */
+cibatch_result cibatch_emulator_fail_objects(const cibatch_emulator *emulator,
+                                             const char *pattern,
+                                             const char *code,
+                                             const char *message,
+                                             cibatch_error **error);
+
+/**
  * Puts job `job_id` in `state` (`"Running"`, `"Pause"`, ...) now; it stays there. `CIBATCH_INVALID_INPUT` for an
  * unknown job.
  */
@@ -1528,6 +1598,304 @@ cibatch_result cibatch_list_options_set_filters(cibatch_list_options *options,
  * Frees list options. NULL does nothing.
  */
 void cibatch_list_options_free(cibatch_list_options *options);
+
+/**
+ * Empty result options: every result, the service's page size (10). On success `*options_out` is new options the
+ * caller frees with `cibatch_result_options_free`.
+ */
+cibatch_result cibatch_result_options_new(cibatch_result_options **options_out,
+                                          cibatch_error **error);
+
+/**
+ * Adds a state to match (`"Failed"`, `"Success"`, `"Running"`, `"Cancel"`, ...); none added means all states.
+ */
+cibatch_result cibatch_result_options_add_state(cibatch_result_options *options,
+                                                const char *state,
+                                                cibatch_error **error);
+
+/**
+ * Only the result of this input object key (NULL: every object). The key is copied.
+ */
+cibatch_result cibatch_result_options_set_object(cibatch_result_options *options,
+                                                 const char *object,
+                                                 cibatch_error **error);
+
+/**
+ * Only results created between `start` and `end` (like `"2022-02-25T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
+ * too, and sent as `+hhmm`); either may be NULL (no bound). Checked when the walk starts.
+ */
+cibatch_result cibatch_result_options_set_creation_range(cibatch_result_options *options,
+                                                         const char *start,
+                                                         const char *end,
+                                                         cibatch_error **error);
+
+/**
+ * Sort by creation time (`order` is a `cibatch_order`).
+ */
+cibatch_result cibatch_result_options_set_order(cibatch_result_options *options,
+                                                uint32_t order,
+                                                cibatch_error **error);
+
+/**
+ * Page size, 1 to 100 (else `CIBATCH_INVALID_INPUT` when the walk starts); 0 for the service's default (10).
+ */
+cibatch_result cibatch_result_options_set_size(cibatch_result_options *options,
+                                               uint32_t size,
+                                               cibatch_error **error);
+
+/**
+ * Frees result options. NULL does nothing.
+ */
+void cibatch_result_options_free(cibatch_result_options *options);
+
+/**
+ * A pager over every per-object result of batch job `job_id`, whatever its type: the job is described first (a
+ * job the service does not know is `CIBATCH_JOB_NOT_FOUND`), then the executions of each of its workflow IDs are
+ * walked in turn (a `"Workflow"` batch job) or the media jobs of its tag (a `"Job"` one). `options` may be NULL
+ * (every result); they are copied and checked here. On success `*pager_out` is a new pager the caller frees with
+ * `cibatch_results_pager_free`; it keeps the client's connections alive and may outlive the client handle.
+ */
+cibatch_result cibatch_client_results(const cibatch_client *client,
+                                      const char *job_id,
+                                      const cibatch_result_options *options,
+                                      cibatch_results_pager **pager_out,
+                                      cibatch_error **error);
+
+/**
+ * The batch job the pager walks, as described when it was made (borrowed: valid until the pager is freed; NULL for
+ * a NULL `pager`).
+ */
+const cibatch_job *cibatch_results_pager_job(const cibatch_results_pager *pager);
+
+/**
+ * Fetches the next page. On success `*page_out` is a new page the caller frees with `cibatch_result_page_free`, or
+ * NULL after the last page. A source's walk ends on an empty or absent `NextToken` and on a page that repeats the
+ * token it was asked with; a token an earlier page gave, or 20 pages in a row without results, is
+ * `CIBATCH_INVALID_RESPONSE`. After any error the pager is done. Do not mix with `cibatch_results_pager_next`.
+ */
+cibatch_result cibatch_results_pager_next_page(cibatch_results_pager *pager,
+                                               cibatch_result_page **page_out,
+                                               cibatch_error **error);
+
+/**
+ * The next result, fetching pages as needed. On success `*result_out` is a new result the caller frees with
+ * `cibatch_object_result_free`, or NULL after the last one. Paging ends as for `cibatch_results_pager_next_page`.
+ */
+cibatch_result cibatch_results_pager_next(cibatch_results_pager *pager,
+                                          cibatch_object_result **result_out,
+                                          cibatch_error **error);
+
+/**
+ * Pages fetched so far (0 for a NULL `pager`).
+ */
+uint32_t cibatch_results_pager_pages_fetched(const cibatch_results_pager *pager);
+
+/**
+ * Frees a results pager. NULL does nothing.
+ */
+void cibatch_results_pager_free(cibatch_results_pager *pager);
+
+/**
+ * One page of the results of batch job `job_id` from one source: exactly one of `workflow_id` (one of a
+ * `"Workflow"` batch job's workflow IDs: `GET /workflowexecution`) and `tag` (a `"Job"` batch job's tag:
+ * `GET /jobs`) is not NULL. `options` may be NULL; `next_token` is the previous page's
+ * `cibatch_result_page_next_token`, or NULL for the first page. Nothing is described first. On success `*page_out`
+ * is a new page the caller frees with `cibatch_result_page_free`.
+ */
+cibatch_result cibatch_client_list_results(const cibatch_client *client,
+                                           const char *job_id,
+                                           const char *workflow_id,
+                                           const char *tag,
+                                           const cibatch_result_options *options,
+                                           const char *next_token,
+                                           cibatch_result_page **page_out,
+                                           cibatch_error **error);
+
+/**
+ * Results on the page (0 for a NULL `page`).
+ */
+size_t cibatch_result_page_count(const cibatch_result_page *page);
+
+/**
+ * The result at `index` (borrowed: valid until the page is freed), or NULL when out of range.
+ */
+const cibatch_object_result *cibatch_result_page_get(const cibatch_result_page *page,
+                                                     size_t index);
+
+/**
+ * The token of this source's next page, or NULL on its last page (borrowed until the page is freed).
+ */
+const char *cibatch_result_page_next_token(const cibatch_result_page *page);
+
+/**
+ * The page's request ID (borrowed until the page is freed), or NULL for a NULL `page`.
+ */
+const char *cibatch_result_page_request_id(const cibatch_result_page *page);
+
+/**
+ * The workflow ID this page was listed for, or NULL for a page of a tag (borrowed until the page is freed).
+ */
+const char *cibatch_result_page_workflow_id(const cibatch_result_page *page);
+
+/**
+ * The tag this page was listed for, or NULL for a page of a workflow (borrowed until the page is freed).
+ */
+const char *cibatch_result_page_tag(const cibatch_result_page *page);
+
+/**
+ * Frees a page and the results borrowed from it. NULL does nothing.
+ */
+void cibatch_result_page_free(cibatch_result_page *page);
+
+/**
+ * The input object's key. Every `const char *` an object-result getter returns is borrowed: valid until the result
+ * (or the page or report it came from) is freed. Getters return NULL when `result` is NULL or the field is absent.
+ */
+const char *cibatch_object_result_object(const cibatch_object_result *result);
+
+/**
+ * The unit's state as the service wrote it (`"Success"`, `"Failed"`, ...).
+ */
+const char *cibatch_object_result_state(const cibatch_object_result *result);
+
+/**
+ * The state as a number; `CIBATCH_STATE_OTHER` for a state this version does not know (or a NULL `result`).
+ */
+cibatch_state cibatch_object_result_state_code(const cibatch_object_result *result);
+
+/**
+ * The media job's `Code` (`"Success"` unless it failed); empty for a workflow execution.
+ */
+const char *cibatch_object_result_code(const cibatch_object_result *result);
+
+/**
+ * The media job's `Message` (why it failed); empty when none.
+ */
+const char *cibatch_object_result_message(const cibatch_object_result *result);
+
+/**
+ * The unit's ID: the workflow execution's `RunId` or the media job's `JobId`.
+ */
+const char *cibatch_object_result_unit_id(const cibatch_object_result *result);
+
+/**
+ * The workflow the execution ran, or NULL (media jobs).
+ */
+const char *cibatch_object_result_workflow_id(const cibatch_object_result *result);
+
+/**
+ * The media job's tag, or NULL (workflow executions).
+ */
+const char *cibatch_object_result_tag(const cibatch_object_result *result);
+
+/**
+ * Creation time (`+hhmm` form when readable; `+08:00` answers are converted), or NULL.
+ */
+const char *cibatch_object_result_creation_time(const cibatch_object_result *result);
+
+/**
+ * Start time, or NULL while unset.
+ */
+const char *cibatch_object_result_start_time(const cibatch_object_result *result);
+
+/**
+ * End time, or NULL while unset.
+ */
+const char *cibatch_object_result_end_time(const cibatch_object_result *result);
+
+/**
+ * The media job's `Progress`, or NULL when absent.
+ */
+const char *cibatch_object_result_progress(const cibatch_object_result *result);
+
+/**
+ * The item's element (`<WorkflowExecutionList>` or `<JobsDetail>`) exactly as received, for fields not modelled.
+ */
+const char *cibatch_object_result_raw_xml(const cibatch_object_result *result);
+
+/**
+ * Frees a result made by `cibatch_results_pager_next`. NULL does nothing. Never pass one borrowed from a page or
+ * a report.
+ */
+void cibatch_object_result_free(cibatch_object_result *result);
+
+/**
+ * A report over batch job `job_id`: the job as described, its results counted by state, and the first
+ * `failed_limit` failed results in creation order (0 keeps none), built by paging once through every result (100
+ * a page). `on_page` (may be NULL) is called on the calling thread with `user_data` after every page (see
+ * `cibatch_report_callback`). On success `*report_out` is a new report the caller frees with
+ * `cibatch_report_free`.
+ */
+cibatch_result cibatch_client_report(const cibatch_client *client,
+                                     const char *job_id,
+                                     uint32_t failed_limit,
+                                     cibatch_report_callback on_page,
+                                     void *user_data,
+                                     cibatch_report **report_out,
+                                     cibatch_error **error);
+
+/**
+ * The batch job, as described when the report started (borrowed: valid until the report is freed).
+ */
+const cibatch_job *cibatch_report_job(const cibatch_report *report);
+
+/**
+ * Every result counted (0 for a NULL `report`).
+ */
+uint64_t cibatch_report_total(const cibatch_report *report);
+
+/**
+ * Pages fetched to build the report.
+ */
+uint32_t cibatch_report_pages(const cibatch_report *report);
+
+/**
+ * How many different states the results were in (the count/get pairs below walk them in name order).
+ */
+size_t cibatch_report_state_count(const cibatch_report *report);
+
+/**
+ * The `index`th state's name (borrowed until the report is freed), or NULL when out of range.
+ */
+const char *cibatch_report_state_name(const cibatch_report *report,
+                                      size_t index);
+
+/**
+ * How many results were in the `index`th state (0 when out of range).
+ */
+uint64_t cibatch_report_state_total(const cibatch_report *report,
+                                    size_t index);
+
+/**
+ * How many results were in `state` (e.g. `"Failed"`); 0 when none, or when an argument is NULL or not UTF-8.
+ */
+uint64_t cibatch_report_count(const cibatch_report *report,
+                              const char *state);
+
+/**
+ * Failed results kept (at most the `failed_limit` asked for; `cibatch_report_count(report, "Failed")` counts them
+ * all).
+ */
+size_t cibatch_report_failed_count(const cibatch_report *report);
+
+/**
+ * The `index`th failed result kept, in creation order (borrowed until the report is freed), or NULL when out of
+ * range.
+ */
+const cibatch_object_result *cibatch_report_failed_get(const cibatch_report *report,
+                                                       size_t index);
+
+/**
+ * What the report says of the batch job: `"in progress"`, `"completed"`, `"completed with failures"` (the batch job
+ * ended `Success`, as it does once its fan-out finished, but units failed), `"failed"` or `"cancelled"`. A static
+ * string (never freed); NULL for a NULL `report`.
+ */
+const char *cibatch_report_outcome(const cibatch_report *report);
+
+/**
+ * Frees a report and everything borrowed from it. NULL does nothing.
+ */
+void cibatch_report_free(cibatch_report *report);
 
 /**
  * Computes the `Authorization` header value (`q-sign-algorithm=sha1&q-ak=...`) for any COS/CI request:

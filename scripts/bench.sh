@@ -23,8 +23,8 @@ export CIBATCH_BENCH_PORT=$(sed -n 's/^port=//p' target/bench/server.out)
 mt_port=$(sed -n 's/^port=//p' target/bench/server_mt.out)
 pin="taskset -c 0"
 
-echo "Rust: signing, parsing, describe vs the raw floor (one CPU); threads (both CPUs)" >&2
-CIBATCH_BENCH_ONLY=sign,parse,describe $pin cargo bench --bench core 2>/dev/null | grep '^{' >> "$results"
+echo "Rust: signing, parsing, describe and a 10,000-result report vs the raw floor (one CPU); threads (both CPUs)" >&2
+CIBATCH_BENCH_ONLY=sign,parse,describe,report $pin cargo bench --bench core 2>/dev/null | grep '^{' >> "$results"
 CIBATCH_BENCH_ONLY=threads CIBATCH_BENCH_PORT=$mt_port cargo bench --bench core 2>/dev/null | grep '^{' >> "$results"
 
 echo "C: describe and memory" >&2

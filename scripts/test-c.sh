@@ -26,8 +26,8 @@ if [ -z "$exported" ] || [ -n "$unchecked" ]; then
   echo "exports without generated ABI checks: ${unchecked:-(no exports found)}"; exit 1
 fi
 echo "generated ABI checks cover all $(echo "$exported" | wc -l) exported functions"
-cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c tests/c/test_create_outcome.c "$out/abi_checks.c" -L"$lib" -lcibatch -lpthread -o "$out/test_cibatch"
-cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c tests/c/test_create_outcome.c "$out/abi_checks.c" "$lib/libcibatch.a" -lpthread -ldl -lm \
+cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c tests/c/test_create_outcome.c tests/c/test_results.c "$out/abi_checks.c" -L"$lib" -lcibatch -lpthread -o "$out/test_cibatch"
+cc "${CFLAGS[@]}" tests/c/test_cibatch.c tests/c/test_lifecycle.c tests/c/test_create_outcome.c tests/c/test_results.c "$out/abi_checks.c" "$lib/libcibatch.a" -lpthread -ldl -lm \
   -o "$out/test_cibatch_static"
 c++ -std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_cpp.cpp -L"$lib" -lcibatch \
   -o "$out/test_cpp"

@@ -9,7 +9,9 @@ out=target/examples
 mkdir -p "$out"
 
 # Each describe moves a job one state on: what the examples print (a wait sees Running) never depends on timing.
-target/release/cibatch-emulator --port 0 --clock per-describe > "$out/emulator.out" &
+# Batch jobs over report/ fan out into 20 units, of which the 10 of report/img-0001* fail.
+target/release/cibatch-emulator --port 0 --clock per-describe --objects 20:report/img-:.jpg \
+  --fail-objects 'report/img-0001*:InvalidInput:cannot read the image' > "$out/emulator.out" &
 emu=$!
 trap 'kill $emu 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q endpoint= "$out/emulator.out" && break; sleep 0.1; done
@@ -60,6 +62,13 @@ for lang in c python go; do
   expect "$log.sign" "q-signature=6b3df850d92e7c8feee62297ad13e6c4c4146cce"
   run query_job "${ids[0]}" > "$log.query"
   expect "$log.query" "example-workflow"
+  # report: a batch job over report/ with two workflow IDs, 40 executions of which 20 failed.
+  batch=$("$py" -c 'import cibatch; print(cibatch.Client.from_env().create_workflow_job("batch", "w1,w2", prefix="report/").job_id)')
+  run report "$batch" > "$log.report"
+  expect "$log.report" "completed with failures, 40 results"
+  expect "$log.report" "Failed: 20"
+  expect "$log.report" "failed: report/img-00010.jpg"
+  expect "$log.report" "page 2: 40 results so far, 20 failed"
   echo "$lang: create, describe, list, cancel, wait, sign and query examples work"
 done
 "$py" examples/python/emulator.py > "$out/python.emulator"

@@ -24,8 +24,10 @@ mod backoff_tests;
 mod cancel_job;
 mod describe;
 mod listing;
+mod results;
 
 pub use listing::{JobCursor, Jobs, PageCursor, Pages, MAX_EMPTY_PAGES};
+pub use results::{ResultCursor, Results};
 
 const JOBS_PATH: &str = "/inventorytriggerjob";
 /// The largest clock correction adopted from the service's `Date`: the ceiling of `clock_offset`.
@@ -1112,4 +1114,10 @@ fn transport_error(e: ureq::Error) -> (TransportKind, String) {
 /// The response parser is exposed for tools and benchmarks that read bodies obtained elsewhere.
 pub fn parse_response(body: &str) -> std::result::Result<JobsResponse, String> {
     parse_jobs_response(body, XmlLimits::default(), Expected::ANY)
+}
+
+/// The parser of a page of per-object results (`/workflowexecution` when `workflow`, else `/jobs`), for tools,
+/// benchmarks and the fuzz targets.
+pub fn parse_results_response(body: &str, workflow: bool) -> std::result::Result<crate::ResultPage, String> {
+    crate::results::parse_results_page(body, XmlLimits::default(), workflow)
 }

@@ -10,6 +10,8 @@ pub enum Operation {
     ListJobs,
     CancelJob,
     WaitForJob,
+    /// Listing a batch job's per-object results (`/workflowexecution` or `/jobs`).
+    ListResults,
     /// Fetching credentials from the provider.
     Credentials,
 }
@@ -22,6 +24,7 @@ impl Operation {
             Operation::ListJobs => "list jobs",
             Operation::CancelJob => "cancel job",
             Operation::WaitForJob => "wait for job",
+            Operation::ListResults => "list results",
             Operation::Credentials => "credentials",
         }
     }

@@ -26,6 +26,7 @@ pub mod ffi; // the C ABI; public only so that the fuzz targets can call it
 mod fields;
 mod model;
 mod response;
+mod results;
 pub mod signer;
 pub mod timefmt;
 mod transport;
@@ -36,7 +37,10 @@ pub mod xml;
 pub mod emulator;
 
 pub use cancel::CancelToken;
-pub use client::{parse_response, Client, JobCursor, Jobs, PageCursor, Pages, WaitOptions, MAX_EMPTY_PAGES};
+pub use client::{
+    parse_response, parse_results_response, Client, JobCursor, Jobs, PageCursor, Pages, ResultCursor, Results,
+    WaitOptions, MAX_EMPTY_PAGES,
+};
 pub use config::{limits, Config, Credentials, CredentialsProvider, LogLevel, LogSink};
 pub use create::CreateRequest;
 pub use error::{printable, Error, ErrorKind, Operation, Result, ServiceError, TransportKind};
@@ -46,6 +50,10 @@ pub use model::{
     JobRequest, JobState, JobType, ListOptions, Order, Output, TimeInterval, WorkflowJobRequest,
 };
 pub use response::{parse_error_body, ErrorBody, JobsResponse};
+pub use results::{
+    sources_of, ObjectResult, Report, ReportOptions, ReportOutcome, ReportProgress, ResultOptions, ResultPage,
+    ResultSource, MAX_RESULTS_PER_PAGE,
+};
 pub use signer::{authorization, SignInput};
 pub use xml::XmlElement;
 

@@ -362,7 +362,8 @@ fn completions_for_each_shell() {
 #[test]
 fn the_emulator_subcommand_serves_until_killed() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cibatch"))
-        .args(["emulator", "--port", "0"])
+        .args(["emulator", "--port", "0", "--submitted", "1ms", "--running", "1ms", "--objects", "3:in/:.jpg"])
+        .args(["--fail-objects", "in/00001*:Unreadable:cannot read"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -376,13 +377,20 @@ fn the_emulator_subcommand_serves_until_killed() {
         cibatch::Credentials::new(cibatch::emulator::DEFAULT_SECRET_ID, cibatch::emulator::DEFAULT_SECRET_KEY),
     )
     .endpoint(&endpoint);
-    let page = Client::new(config).unwrap().list_jobs(&Default::default());
+    let client = Client::new(config).unwrap();
+    let page = client.list_jobs(&Default::default());
+    // Batch jobs fan out over the objects given on the command line.
+    let job = client.create_workflow_job(&WorkflowJobRequest::new("b", Input::Prefix("in/".into()), "w1")).unwrap();
+    client.wait_for_job(&job.job_id, &cibatch::WaitOptions::default()).unwrap();
+    let report = client.report(&job.job_id, &Default::default()).unwrap();
     let mut second = String::new();
     reader.read_line(&mut second).unwrap();
     assert!(second.starts_with("export CIBATCH_ENDPOINT="), "{second}");
     child.kill().unwrap();
     let _ = child.wait();
     assert!(page.unwrap().jobs.is_empty());
+    assert_eq!((report.total, report.failed_total()), (3, 1));
+    assert_eq!((report.failed[0].object.as_str(), report.failed[0].code.as_str()), ("in/00001.jpg", ""));
 }
 
 #[test]
@@ -414,4 +422,55 @@ fn wait_shows_an_updating_line_on_a_terminal() {
     assert!(child.wait().unwrap().success(), "{screen}");
     assert!(screen.contains(&format!("\r\x1b[2Kwait: {id}: Running (")), "{screen:?}");
     assert!(screen.contains(&format!("wait: {id}: Success")), "{screen:?}");
+}
+
+/// An emulator whose jobs end at once, over 12 objects under `in/` of which the 3 `in/bad-*` fail, and a Workflow
+/// batch job over them with two workflow IDs.
+fn batch() -> (Emulator, String) {
+    let emu = Emulator::start(EmulatorConfig {
+        submitted_for: Duration::ZERO,
+        running_for: Duration::ZERO,
+        ..Default::default()
+    })
+    .unwrap();
+    emu.add_objects((0..12).map(|i| format!("in/{}-{i:02}.jpg", if i % 4 == 1 { "bad" } else { "ok" })));
+    emu.fail_objects("in/bad-*", "WorkflowFailed", "cannot read");
+    let client = Client::new(emu.client_config()).unwrap();
+    let req = WorkflowJobRequest::new("batch", Input::Prefix("in/".into()), "w1,w2");
+    let id = client.create_workflow_job(&req).unwrap().job_id;
+    (emu, id)
+}
+
+#[test]
+fn results_lists_every_object_and_filters_by_state() {
+    let (emu, id) = batch();
+    let table = ok(&emu, &["results", &id, "--size", "5"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("OBJECT") && lines[0].contains("SOURCE"), "{table}");
+    assert_eq!(lines.len(), 1 + 24, "{table}");
+    let failed = ok(&emu, &["results", &id, "--state", "Failed", "-o", "json"]);
+    let failed = json(&failed);
+    let failed = failed.as_array().unwrap();
+    assert_eq!(failed.len(), 6);
+    assert!(failed.iter().all(|r| r["state"] == "Failed" && r["object"].as_str().unwrap().starts_with("in/bad-")));
+    assert_eq!(failed[0]["workflow_id"], "w1");
+    let one = ok(&emu, &["results", &id, "--object", "in/ok-00.jpg", "-o", "jsonl"]);
+    assert_eq!(one.lines().count(), 2, "one per workflow: {one}");
+    assert_eq!(ok(&emu, &["results", &id, "--limit", "3", "-o", "jsonl"]).lines().count(), 3);
+    let missing = cibatch(&emu, &["results", "b0"]);
+    assert_eq!(missing.code, 3, "{}", missing.stderr);
+}
+
+#[test]
+fn report_prints_the_outcome_counts_and_first_failed() {
+    let (emu, id) = batch();
+    let text = ok(&emu, &["report", &id, "--failed", "2"]);
+    assert!(text.contains("Success): completed with failures, 24 result(s)"), "{text}");
+    assert!(text.contains("  Failed: 6\n") && text.contains("  Success: 18\n"), "{text}");
+    assert!(text.contains("First 2 failed:") && text.contains("in/bad-01.jpg") && text.contains("in/bad-05.jpg"));
+    let doc = json(&ok(&emu, &["report", &id, "-o", "json"]));
+    assert_eq!(doc["total"], 24);
+    assert_eq!(doc["counts"]["Failed"], 6);
+    assert_eq!(doc["outcome"], "completed with failures");
+    assert_eq!(doc["failed"].as_array().unwrap().len(), 6);
 }

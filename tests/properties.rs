@@ -82,12 +82,16 @@ proptest! {
     fn parsers_never_panic(s in ".*") {
         let _ = cibatch::parse_response(&s);
         let _ = cibatch::parse_error_body(&s);
+        let _ = cibatch::parse_results_response(&s, true);
+        let _ = cibatch::parse_results_response(&s, false);
     }
 
     #[test]
     fn parsers_never_panic_on_xml_like_text(s in "(<[A-Za-z/!?]{0,3}[^<>]{0,6}>?|&[a-z#0-9]{0,4};?|[^<&]{0,6}){0,40}") {
         let wrapped = format!("<Response><JobsDetail>{s}</JobsDetail></Response>");
         let _ = cibatch::parse_response(&wrapped);
+        let _ = cibatch::parse_results_response(&wrapped, false);
+        let _ = cibatch::parse_results_response(&format!("<Response><WorkflowExecutionList>{s}</WorkflowExecutionList></Response>"), true);
         let _ = cibatch::parse_error_body(&s);
     }
 

@@ -284,3 +284,65 @@ func (e *Emulator) SetJobState(jobID, state string) error {
 		return C.cibatch_emulator_set_job_state(p, id, st, cerr)
 	})
 }
+
+// AddObjects adds objects (keys) to the emulated bucket. A batch job created afterwards fans out over the objects
+// under its Prefix (or its one Object): one workflow execution per object per workflow ID, or one media job per
+// object; they run while it runs and end with it.
+func (e *Emulator) AddObjects(keys ...string) error {
+	if err := checkText("keys", keys...); err != nil {
+		return err
+	}
+	for _, key := range keys {
+		k := cstr(key)
+		err := e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+			return C.cibatch_emulator_add_objects(p, k, nil, 1, cerr)
+		})
+		free(k)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddNumberedObjects adds count objects "<prefix>00000<suffix>", "<prefix>00001<suffix>", ... in one call.
+func (e *Emulator) AddNumberedObjects(prefix string, count int, suffix string) error {
+	if err := checkText("AddNumberedObjects", prefix, suffix); err != nil {
+		return err
+	}
+	n, err := intArg("count", int64(count), 1_000_000)
+	if err != nil {
+		return err
+	}
+	p, s := cstr(prefix), cstr(suffix)
+	defer free(p)
+	defer free(s)
+	return e.do(func(em *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_add_objects(em, p, s, C.uint32_t(n), cerr)
+	})
+}
+
+// ObjectCount is the number of objects in the emulated bucket.
+func (e *Emulator) ObjectCount() int {
+	n := 0
+	_ = e.do(func(p *C.cibatch_emulator, _ **C.cibatch_error) C.cibatch_result {
+		n = int(C.cibatch_emulator_object_count(p))
+		return C.CIBATCH_OK
+	})
+	return n
+}
+
+// FailObjects makes the units of batch jobs created afterwards whose object key matches pattern ("*" matches any
+// run of characters) end Failed with code and message; the batch job itself still ends Success.
+func (e *Emulator) FailObjects(pattern, code, message string) error {
+	if err := checkText("FailObjects", pattern, code, message); err != nil {
+		return err
+	}
+	p, c, m := cstr(pattern), cstr(code), cstr(message)
+	defer free(p)
+	defer free(c)
+	defer free(m)
+	return e.do(func(em *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_emulator_fail_objects(em, p, c, m, cerr)
+	})
+}

@@ -10,7 +10,8 @@ const USAGE: &str = "usage: cibatch-emulator [--port PORT] [--secret-id ID] [--s
                         [--bucket NAME-APPID] [--region REGION] [--submitted-ms MS] [--running-ms MS]
                         [--clock-skew SECONDS] [--list-type-default both|workflow]
                         [--describe-joined-as-one-id on|off] [--repeat-last-token on|off]
-                        [--clock wall|per-describe]
+                        [--clock wall|per-describe] [--objects COUNT:PREFIX[:SUFFIX]]...
+                        [--fail-objects PATTERN:CODE[:MESSAGE]]...
 
 Serves an in-memory emulator of the Cloud Infinite batch-job API on 127.0.0.1.
 Defaults: --port 0 (a free port), --bucket examplebucket-1250000000, --region ap-beijing,
@@ -20,11 +21,15 @@ jobs stay Submitted 200 ms then Running 800 ms; --clock-skew puts the emulated s
 workflow lists only Workflow jobs when `type` is absent (default both), --describe-joined-as-one-id on answers
 a comma-joined describe as one unknown ID, --repeat-last-token on ends a listing by repeating its token;
 --clock per-describe moves each job one state on each time a describe returns it (Submitted, Running,
-then its end) instead of with time, for tests that must not depend on timing.";
+then its end) instead of with time, for tests that must not depend on timing. --objects adds COUNT objects
+PREFIX00000SUFFIX, PREFIX00001SUFFIX, ... (COUNT 1 without SUFFIX: the key PREFIX): batch jobs fan out over
+the objects under their Prefix; --fail-objects makes the units of objects matching PATTERN (`*` matches any
+run of characters) end Failed with CODE and MESSAGE. Both may be repeated.";
 
 fn main() {
     let mut cfg = EmulatorConfig::default();
     let (mut list_default, mut joined, mut repeat) = (ListTypeDefault::Both, false, false);
+    let (mut objects, mut failures): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
@@ -66,6 +71,8 @@ fn main() {
             }
             "--describe-joined-as-one-id" => joined = on_off(&flag, &value),
             "--repeat-last-token" => repeat = on_off(&flag, &value),
+            "--objects" => objects.push(value),
+            "--fail-objects" => failures.push(value),
             _ => fail(&format!("unknown option {flag}")),
         }
     }
@@ -73,6 +80,12 @@ fn main() {
     emu.set_list_type_default(list_default);
     emu.set_joined_describe_unknown(joined);
     emu.set_repeat_last_token(repeat);
+    for spec in &objects {
+        emu.add_objects_spec(spec).unwrap_or_else(|e| fail(&format!("--objects: {e}")));
+    }
+    for spec in &failures {
+        emu.fail_objects_spec(spec).unwrap_or_else(|e| fail(&format!("--fail-objects: {e}")));
+    }
     println!("endpoint={} bucket={} region={}", emu.endpoint(), emu.bucket(), emu.region());
     let _ = std::io::stdout().flush();
     loop {

@@ -13,19 +13,16 @@ pub const MAX_EMPTY_PAGES: u32 = 20;
 #[derive(Debug, Clone)]
 struct Stream {
     opts: ListOptions,
-    seen: HashSet<String>,
-    empty_in_a_row: u32,
+    rules: TokenRules,
     done: bool,
 }
 
 impl Stream {
     fn new(opts: ListOptions) -> Stream {
-        Stream { opts, seen: HashSet::new(), empty_in_a_row: 0, done: false }
+        Stream { opts, rules: TokenRules::default(), done: false }
     }
 
-    /// The next page, `None` after the last. Ends cleanly on an empty or absent `NextToken` and on one that repeats
-    /// the token the page was asked with; a token an earlier page gave is a loop, and [`MAX_EMPTY_PAGES`] empty
-    /// pages in a row with new tokens are an error.
+    /// The next page, `None` after the last. Ends as [`TokenRules::step`] says.
     fn next_page(&mut self, client: &Client) -> Option<Result<JobPage>> {
         if self.done {
             return None;
@@ -37,54 +34,90 @@ impl Stream {
                 return Some(Err(e));
             }
         };
-        let asked = self.opts.next_token.take().filter(|t| !t.is_empty());
-        let Some(token) = page.next_token.clone() else {
-            self.done = true;
-            return Some(Ok(page));
+        let asked = self.opts.next_token.take();
+        match self.rules.step(
+            Operation::ListJobs,
+            "job",
+            asked,
+            page.next_token.take(),
+            page.jobs.is_empty(),
+            &page.request_id,
+        ) {
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+            Ok(None) => {
+                self.done = true;
+                Some(Ok(page))
+            }
+            Ok(Some(token)) => {
+                page.next_token = Some(token.clone());
+                self.opts.next_token = Some(token);
+                Some(Ok(page))
+            }
+        }
+    }
+}
+
+/// The paging rules every walk follows (listings and per-object results alike), where the service's documents
+/// leave them open: an empty or absent `NextToken` ends the walk, and so does one that repeats the token the page was
+/// asked with; a token an earlier page gave is a loop (an error), and so are [`MAX_EMPTY_PAGES`] pages in a row that
+/// bring no item but a new token.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TokenRules {
+    seen: HashSet<String>,
+    empty_in_a_row: u32,
+}
+
+impl TokenRules {
+    /// After a page asked with `asked` answered `token` (`empty`: it held no item): `Ok(None)` when the walk ends
+    /// with this page, `Ok(Some(next))` for the token of the next page, or the error that ends the walk.
+    pub(crate) fn step(
+        &mut self,
+        operation: Operation,
+        noun: &str,
+        asked: Option<String>,
+        token: Option<String>,
+        empty: bool,
+        request_id: &str,
+    ) -> Result<Option<String>> {
+        let asked = asked.filter(|t| !t.is_empty());
+        let Some(token) = token.filter(|t| !t.is_empty()) else {
+            return Ok(None);
         };
         if asked.as_deref() == Some(token.as_str()) {
             // The service says "last page" by repeating the token: nothing follows.
-            self.done = true;
-            page.next_token = None;
-            return Some(Ok(page));
+            return Ok(None);
         }
         if let Some(a) = asked {
             self.seen.insert(a);
         }
-        let fail = |reason: String, page: JobPage| {
-            Some(Err(Error::InvalidResponse {
-                operation: Operation::ListJobs,
-                status: 200,
-                reason,
-                excerpt: String::new(),
-                request_id: page.request_id,
-                attempts: 1,
-            }))
+        let fail = |reason: String| Error::InvalidResponse {
+            operation,
+            status: 200,
+            reason,
+            excerpt: String::new(),
+            request_id: request_id.to_string(),
+            attempts: 1,
         };
         if self.seen.contains(&token) {
-            self.done = true;
-            return fail(
-                format!("NextToken {token:?} was already returned by an earlier page; stopping instead of looping"),
-                page,
-            );
+            return Err(fail(format!(
+                "NextToken {token:?} was already returned by an earlier page; stopping instead of looping"
+            )));
         }
-        if page.jobs.is_empty() {
+        if empty {
             self.empty_in_a_row += 1;
             if self.empty_in_a_row >= MAX_EMPTY_PAGES {
-                self.done = true;
-                return fail(
-                    format!(
-                        "{MAX_EMPTY_PAGES} pages in a row held no job but a new NextToken (last {token:?}); stopping \
-                         instead of paging on"
-                    ),
-                    page,
-                );
+                return Err(fail(format!(
+                    "{MAX_EMPTY_PAGES} pages in a row held no {noun} but a new NextToken (last {token:?}); stopping \
+                     instead of paging on"
+                )));
             }
         } else {
             self.empty_in_a_row = 0;
         }
-        self.opts.next_token = Some(token);
-        Some(Ok(page))
+        Ok(Some(token))
     }
 }
 

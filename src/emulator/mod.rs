@@ -247,6 +247,57 @@ impl Emulator {
         self.shared.service.set_job_state(job_id, state)
     }
 
+    /// Adds objects (keys) to the emulated bucket. A batch job created afterwards fans out over the objects under
+    /// its `Prefix` (or its one `Object`): one workflow execution per object per workflow ID, or one media job per
+    /// object. Units run while their batch job runs and end with it.
+    pub fn add_objects<I: IntoIterator<Item = S>, S: Into<String>>(&self, keys: I) {
+        self.shared.service.objects.add(keys.into_iter().map(Into::into));
+    }
+
+    /// [`Emulator::add_objects`] from a command-line spec, `COUNT:PREFIX[:SUFFIX]`: `COUNT` objects
+    /// `PREFIX00000SUFFIX`, `PREFIX00001SUFFIX`, ... (COUNT 1 without SUFFIX: the key `PREFIX`). COUNT is at most
+    /// 1,000,000.
+    pub fn add_objects_spec(&self, spec: &str) -> Result<(), String> {
+        let mut parts = spec.splitn(3, ':');
+        let count: u32 = parts
+            .next()
+            .and_then(|c| c.parse().ok())
+            .filter(|&c| c <= 1_000_000)
+            .ok_or_else(|| format!("{spec:?} is not COUNT:PREFIX[:SUFFIX] (COUNT at most 1000000)"))?;
+        let prefix = parts.next().filter(|p| !p.is_empty()).ok_or_else(|| format!("{spec:?} has no PREFIX"))?;
+        match (count, parts.next()) {
+            (1, None) => self.add_objects([prefix]),
+            (_, suffix) => {
+                self.add_objects((0..count).map(|n| format!("{prefix}{n:05}{}", suffix.unwrap_or_default())))
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Emulator::fail_objects`] from a command-line spec, `PATTERN:CODE[:MESSAGE]`.
+    pub fn fail_objects_spec(&self, spec: &str) -> Result<(), String> {
+        let mut parts = spec.splitn(3, ':');
+        match (parts.next(), parts.next()) {
+            (Some(p), Some(c)) if !p.is_empty() && !c.is_empty() => {
+                self.fail_objects(p, c, parts.next().unwrap_or("the object could not be processed"));
+                Ok(())
+            }
+            _ => Err(format!("{spec:?} is not PATTERN:CODE[:MESSAGE]")),
+        }
+    }
+
+    /// Objects in the emulated bucket.
+    pub fn object_count(&self) -> usize {
+        self.shared.service.objects.count()
+    }
+
+    /// Units of batch jobs created afterwards whose object key matches `pattern` (`*` matches any run of
+    /// characters) end `Failed` with this code and message (the first matching rule counts); the batch job itself
+    /// still ends `Success`, as the service's does once its fan-out finishes.
+    pub fn fail_objects(&self, pattern: &str, code: &str, message: &str) {
+        self.shared.service.objects.fail(pattern, code, message);
+    }
+
     /// Sets how many seconds the emulated service's clock is ahead of this machine's (negative: behind).
     pub fn set_clock_skew(&self, seconds: i64) {
         self.shared.service.set_clock_skew(seconds);

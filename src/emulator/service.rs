@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod fanout;
+
 const BEIJING: i32 = 8 * 3600;
 /// How far in the future a signature's start may be before the request counts as skewed.
 const SKEW_TOLERANCE: i64 = 900;
@@ -39,6 +41,8 @@ struct EmuJob {
     forced: Option<(JobState, Duration, i64)>,
     /// Describes that returned this job (what moves it on under [`EmulatorClock::PerDescribe`]).
     describes: u32,
+    /// The batch job's fan-out: one unit per input object (per workflow ID).
+    units: Vec<fanout::Unit>,
 }
 
 /// The emulator's clock: what moves jobs through their states. `now` is the time since the emulator started,
@@ -99,6 +103,8 @@ pub(crate) struct Service {
     clock_skew: AtomicI64,
     clock: Mutex<Clock>,
     pub(crate) switches: Switches,
+    /// The bucket's objects, which batch jobs fan out over.
+    pub(crate) objects: fanout::Objects,
 }
 
 /// A state with the Unix times it started running and ended, as the service reports them.
@@ -179,6 +185,7 @@ impl Service {
             clock_skew: AtomicI64::new(config.clock_skew),
             clock: Mutex::new(Clock::new(config.clock)),
             switches: Switches::default(),
+            objects: fanout::Objects::default(),
             config,
         }
     }
@@ -211,6 +218,12 @@ impl Service {
         self.clock().advance(by);
     }
 
+    /// A job's state now, on the emulator's clock.
+    fn status_of(&self, job: &EmuJob, timing: &Timing) -> Status {
+        let (now, mode, _) = self.job_clock();
+        job.status(now, timing, mode)
+    }
+
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -238,8 +251,9 @@ impl Service {
     }
 
     pub fn fail_job(&self, id: &str, code: &str, message: &str) -> bool {
-        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
+        // Store, then timing (then the clock): the order every handler takes them in.
         let mut store = self.store();
+        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let Some(&i) = store.index.get(id) else {
             return false;
         };
@@ -378,6 +392,8 @@ impl Service {
         let result = match (req.method.as_str(), path) {
             ("POST", "/inventorytriggerjob") => self.create(req, request_id),
             ("GET", "/inventorytriggerjob") => self.list(req, request_id),
+            ("GET", "/workflowexecution") => self.units(req, request_id, true),
+            ("GET", "/jobs") => self.units(req, request_id, false),
             (m, p) if p.starts_with("/inventorytriggerjob/") => {
                 let ids = &p["/inventorytriggerjob/".len()..];
                 match m {
@@ -575,7 +591,10 @@ impl Service {
             fail_with: None,
             forced: None,
             describes: 0,
+            units: Vec::new(),
         };
+        let units = self.objects.fan_out(&job.id, &job.job_type, &job.input, &job.operation);
+        let job = EmuJob { units, ..job };
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
         write_created_job(&mut body, &job, &timing, now, mode);
@@ -709,8 +728,8 @@ impl Service {
     }
 
     fn cancel(&self, id: &str, _request_id: &str) -> Result<String, (u16, &'static str, String)> {
-        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let mut store = self.store();
+        let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let Some(&i) = store.index.get(id) else {
             return Err((400, "ResourceNotFound", format!("job {id} does not exist")));
         };

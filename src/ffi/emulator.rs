@@ -354,6 +354,59 @@ pub unsafe extern "C" fn cibatch_emulator_fail_job(
     })
 }
 
+/// Adds objects to the emulated bucket: `count` keys `<prefix><n><suffix>`, `n` from 0 zero-padded to 5 digits
+/// (`count` 1, with `prefix` the whole key and `suffix` NULL, adds the key `prefix` alone, unnumbered). A batch
+/// job created afterwards fans out over the objects under its `Prefix` (or its one `Object`): one workflow
+/// execution per object per workflow ID, or one media job per object; they run while it runs and end with it.
+/// `suffix` may be NULL. At most 1,000,000 objects a call.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_add_objects(
+    emulator: *const cibatch_emulator,
+    prefix: *const c_char,
+    suffix: *const c_char,
+    count: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let e = arg_ref(emulator, "emulator")?;
+        let (prefix, suffix) = (arg_str(prefix, "prefix")?, arg_opt_str(suffix, "suffix")?);
+        if count > 1_000_000 {
+            return Err(Error::invalid("count", format!("{count} is more than 1000000")).into());
+        }
+        match (count, suffix) {
+            (1, None) => e.emulator.add_objects([prefix]),
+            _ => e.emulator.add_objects((0..count).map(|n| format!("{prefix}{n:05}{}", suffix.unwrap_or("")))),
+        }
+        Ok(())
+    })
+}
+
+/// Objects in the emulated bucket (0 for a NULL `emulator`).
+#[no_mangle]
+pub extern "C" fn cibatch_emulator_object_count(emulator: *const cibatch_emulator) -> usize {
+    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.object_count()))
+}
+
+/// Units of batch jobs created afterwards whose object key matches `pattern` (`*` matches any run of characters)
+/// end `Failed` with `code` and `message` (the first matching rule counts); the batch job still ends `Success`, as
+/// the service's does once its fan-out finishes. The strings are copied.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_emulator_fail_objects(
+    emulator: *const cibatch_emulator,
+    pattern: *const c_char,
+    code: *const c_char,
+    message: *const c_char,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    call(error, || {
+        let e = arg_ref(emulator, "emulator")?;
+        let (pattern, code, message) =
+            (arg_str(pattern, "pattern")?, arg_str(code, "code")?, arg_str(message, "message")?);
+        e.emulator.fail_objects(pattern, code, message);
+        Ok(())
+    })
+}
+
 /// Puts job `job_id` in `state` (`"Running"`, `"Pause"`, ...) now; it stays there. `CIBATCH_INVALID_INPUT` for an
 /// unknown job.
 #[no_mangle]

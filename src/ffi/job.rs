@@ -128,6 +128,20 @@ impl cibatch_job {
     }
 }
 
+/// A state's number.
+pub(crate) fn state_code(state: &JobState) -> cibatch_state {
+    use cibatch_state::*;
+    match state {
+        JobState::Submitted => CIBATCH_STATE_SUBMITTED,
+        JobState::Running => CIBATCH_STATE_RUNNING,
+        JobState::Success => CIBATCH_STATE_SUCCESS,
+        JobState::Failed => CIBATCH_STATE_FAILED,
+        JobState::Pause => CIBATCH_STATE_PAUSE,
+        JobState::Cancel => CIBATCH_STATE_CANCEL,
+        JobState::Other(_) => CIBATCH_STATE_OTHER,
+    }
+}
+
 fn get(job: *const cibatch_job, f: Field) -> *const c_char {
     guard(std::ptr::null(), || unsafe { job.as_ref() }.map_or(std::ptr::null(), |j| j.ptr(f)))
 }
@@ -161,15 +175,7 @@ pub extern "C" fn cibatch_job_state(job: *const cibatch_job) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn cibatch_job_state_code(job: *const cibatch_job) -> cibatch_state {
     use cibatch_state::*;
-    guard(CIBATCH_STATE_OTHER, || match unsafe { job.as_ref() }.map(|j| &j.job.state) {
-        Some(JobState::Submitted) => CIBATCH_STATE_SUBMITTED,
-        Some(JobState::Running) => CIBATCH_STATE_RUNNING,
-        Some(JobState::Success) => CIBATCH_STATE_SUCCESS,
-        Some(JobState::Failed) => CIBATCH_STATE_FAILED,
-        Some(JobState::Pause) => CIBATCH_STATE_PAUSE,
-        Some(JobState::Cancel) => CIBATCH_STATE_CANCEL,
-        Some(JobState::Other(_)) | None => CIBATCH_STATE_OTHER,
-    })
+    guard(CIBATCH_STATE_OTHER, || unsafe { job.as_ref() }.map_or(CIBATCH_STATE_OTHER, |j| state_code(&j.job.state)))
 }
 
 /// True for `Success`, `Failed` and `Cancel`; false otherwise (and for a NULL `job`).

@@ -19,6 +19,7 @@ mod emulator;
 mod job;
 mod listing;
 mod request;
+mod results;
 mod sign;
 
 // Rust callers of the C ABI (the fuzz targets) reach every export from here.
@@ -29,6 +30,7 @@ pub use emulator::*;
 pub use job::*;
 pub use listing::*;
 pub use request::*;
+pub use results::*;
 pub use sign::*;
 
 use crate::error::Error;

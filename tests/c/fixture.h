@@ -16,6 +16,11 @@ struct fixture {
   cibatch_job_list *list;
   cibatch_error *error;
   cibatch_cancel *cancel;
+  cibatch_result_options *result_options;
+  cibatch_results_pager *results_pager;
+  cibatch_result_page *result_page;
+  cibatch_report *report;
+  cibatch_job *batch_job;
 };
 
 void abi_checks(struct fixture *fx);

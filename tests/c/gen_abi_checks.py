@@ -25,6 +25,8 @@ HANDLES = {
     "cibatch_workflow_request": "fx->wf_request", "cibatch_job_request": "fx->job_request",
     "cibatch_list_options": "fx->options", "cibatch_pager": "fx->pager", "cibatch_job": "fx->job",
     "cibatch_job_list": "fx->list", "cibatch_error": "fx->error", "cibatch_cancel": "fx->cancel",
+    "cibatch_result_options": "fx->result_options", "cibatch_results_pager": "fx->results_pager",
+    "cibatch_result_page": "fx->result_page", "cibatch_report": "fx->report",
 }
 # Handles the library makes only inside a callback: their checks go into `abi_checks_<type>(<type> *h)`.
 CALLBACK_HANDLES = {"cibatch_credentials": "h"}

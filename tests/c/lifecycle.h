@@ -7,5 +7,7 @@
 void test_lifecycle(cibatch_emulator *e);
 /* tests/c/test_create_outcome.c */
 void test_create_outcome(cibatch_emulator *e);
+/* tests/c/test_results.c */
+void test_results(void);
 
 #endif

@@ -742,6 +742,12 @@ static void run_abi_checks(void) {
   OK(cibatch_client_pages(client, NULL, &fx.pager, E));
   OK(cibatch_client_list_jobs(client, NULL, &fx.list, E));
   OK(cibatch_cancel_new(&fx.cancel, E));
+  OK(cibatch_result_options_new(&fx.result_options, E));
+  OK(cibatch_emulator_add_objects(emu, "abi/", NULL, 2, E));
+  OK(cibatch_client_create_workflow_job(client, fx.wf_request, &fx.batch_job, E));
+  OK(cibatch_client_results(client, cibatch_job_id(fx.batch_job), NULL, &fx.results_pager, E));
+  OK(cibatch_client_report(client, cibatch_job_id(fx.batch_job), 1, NULL, NULL, &fx.report, E));
+  OK(cibatch_client_list_results(client, cibatch_job_id(fx.batch_job), "w", NULL, NULL, NULL, &fx.result_page, E));
   fx.job = cibatch_job_clone(cibatch_job_list_get(fx.list, 0));
   cibatch_client_describe_job(client, "b0", NULL, &fx.error);
   abi_checks(&fx);
@@ -755,6 +761,11 @@ static void run_abi_checks(void) {
   cibatch_job_free(fx.job);
   cibatch_error_free(fx.error);
   cibatch_cancel_free(fx.cancel);
+  cibatch_result_options_free(fx.result_options);
+  cibatch_results_pager_free(fx.results_pager);
+  cibatch_report_free(fx.report);
+  cibatch_result_page_free(fx.result_page);
+  cibatch_job_free(fx.batch_job);
 }
 
 /* Right whatever the service does: both types in every job and in the pager, a repeated token ends paging, a
@@ -879,6 +890,7 @@ int main(void) {
   test_lifecycle(emu);
   test_create_outcome(emu);
   test_fidelity();
+  test_results();
   run_abi_checks();
 
   cibatch_client_free(client);

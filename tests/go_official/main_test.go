@@ -43,7 +43,12 @@ func run(m *testing.M) int {
 	if bin == "" {
 		bin = filepath.Join("..", "..", "target", "release", "cibatch-emulator")
 	}
-	cmd := exec.Command(bin, "--port", "0", "--submitted-ms", "200", "--running-ms", "400")
+	// Objects batch jobs fan out over (results_test.go): 12 images of which 2 fail, 5 videos of which 2 fail.
+	cmd := exec.Command(bin, "--port", "0", "--submitted-ms", "200", "--running-ms", "400",
+		"--objects", "12:results/img-:.jpg", "--objects", "1:results/video/a.mov", "--objects", "1:results/video/b.mp4",
+		"--objects", "1:results/video/c.mp4", "--objects", "1:results/video/d.mov", "--objects", "1:results/video/e.mp4",
+		"--fail-objects", "results/img-0001*:WorkflowFailed:unreadable",
+		"--fail-objects", "*.mov:InvalidInput:unsupported <mov>")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

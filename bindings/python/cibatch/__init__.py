@@ -10,6 +10,7 @@ Pure ctypes over libcibatch (bundled in this package; CIBATCH_LIBRARY may point 
 from ._cancel import CancelToken
 from ._client import TERMINAL_STATES, Client, DescribeResult, Job, Page, sign
 from ._emulator import Emulator
+from ._results import ObjectResult, Report, ReportProgress, ResultPage
 from ._errors import (AmbiguousCreate, Cancelled, ClientClosed, CredentialsError, EmulatorError, Error, InvalidArgument,
                       InvalidResponse, JobNotFound, OutcomeUnknown, ServiceError, TimeoutError, TransportError)
 from ._ffi import lib as _lib
@@ -19,6 +20,7 @@ library_version: str = _lib.cibatch_version().decode()
 
 __all__ = [
     "Client", "Job", "Page", "DescribeResult", "Emulator", "sign", "TERMINAL_STATES", "CancelToken",
+    "ObjectResult", "ResultPage", "Report", "ReportProgress",
     "Error", "InvalidArgument", "TransportError", "TimeoutError", "ServiceError", "InvalidResponse",
     "JobNotFound", "EmulatorError", "CredentialsError", "Cancelled", "ClientClosed", "OutcomeUnknown", "AmbiguousCreate", "library_version",
 ]

@@ -52,6 +52,8 @@ def _forward_log(_user_data, level, message):
         if _pending.error is None:
             _pending.error = e
 from ._handle import Handle
+from . import _results
+from ._results import ObjectResult, Report, ReportProgress, ResultPage
 
 _INPUT_KINDS = {"prefix": 0, "manifest": 1, "url_file": 2, "object": 3}
 _ORDERS = {"Desc": 0, "Asc": 1}
@@ -738,6 +740,37 @@ class Client(Handle):
                 raise raised[0] from None
             raise
         return Job._own(out.value)
+
+    def iter_results(self, job_id: str, *, on_page: Optional[Callable[[ResultPage], Any]] = None,
+                     call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None,
+                     **filters: Any) -> Generator[ObjectResult, None, None]:
+        """Every per-object result of batch job `job_id`, whatever its type: the job is described, then the
+        executions of each of its workflow IDs are walked in turn (Workflow) or the media jobs of its tag (Job).
+        Filters: `states` (e.g. `["Failed"]` or `"Failed"`), `object` (one input key), `start_creation_time`,
+        `end_creation_time`, `order_by_time` ("Desc"/"Asc"), `size` (page size, 1 to 100). `on_page(page)` is called
+        as each page arrives. Paging ends as for `iter_pages`; `call_timeout` bounds the whole walk, `cancel` stops
+        it."""
+        plain = lambda: _Scope(self, None, None, derive=False)  # noqa: E731
+        for page in _results.pages(job_id, self._scope(call_timeout, cancel), plain, filters):
+            if on_page is not None:
+                on_page(page)
+            yield from page.results
+
+    def list_results(self, job_id: str, *, workflow_id: Optional[str] = None, tag: Optional[str] = None,
+                     next_token: Optional[str] = None, call_timeout: Optional[float] = None,
+                     cancel: Optional[CancelToken] = None, **filters: Any) -> ResultPage:
+        """One page of batch job `job_id`'s results from one source: exactly one of `workflow_id` (one of a
+        Workflow batch job's workflow IDs) and `tag` (a Job batch job's tag). Pass the previous page's
+        `next_token` for the next. Same filters as `iter_results`; nothing is described first."""
+        return _results.list_page(job_id, workflow_id, tag, next_token, self._scope(call_timeout, cancel), filters)
+
+    def report(self, job_id: str, failed_limit: int = 100, on_page: Optional[Callable[[ReportProgress], Any]] = None,
+               *, call_timeout: Optional[float] = None, cancel: Optional[CancelToken] = None) -> Report:
+        """A report over batch job `job_id`: the job, its results counted by state, the total and the first
+        `failed_limit` failed results in creation order, built by paging once through every result (100 a page).
+        `on_page(progress)` is called after each page (`progress.pages`, `.results`, `.failed`); an exception it
+        raises stops the report and is raised again here."""
+        return _results.report(job_id, failed_limit, on_page, self._scope(call_timeout, cancel), Job)
 
 
 _LIST_FILTERS = ("type", "states", "order_by_time", "size", "next_token", "start_creation_time",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ctypes
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
-    from typing import Any, Optional
+    from typing import Any, Iterable, Optional
 
 from . import _args
 from ._client import Client
@@ -121,8 +121,10 @@ class Emulator(Handle):
         return lib.cibatch_emulator_request_count(self._handle)
 
     def set_timing(self, submitted: float, running: float) -> None:
-        lib.cibatch_emulator_set_timing(self._handle, _args.millis(submitted, "submitted"),
-                                        _args.millis(running, "running"))
+        """How long jobs stay Submitted and then Running, in seconds; 0 skips that state (0 and 0: a job has ended,
+        and so have its units, as soon as it is created)."""
+        ms = lambda v, n: 0 if (v == 0 and not isinstance(v, bool)) else _args.millis(v, n)  # noqa: E731
+        lib.cibatch_emulator_set_timing(self._handle, ms(submitted, "submitted"), ms(running, "running"))
 
     def set_clock(self, clock: str) -> None:
         """What moves jobs from now on: "wall", "manual" or "per_describe" (see the class); time goes on from here."""
@@ -148,3 +150,27 @@ class Emulator(Handle):
         """Puts the job in `state` now; it stays there."""
         call(lib.cibatch_emulator_set_job_state, self._handle, _args.text(job_id, "job_id"),
              _args.text(state, "state"))
+
+    def add_objects(self, keys: Iterable[str]) -> None:
+        """Adds objects (keys) to the emulated bucket. A batch job created afterwards fans out over the objects
+        under its prefix (or its one object): one workflow execution per object per workflow ID, or one media job
+        per object; they run while it runs and end with it."""
+        if isinstance(keys, str):
+            raise TypeError("keys must be an iterable of str, not one str")
+        for key in keys:
+            call(lib.cibatch_emulator_add_objects, self._handle, _args.text(key, "keys"), None, 1)
+
+    def add_numbered_objects(self, prefix: str, count: int, suffix: str = "") -> None:
+        """Adds `count` objects `<prefix>00000<suffix>`, `<prefix>00001<suffix>`, ... in one call."""
+        call(lib.cibatch_emulator_add_objects, self._handle, _args.text(prefix, "prefix"),
+             _args.text(suffix, "suffix"), _args.integer(count, "count", 0, 1_000_000))
+
+    @property
+    def object_count(self) -> int:
+        return lib.cibatch_emulator_object_count(self._handle)
+
+    def fail_objects(self, pattern: str, code: str, message: str) -> None:
+        """Units of batch jobs created afterwards whose object key matches `pattern` (`*` matches any run of
+        characters) end Failed with `code` and `message`; the batch job itself still ends Success."""
+        call(lib.cibatch_emulator_fail_objects, self._handle, _args.text(pattern, "pattern"),
+             _args.text(code, "code"), _args.text(message, "message"))

@@ -18,6 +18,7 @@ WAIT_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p, c_bool)
 CREDENTIALS_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_void_p)
 LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
 RELEASE_CALLBACK = CFUNCTYPE(None, c_void_p)
+REPORT_CALLBACK = CFUNCTYPE(c_bool, c_void_p, c_uint32, c_uint64, c_uint64)
 
 # name: (restype, argtypes). One line per exported function of include/cibatch.h.
 SIGNATURES = {
@@ -150,6 +151,44 @@ SIGNATURES = {
     "cibatch_emulator_set_clock": (RESULT, [H, c_uint32, ERR]),
     "cibatch_emulator_advance": (None, [H, c_uint64]),
     "cibatch_emulator_free": (None, [H]),
+    "cibatch_emulator_add_objects": (RESULT, [H, STR, STR, c_uint32, ERR]),
+    "cibatch_emulator_object_count": (c_size_t, [H]),
+    "cibatch_emulator_fail_objects": (RESULT, [H, STR, STR, STR, ERR]),
+    "cibatch_result_options_new": (RESULT, [OUT, ERR]),
+    "cibatch_result_options_add_state": (RESULT, [H, STR, ERR]),
+    "cibatch_result_options_set_object": (RESULT, [H, STR, ERR]),
+    "cibatch_result_options_set_creation_range": (RESULT, [H, STR, STR, ERR]),
+    "cibatch_result_options_set_order": (RESULT, [H, c_uint32, ERR]),
+    "cibatch_result_options_set_size": (RESULT, [H, c_uint32, ERR]),
+    "cibatch_result_options_free": (None, [H]),
+    "cibatch_client_results": (RESULT, [H, STR, H, OUT, ERR]),
+    "cibatch_results_pager_job": (H, [H]),
+    "cibatch_results_pager_next_page": (RESULT, [H, OUT, ERR]),
+    "cibatch_results_pager_next": (RESULT, [H, OUT, ERR]),
+    "cibatch_results_pager_pages_fetched": (c_uint32, [H]),
+    "cibatch_results_pager_free": (None, [H]),
+    "cibatch_client_list_results": (RESULT, [H, STR, STR, STR, H, STR, OUT, ERR]),
+    "cibatch_result_page_count": (c_size_t, [H]),
+    "cibatch_result_page_get": (H, [H, c_size_t]),
+    "cibatch_result_page_next_token": (STR, [H]),
+    "cibatch_result_page_request_id": (STR, [H]),
+    "cibatch_result_page_workflow_id": (STR, [H]),
+    "cibatch_result_page_tag": (STR, [H]),
+    "cibatch_result_page_free": (None, [H]),
+    "cibatch_object_result_state_code": (c_int, [H]),
+    "cibatch_object_result_free": (None, [H]),
+    "cibatch_client_report": (RESULT, [H, STR, c_uint32, REPORT_CALLBACK, c_void_p, OUT, ERR]),
+    "cibatch_report_job": (H, [H]),
+    "cibatch_report_total": (c_uint64, [H]),
+    "cibatch_report_pages": (c_uint32, [H]),
+    "cibatch_report_state_count": (c_size_t, [H]),
+    "cibatch_report_state_name": (STR, [H, c_size_t]),
+    "cibatch_report_state_total": (c_uint64, [H, c_size_t]),
+    "cibatch_report_count": (c_uint64, [H, STR]),
+    "cibatch_report_failed_count": (c_size_t, [H]),
+    "cibatch_report_failed_get": (H, [H, c_size_t]),
+    "cibatch_report_outcome": (STR, [H]),
+    "cibatch_report_free": (None, [H]),
 }
 
 # Job getters: every one takes a job and returns a borrowed string (NULL when absent).
@@ -163,6 +202,14 @@ JOB_STRING_FIELDS = [
 ]
 for _field in JOB_STRING_FIELDS:
     SIGNATURES[f"cibatch_job_{_field}"] = (STR, [H])
+
+# Object-result getters: every one takes a result and returns a borrowed string (NULL when absent).
+RESULT_STRING_FIELDS = [
+    "object", "state", "code", "message", "unit_id", "workflow_id", "tag", "creation_time", "start_time",
+    "end_time", "progress", "raw_xml",
+]
+for _field in RESULT_STRING_FIELDS:
+    SIGNATURES[f"cibatch_object_result_{_field}"] = (STR, [H])
 
 
 def _library_path() -> str:

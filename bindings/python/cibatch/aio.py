@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 from ._cancel import CancelToken
 from ._client import Client, DescribeResult, Job, Page
+from ._results import ObjectResult, Report, ReportProgress, ResultPage
 
 __all__ = ["AsyncClient"]
 
@@ -161,6 +162,37 @@ class AsyncClient:
         finally:
             token.cancel()
             await asyncio.get_running_loop().run_in_executor(self._pool, jobs.close)
+
+    async def iter_results(self, job_id: str, on_page: Optional[Callable[[ResultPage], Any]] = None,
+                           **filters: Any) -> AsyncIterator[ObjectResult]:
+        """Every per-object result of a batch job (`async for`); same filters as `Client.iter_results`.
+        `on_page(page)` runs on the loop as each page arrives. Cancelling the task stops the page request in
+        flight."""
+        token = CancelToken()
+        arrived: List[ResultPage] = []  # appended on a pool thread, read on the loop between steps
+        results = self.client.iter_results(job_id, on_page=None if on_page is None else arrived.append,
+                                           cancel=token, **filters)
+        try:
+            while True:
+                result = await self._step(results, token)
+                while arrived and on_page is not None:
+                    on_page(arrived.pop(0))
+                if result is None:
+                    return
+                yield result
+        finally:
+            token.cancel()
+            await asyncio.get_running_loop().run_in_executor(self._pool, results.close)
+
+    async def list_results(self, job_id: str, **options: Any) -> ResultPage:
+        """One page of a batch job's results from one source; as `Client.list_results`."""
+        return await self._run(self.client.list_results, job_id, **options)
+
+    async def report(self, job_id: str, failed_limit: int = 100,
+                     on_page: Optional[Callable[[ReportProgress], Any]] = None, *,
+                     call_timeout: Optional[float] = None) -> Report:
+        """As `Client.report`; cancelling the task stops it at once. `on_page` runs on a pool thread."""
+        return await self._run(self.client.report, job_id, failed_limit, on_page, call_timeout=call_timeout)
 
     def __repr__(self) -> str:
         return f"<cibatch.aio.AsyncClient {self.client!r}>"

@@ -26,6 +26,7 @@ C_TO_CTYPES = {
     "cibatch_credentials_callback": {_ffi.CREDENTIALS_CALLBACK},
     "cibatch_log_callback": {_ffi.LOG_CALLBACK},
     "cibatch_release_callback": {_ffi.RELEASE_CALLBACK},
+    "cibatch_report_callback": {_ffi.REPORT_CALLBACK},
     "cibatch_log_level": {ctypes.c_int},
     "cibatch_result": {ctypes.c_int},
     "cibatch_state": {ctypes.c_int},

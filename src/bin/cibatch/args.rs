@@ -82,6 +82,10 @@ pub enum Command {
         #[arg(long, default_value = "1s")]
         interval: DurationArg,
     },
+    /// What happened to each object of a batch job: one line per workflow execution or media job.
+    Results(crate::results::ResultsArgs),
+    /// A batch job's report: its outcome, results counted by state, and the first failed objects.
+    Report(crate::results::ReportArgs),
     /// Print the Authorization value for any COS/CI request (credentials from the environment), for curl.
     Sign(SignArgs),
     /// Run the local emulator of the service on 127.0.0.1 until interrupted.
@@ -356,6 +360,13 @@ pub struct EmulatorArgs {
     /// How long it then stays Running.
     #[arg(long, default_value = "800ms")]
     pub running: DurationArg,
+    /// Objects batch jobs fan out over: COUNT:PREFIX[:SUFFIX] adds PREFIX00000SUFFIX, PREFIX00001SUFFIX, ...
+    /// (repeatable).
+    #[arg(long, value_name = "COUNT:PREFIX[:SUFFIX]")]
+    pub objects: Vec<String>,
+    /// Units of objects matching PATTERN (`*` matches any run of characters) end Failed (repeatable).
+    #[arg(long, value_name = "PATTERN:CODE[:MESSAGE]")]
+    pub fail_objects: Vec<String>,
 }
 
 pub fn serve_emulator(opts: &EmulatorArgs) -> Result<u8, Error> {
@@ -367,6 +378,12 @@ pub fn serve_emulator(opts: &EmulatorArgs) -> Result<u8, Error> {
         ..Default::default()
     })
     .map_err(|e| Error::InvalidInput { argument: "port", reason: format!("the emulator cannot start: {e}") })?;
+    for spec in &opts.objects {
+        emu.add_objects_spec(spec).map_err(|reason| Error::InvalidInput { argument: "objects", reason })?;
+    }
+    for spec in &opts.fail_objects {
+        emu.fail_objects_spec(spec).map_err(|reason| Error::InvalidInput { argument: "fail_objects", reason })?;
+    }
     let cfg = emu.client_config();
     crate::output::emit(&format!("endpoint={} bucket={} region={}", emu.endpoint(), emu.bucket(), emu.region()));
     crate::output::emit(&format!(

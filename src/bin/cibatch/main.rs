@@ -3,6 +3,7 @@
 
 mod args;
 mod output;
+mod results;
 
 use args::{Cli, Command, CreateKind};
 use cibatch::{Client, Config, Credentials, Error, ErrorKind, JobState, LogLevel, WaitOptions};
@@ -139,6 +140,8 @@ fn operate(client: &Client, command: &Command, printer: &Printer) -> Result<u8, 
                 _ => EXIT_JOB_FAILED,
             })
         }
+        Command::Results(a) => results::results(client, a, printer.format()),
+        Command::Report(a) => results::report(client, a, printer.format()),
         Command::Completions { .. } | Command::Emulator(_) | Command::Sign(_) => unreachable!("handled by run"),
     }
 }

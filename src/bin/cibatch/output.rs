@@ -50,6 +50,10 @@ impl Printer {
         Printer { format }
     }
 
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     pub fn jobs(&self, jobs: &[Job]) {
         let mut s = self.stream();
         for j in jobs {
