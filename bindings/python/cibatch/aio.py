@@ -77,13 +77,16 @@ class AsyncClient:
         token = CancelToken()
         if self.client.closed:
             return fn(*args, cancel=token, **kwargs)  # raises ClientClosed at once, without a thread
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, functools.partial(fn, *args, cancel=token, **kwargs))
+        return await self._on_pool(token, functools.partial(fn, *args, cancel=token, **kwargs))
+
+    async def _on_pool(self, token: CancelToken, work: Callable[[], T]) -> T:
+        """Awaits work() on the pool. If the awaiting task is cancelled, fires `token` (the call stops within
+        milliseconds) and returns only once the call's thread is free."""
+        future = asyncio.get_running_loop().run_in_executor(self._pool, work)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
             token.cancel()
-            # The call stops within milliseconds; return only once its thread is free.
             try:
                 await future
             except BaseException:  # noqa: BLE001 - the call's own outcome (Cancelled) is not the caller's concern
@@ -132,17 +135,7 @@ class AsyncClient:
             await asyncio.get_running_loop().run_in_executor(self._pool, pages.close)
 
     async def _step(self, items: Generator[T, None, None], token: CancelToken) -> Optional[T]:
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, next, items, None)
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            token.cancel()
-            try:
-                await future
-            except BaseException:  # noqa: BLE001
-                pass
-            raise
+        return await self._on_pool(token, functools.partial(next, items, None))
 
     async def iter_jobs(self, on_page: Optional[Callable[[Page], Any]] = None, **filters: Any) -> AsyncIterator[Job]:
         """Every job of a listing (`async for`): without `type`, Workflow and Job jobs merged by creation time, as
