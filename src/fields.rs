@@ -1,5 +1,6 @@
-//! A job as flat, named text fields: the names Python's `Job` attributes and `to_dict()` use, and the command
-//! line's JSON output. One table, so that every front end names and reads a field the same way.
+//! A job as flat, named text fields: what the C getters (`cibatch_job_<field>`) return, the names Python's `Job`
+//! attributes and `to_dict()` use, and the command line's JSON output. One table, so that every front end names and
+//! reads a field the same way.
 
 use crate::Job;
 
@@ -38,11 +39,16 @@ pub enum JobField {
     CallbackMqMode,
     CallbackMqRegion,
     CallbackMqName,
+    CallbackKafkaRegion,
+    CallbackKafkaInstanceId,
+    CallbackKafkaTopic,
+    QueueType,
+    Progress,
     RawXml,
 }
 
 impl JobField {
-    pub const ALL: [JobField; 33] = {
+    pub const ALL: [JobField; 38] = {
         use JobField::*;
         [
             JobId,
@@ -77,6 +83,11 @@ impl JobField {
             CallbackMqMode,
             CallbackMqRegion,
             CallbackMqName,
+            CallbackKafkaRegion,
+            CallbackKafkaInstanceId,
+            CallbackKafkaTopic,
+            QueueType,
+            Progress,
             RawXml,
         ]
     };
@@ -117,6 +128,11 @@ impl JobField {
             CallbackMqMode => "callback_mq_mode",
             CallbackMqRegion => "callback_mq_region",
             CallbackMqName => "callback_mq_name",
+            CallbackKafkaRegion => "callback_kafka_region",
+            CallbackKafkaInstanceId => "callback_kafka_instance_id",
+            CallbackKafkaTopic => "callback_kafka_topic",
+            QueueType => "queue_type",
+            Progress => "progress",
             RawXml => "raw_xml",
         }
     }
@@ -130,6 +146,7 @@ impl Job {
         let ti = op.time_interval.as_ref();
         let out = op.output.as_ref();
         let mq = op.callback_mq_config.as_ref();
+        let kafka = op.callback_kafka_config.as_ref();
         let s = |v: &str| Some(v.to_string());
         match f {
             JobId => s(&self.job_id),
@@ -148,14 +165,15 @@ impl Job {
             WorkflowIds => op.workflow_ids.clone(),
             TimeIntervalStart => ti.and_then(|t| t.start.clone()),
             TimeIntervalEnd => ti.and_then(|t| t.end.clone()),
-            Tag => op.tag.clone(),
+            // The operation's, else the one some answers carry at the top of `JobsDetail`.
+            Tag => op.tag.clone().or_else(|| self.tag.clone()),
             TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.clone()),
             JobParamXml => op.job_param.as_ref().map(|p| p.element.to_xml()),
             OutputRegion => out.and_then(|o| o.region.clone()),
             OutputBucket => out.and_then(|o| o.bucket.clone()),
             OutputObject => out.and_then(|o| o.object.clone()),
             OutputXml => out.map(|o| o.element.to_xml()),
-            QueueId => op.queue_id.clone(),
+            QueueId => op.queue_id.clone().or_else(|| self.queue_id.clone()),
             UserData => op.user_data.clone(),
             JobLevel => op.job_level.clone(),
             Callback => op.callback.clone(),
@@ -164,6 +182,11 @@ impl Job {
             CallbackMqMode => mq.and_then(|m| m.mq_mode.clone()),
             CallbackMqRegion => mq.and_then(|m| m.mq_region.clone()),
             CallbackMqName => mq.and_then(|m| m.mq_name.clone()),
+            CallbackKafkaRegion => kafka.and_then(|k| k.region.clone()),
+            CallbackKafkaInstanceId => kafka.and_then(|k| k.instance_id.clone()),
+            CallbackKafkaTopic => kafka.and_then(|k| k.topic.clone()),
+            QueueType => op.queue_type.clone(),
+            Progress => self.progress.clone(),
             RawXml => s(&self.raw_xml),
         }
     }

@@ -59,42 +59,23 @@ fn create(emu: &Emulator, name: &str) -> String {
     json(&out)[0]["job_id"].as_str().unwrap().to_string()
 }
 
-/// The names of Python's `Job.to_dict()` (bindings/python/cibatch/_client.py), in order.
-const PYTHON_FIELDS: [&str; 33] = [
-    "job_id",
-    "name",
-    "type",
-    "state",
-    "code",
-    "message",
-    "creation_time",
-    "start_time",
-    "end_time",
-    "prefix",
-    "manifest",
-    "url_file",
-    "object",
-    "workflow_ids",
-    "time_interval_start",
-    "time_interval_end",
-    "tag",
-    "template_id",
-    "job_param_xml",
-    "output_region",
-    "output_bucket",
-    "output_object",
-    "output_xml",
-    "queue_id",
-    "user_data",
-    "job_level",
-    "callback",
-    "callback_format",
-    "callback_type",
-    "callback_mq_mode",
-    "callback_mq_region",
-    "callback_mq_name",
-    "raw_xml",
-];
+/// The names of Python's `Job.to_dict()`, read from the binding's source (its `_JOB_FIELDS` table, plus `job_level`),
+/// so that the command line's JSON and Python cannot drift apart.
+fn python_fields() -> Vec<String> {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bindings/python/cibatch/_client.py"))
+        .expect("the Python binding's source");
+    let table = &source[source.find("_JOB_FIELDS = {").expect("_JOB_FIELDS") + "_JOB_FIELDS = {".len()..];
+    let table = &table[..table.find('}').unwrap()];
+    let mut names: Vec<String> = table
+        .split(',')
+        .filter_map(|entry| entry.split(':').next())
+        .map(|k| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    names.push("job_level".into());
+    names.sort();
+    names
+}
 
 #[test]
 fn describe_one_or_several_and_missing_ids() {
@@ -106,12 +87,9 @@ fn describe_one_or_several_and_missing_ids() {
 
     let doc = json(&ok(&emu, &["describe", &id, "-o", "json"]));
     let job = &doc[0];
-    let keys: Vec<&str> = job.as_object().unwrap().keys().map(String::as_str).collect();
-    let mut want = PYTHON_FIELDS.to_vec();
-    want.sort();
-    let mut got = keys.clone();
+    let mut got: Vec<String> = job.as_object().unwrap().keys().cloned().collect();
     got.sort();
-    assert_eq!(got, want, "the JSON fields are Python's to_dict() names");
+    assert_eq!(got, python_fields(), "the JSON fields are Python's to_dict() names");
     assert_eq!(job["name"], "described");
     assert_eq!(job["workflow_ids"], "w1");
     assert!(job["creation_time"].as_str().unwrap().ends_with("+0800"), "times as the service gave them");
@@ -196,7 +174,15 @@ fn create_both_kinds_with_every_field() {
             "--callback-format",
             "JSON",
             "--callback-type",
-            "Url",
+            "Kafka",
+            "--kafka-region",
+            "ap-guangzhou",
+            "--kafka-instance-id",
+            "ckafka-1",
+            "--kafka-topic",
+            "jobs",
+            "--queue-type",
+            "SpeedTranscoding",
             "-o",
             "json",
         ],
@@ -210,6 +196,7 @@ fn create_both_kinds_with_every_field() {
     assert_eq!(job["queue_id"], "p1");
     assert_eq!(job["job_level"], 1);
     assert_eq!(job["callback_format"], "JSON");
+    assert_eq!((&job["callback_kafka_topic"], &job["queue_type"]), (&"jobs".into(), &"SpeedTranscoding".into()));
 
     let wf = ok(
         &emu,

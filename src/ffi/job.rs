@@ -2,7 +2,7 @@
 //! Jobs and lists are immutable once made: any number of threads may read one at once.
 
 use super::*;
-use crate::{Client, Job, JobState, ListOptions, PageCursor};
+use crate::{Client, Job, JobField, JobState, ListOptions, PageCursor};
 use std::sync::{Arc, OnceLock};
 
 /// A job's state as a number (`cibatch_job_state_code`). `CIBATCH_STATE_OTHER` is a state this version does
@@ -19,54 +19,11 @@ pub enum cibatch_state {
     CIBATCH_STATE_OTHER = 6,
 }
 
-/// The string fields of a job, each turned into a C string the first time it is asked for.
-#[derive(Clone, Copy)]
-enum Field {
-    Id,
-    Name,
-    Type,
-    State,
-    Code,
-    Message,
-    CreationTime,
-    StartTime,
-    EndTime,
-    Prefix,
-    Manifest,
-    UrlFile,
-    Object,
-    WorkflowIds,
-    TimeStart,
-    TimeEnd,
-    Tag,
-    TemplateId,
-    JobParamXml,
-    OutputRegion,
-    OutputBucket,
-    OutputObject,
-    OutputXml,
-    QueueId,
-    UserData,
-    JobLevel,
-    CallBack,
-    CallBackFormat,
-    CallBackType,
-    MqMode,
-    MqRegion,
-    MqName,
-    Progress,
-    QueueType,
-    KafkaRegion,
-    KafkaInstanceId,
-    KafkaTopic,
-    RawXml,
-}
-const FIELDS: usize = Field::RawXml as usize + 1;
-
 /// One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
 pub struct cibatch_job {
     job: Job,
-    strings: [OnceLock<Option<CString>>; FIELDS],
+    /// Each field turned into a C string the first time it is asked for, by `JobField` number.
+    strings: [OnceLock<Option<CString>>; JobField::ALL.len()],
 }
 
 impl cibatch_job {
@@ -74,57 +31,8 @@ impl cibatch_job {
         cibatch_job { job, strings: std::array::from_fn(|_| OnceLock::new()) }
     }
 
-    fn value(&self, f: Field) -> Option<String> {
-        let j = &self.job;
-        let op = &j.operation;
-        let ti = op.time_interval.as_ref();
-        let out = op.output.as_ref();
-        let mq = op.callback_mq_config.as_ref();
-        let s = |v: &str| Some(v.to_string());
-        match f {
-            Field::Id => s(&j.job_id),
-            Field::Name => s(&j.name),
-            Field::Type => s(j.job_type.as_str()),
-            Field::State => s(j.state.as_str()),
-            Field::Code => s(&j.code),
-            Field::Message => s(&j.message),
-            Field::CreationTime => j.creation_time.clone(),
-            Field::StartTime => j.start_time.clone(),
-            Field::EndTime => j.end_time.clone(),
-            Field::Prefix => j.input.prefix.clone(),
-            Field::Manifest => j.input.manifest.clone(),
-            Field::UrlFile => j.input.url_file.clone(),
-            Field::Object => j.input.object.clone(),
-            Field::WorkflowIds => op.workflow_ids.clone(),
-            Field::TimeStart => ti.and_then(|t| t.start.clone()),
-            Field::TimeEnd => ti.and_then(|t| t.end.clone()),
-            Field::Tag => op.tag.clone().or_else(|| j.tag.clone()),
-            Field::TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.clone()),
-            Field::JobParamXml => op.job_param.as_ref().map(|p| p.element.to_xml()),
-            Field::OutputRegion => out.and_then(|o| o.region.clone()),
-            Field::OutputBucket => out.and_then(|o| o.bucket.clone()),
-            Field::OutputObject => out.and_then(|o| o.object.clone()),
-            Field::OutputXml => out.map(|o| o.element.to_xml()),
-            Field::QueueId => op.queue_id.clone().or_else(|| j.queue_id.clone()),
-            Field::UserData => op.user_data.clone(),
-            Field::JobLevel => op.job_level.clone(),
-            Field::CallBack => op.callback.clone(),
-            Field::CallBackFormat => op.callback_format.clone(),
-            Field::CallBackType => op.callback_type.clone(),
-            Field::MqMode => mq.and_then(|m| m.mq_mode.clone()),
-            Field::MqRegion => mq.and_then(|m| m.mq_region.clone()),
-            Field::MqName => mq.and_then(|m| m.mq_name.clone()),
-            Field::Progress => j.progress.clone(),
-            Field::QueueType => op.queue_type.clone(),
-            Field::KafkaRegion => op.callback_kafka_config.as_ref().and_then(|k| k.region.clone()),
-            Field::KafkaInstanceId => op.callback_kafka_config.as_ref().and_then(|k| k.instance_id.clone()),
-            Field::KafkaTopic => op.callback_kafka_config.as_ref().and_then(|k| k.topic.clone()),
-            Field::RawXml => s(&j.raw_xml),
-        }
-    }
-
-    fn ptr(&self, f: Field) -> *const c_char {
-        opt_ptr(self.strings[f as usize].get_or_init(|| self.value(f).map(|v| cstring(&v))))
+    fn ptr(&self, f: JobField) -> *const c_char {
+        opt_ptr(self.strings[f as usize].get_or_init(|| self.job.field(f).map(|v| cstring(&v))))
     }
 }
 
@@ -142,7 +50,7 @@ pub(crate) fn state_code(state: &JobState) -> cibatch_state {
     }
 }
 
-fn get(job: *const cibatch_job, f: Field) -> *const c_char {
+fn get(job: *const cibatch_job, f: JobField) -> *const c_char {
     guard(std::ptr::null(), || unsafe { job.as_ref() }.map_or(std::ptr::null(), |j| j.ptr(f)))
 }
 
@@ -150,25 +58,25 @@ fn get(job: *const cibatch_job, f: Field) -> *const c_char {
 /// from) is freed. Getters return NULL when `job` is NULL or the field is absent.
 #[no_mangle]
 pub extern "C" fn cibatch_job_id(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Id)
+    get(job, JobField::JobId)
 }
 
 /// The job's name.
 #[no_mangle]
 pub extern "C" fn cibatch_job_name(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Name)
+    get(job, JobField::Name)
 }
 
 /// `"Workflow"` or `"Job"` (or a newer type's text).
 #[no_mangle]
 pub extern "C" fn cibatch_job_type(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Type)
+    get(job, JobField::Type)
 }
 
 /// The state's text: `"Submitted"`, `"Running"`, `"Success"`, `"Failed"`, `"Pause"`, `"Cancel"`, or a newer one.
 #[no_mangle]
 pub extern "C" fn cibatch_job_state(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::State)
+    get(job, JobField::State)
 }
 
 /// The state as a number; `CIBATCH_STATE_OTHER` for a state this version does not know (or a NULL `job`).
@@ -187,205 +95,205 @@ pub extern "C" fn cibatch_job_is_terminal(job: *const cibatch_job) -> bool {
 /// `"Success"` unless the job failed; then the failure's code.
 #[no_mangle]
 pub extern "C" fn cibatch_job_code(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Code)
+    get(job, JobField::Code)
 }
 
 /// The failure's message (empty unless the job failed).
 #[no_mangle]
 pub extern "C" fn cibatch_job_message(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Message)
+    get(job, JobField::Message)
 }
 
 /// Creation time, `"2022-06-27T15:23:10+0800"`.
 #[no_mangle]
 pub extern "C" fn cibatch_job_creation_time(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::CreationTime)
+    get(job, JobField::CreationTime)
 }
 
 /// When the job started running; NULL until then.
 #[no_mangle]
 pub extern "C" fn cibatch_job_start_time(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::StartTime)
+    get(job, JobField::StartTime)
 }
 
 /// When the job ended; NULL until then.
 #[no_mangle]
 pub extern "C" fn cibatch_job_end_time(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::EndTime)
+    get(job, JobField::EndTime)
 }
 
 /// The input's `Prefix`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_input_prefix(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Prefix)
+    get(job, JobField::Prefix)
 }
 
 /// The input's `Manifest`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_input_manifest(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Manifest)
+    get(job, JobField::Manifest)
 }
 
 /// The input's `UrlFile`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_input_url_file(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::UrlFile)
+    get(job, JobField::UrlFile)
 }
 
 /// The input's `Object`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_input_object(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Object)
+    get(job, JobField::Object)
 }
 
 /// A Workflow job's `WorkflowIds`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_workflow_ids(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::WorkflowIds)
+    get(job, JobField::WorkflowIds)
 }
 
 /// `TimeInterval` `Start`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_time_interval_start(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::TimeStart)
+    get(job, JobField::TimeIntervalStart)
 }
 
 /// `TimeInterval` `End`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_time_interval_end(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::TimeEnd)
+    get(job, JobField::TimeIntervalEnd)
 }
 
 /// A Job-type job's `Tag` (`"Transcode"`, ...), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_tag(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Tag)
+    get(job, JobField::Tag)
 }
 
 /// `JobParam` `TemplateId`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_template_id(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::TemplateId)
+    get(job, JobField::TemplateId)
 }
 
 /// The whole `<JobParam>` element as XML (with every tag-specific container), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_job_param_xml(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::JobParamXml)
+    get(job, JobField::JobParamXml)
 }
 
 /// `Output` `Region`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_output_region(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::OutputRegion)
+    get(job, JobField::OutputRegion)
 }
 
 /// `Output` `Bucket`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_output_bucket(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::OutputBucket)
+    get(job, JobField::OutputBucket)
 }
 
 /// `Output` `Object`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_output_object(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::OutputObject)
+    get(job, JobField::OutputObject)
 }
 
 /// The whole `<Output>` element as XML (with `SpriteObject`, `AuObject`, ...), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_output_xml(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::OutputXml)
+    get(job, JobField::OutputXml)
 }
 
 /// `QueueId`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_queue_id(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::QueueId)
+    get(job, JobField::QueueId)
 }
 
 /// `UserData`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_user_data(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::UserData)
+    get(job, JobField::UserData)
 }
 
 /// `JobLevel` as sent by the service (`"0"` to `"2"`), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_job_level(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::JobLevel)
+    get(job, JobField::JobLevel)
 }
 
 /// `CallBack` URL, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::CallBack)
+    get(job, JobField::Callback)
 }
 
 /// `CallBackFormat` (`"XML"` or `"JSON"`), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_format(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::CallBackFormat)
+    get(job, JobField::CallbackFormat)
 }
 
 /// `CallBackType` (`"Url"` or `"TDMQ"`), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_type(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::CallBackType)
+    get(job, JobField::CallbackType)
 }
 
 /// `CallBackMqConfig` `MqMode`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_mq_mode(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::MqMode)
+    get(job, JobField::CallbackMqMode)
 }
 
 /// `CallBackMqConfig` `MqRegion`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_mq_region(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::MqRegion)
+    get(job, JobField::CallbackMqRegion)
 }
 
 /// `CallBackMqConfig` `MqName`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_mq_name(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::MqName)
+    get(job, JobField::CallbackMqName)
 }
 
 /// `Progress` at the top of `JobsDetail` (when the service sends it), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_progress(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::Progress)
+    get(job, JobField::Progress)
 }
 
 /// `QueueType` (e.g. `"SpeedTranscoding"`), or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_queue_type(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::QueueType)
+    get(job, JobField::QueueType)
 }
 
 /// `CallBackKafkaConfig` `Region`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_kafka_region(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::KafkaRegion)
+    get(job, JobField::CallbackKafkaRegion)
 }
 
 /// `CallBackKafkaConfig` `InstanceId`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_kafka_instance_id(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::KafkaInstanceId)
+    get(job, JobField::CallbackKafkaInstanceId)
 }
 
 /// `CallBackKafkaConfig` `Topic`, or NULL.
 #[no_mangle]
 pub extern "C" fn cibatch_job_callback_kafka_topic(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::KafkaTopic)
+    get(job, JobField::CallbackKafkaTopic)
 }
 
 /// The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.
 #[no_mangle]
 pub extern "C" fn cibatch_job_raw_xml(job: *const cibatch_job) -> *const c_char {
-    get(job, Field::RawXml)
+    get(job, JobField::RawXml)
 }
 
 /// A copy of `job` that the caller owns and frees with `cibatch_job_free` (for example to keep a job from a list

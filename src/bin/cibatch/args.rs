@@ -260,9 +260,26 @@ pub struct JobArgs {
     /// XML or JSON.
     #[arg(long)]
     pub callback_format: Option<String>,
-    /// Url or TDMQ.
+    /// Url, TDMQ or Kafka.
     #[arg(long)]
     pub callback_type: Option<String>,
+    /// TDMQ callback: CallBackMqConfig/MqMode, MqRegion, MqName.
+    #[arg(long)]
+    pub mq_mode: Option<String>,
+    #[arg(long)]
+    pub mq_region: Option<String>,
+    #[arg(long)]
+    pub mq_name: Option<String>,
+    /// Kafka callback: CallBackKafkaConfig/Region, InstanceId, Topic.
+    #[arg(long)]
+    pub kafka_region: Option<String>,
+    #[arg(long)]
+    pub kafka_instance_id: Option<String>,
+    #[arg(long)]
+    pub kafka_topic: Option<String>,
+    /// The queue's type, e.g. SpeedTranscoding.
+    #[arg(long)]
+    pub queue_type: Option<String>,
     #[arg(long)]
     pub start: Option<String>,
     #[arg(long)]
@@ -298,6 +315,21 @@ impl JobArgs {
         r.callback = self.callback.clone();
         r.callback_format = self.callback_format.clone();
         r.callback_type = self.callback_type.clone();
+        if self.mq_mode.is_some() || self.mq_region.is_some() || self.mq_name.is_some() {
+            r.callback_mq_config = Some(cibatch::CallBackMqConfig {
+                mq_mode: self.mq_mode.clone(),
+                mq_region: self.mq_region.clone(),
+                mq_name: self.mq_name.clone(),
+            });
+        }
+        if self.kafka_region.is_some() || self.kafka_instance_id.is_some() || self.kafka_topic.is_some() {
+            r.callback_kafka_config = Some(cibatch::CallBackKafkaConfig {
+                region: self.kafka_region.clone(),
+                instance_id: self.kafka_instance_id.clone(),
+                topic: self.kafka_topic.clone(),
+            });
+        }
+        r.queue_type = self.queue_type.clone();
         if self.start.is_some() || self.end.is_some() {
             r = r.time_interval(self.start.clone().unwrap_or_default(), self.end.clone().unwrap_or_default());
         }
