@@ -439,32 +439,15 @@ impl ListOptions {
         if let Some(t) = &self.job_type {
             q.push(("type", t.as_str().to_string()));
         }
-        if let Some(o) = self.order_by_time {
-            q.push(("orderByTime", o.as_str().to_string()));
-        }
-        if !self.states.is_empty() {
-            let states: Vec<&str> = self.states.iter().map(JobState::as_str).collect();
-            if states.iter().any(|s| s.is_empty() || s.contains(',')) {
-                return Err(Error::invalid("states", "a state is empty or contains ','"));
-            }
-            q.push(("states", states.join(",")));
-        }
-        if let Some(size) = self.size {
-            if !(1..=100).contains(&size) {
-                return Err(Error::invalid("size", format!("{size} is outside 1..=100")));
-            }
-            q.push(("size", size.to_string()));
-        }
+        push_shared_filters(
+            &mut q,
+            self.order_by_time,
+            &self.states,
+            self.size,
+            [&self.start_creation_time, &self.end_creation_time],
+        )?;
         if let Some(t) = self.next_token.as_deref().filter(|t| !t.is_empty()) {
             q.push(("nextToken", t.to_string()));
-        }
-        for (arg, value, name) in [
-            ("start_creation_time", &self.start_creation_time, "startCreationTime"),
-            ("end_creation_time", &self.end_creation_time, "endCreationTime"),
-        ] {
-            if let Some(v) = value {
-                q.push((name, validate::ci_time(arg, v)?));
-            }
         }
         for (arg, value, name) in [
             ("workflow_id", &self.workflow_id, "workflowId"),
@@ -479,6 +462,41 @@ impl ListOptions {
         }
         Ok(q)
     }
+}
+
+/// The filters listing jobs and listing per-object results share, checked: order, states, page size (1 to 100) and
+/// the creation-time range (sent in the documented form).
+pub(crate) fn push_shared_filters(
+    q: &mut Vec<(&'static str, String)>,
+    order_by_time: Option<Order>,
+    states: &[JobState],
+    size: Option<u32>,
+    [start, end]: [&Option<String>; 2],
+) -> Result<()> {
+    if let Some(o) = order_by_time {
+        q.push(("orderByTime", o.as_str().to_string()));
+    }
+    if !states.is_empty() {
+        let states: Vec<&str> = states.iter().map(JobState::as_str).collect();
+        if states.iter().any(|s| s.is_empty() || s.contains(',')) {
+            return Err(Error::invalid("states", "a state is empty or contains ','"));
+        }
+        q.push(("states", states.join(",")));
+    }
+    if let Some(size) = size {
+        if !(1..=100).contains(&size) {
+            return Err(Error::invalid("size", format!("{size} is outside 1..=100")));
+        }
+        q.push(("size", size.to_string()));
+    }
+    for (arg, value, name) in
+        [("start_creation_time", start, "startCreationTime"), ("end_creation_time", end, "endCreationTime")]
+    {
+        if let Some(v) = value {
+            q.push((name, validate::ci_time(arg, v)?));
+        }
+    }
+    Ok(())
 }
 
 /// Create a job that triggers a workflow over some input.

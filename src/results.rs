@@ -203,30 +203,13 @@ impl ResultOptions {
                 q.push(("inventoryTriggerJobId", job_id.to_string()));
             }
         }
-        if let Some(o) = self.order_by_time {
-            q.push(("orderByTime", o.as_str().to_string()));
-        }
-        if !self.states.is_empty() {
-            let states: Vec<&str> = self.states.iter().map(JobState::as_str).collect();
-            if states.iter().any(|s| s.is_empty() || s.contains(',')) {
-                return Err(Error::invalid("states", "a state is empty or contains ','"));
-            }
-            q.push(("states", states.join(",")));
-        }
-        if let Some(size) = self.size {
-            if !(1..=100).contains(&size) {
-                return Err(Error::invalid("size", format!("{size} is outside 1..=100")));
-            }
-            q.push(("size", size.to_string()));
-        }
-        for (arg, value, name) in [
-            ("start_creation_time", &self.start_creation_time, "startCreationTime"),
-            ("end_creation_time", &self.end_creation_time, "endCreationTime"),
-        ] {
-            if let Some(v) = value {
-                q.push((name, validate::ci_time(arg, v)?));
-            }
-        }
+        crate::model::push_shared_filters(
+            &mut q,
+            self.order_by_time,
+            &self.states,
+            self.size,
+            [&self.start_creation_time, &self.end_creation_time],
+        )?;
         if let Some(o) = &self.object {
             validate::xml_text("object", o)?;
             validate::max_len("object", o, 1024)?;
