@@ -9,23 +9,23 @@ import (
 	"errors"
 )
 
-// Kind classifies an Error. Values follow the C library's cibatch_result.
+// Kind classifies an Error. Values are the C library's cibatch_result, taken from its header.
 type Kind int
 
 const (
-	KindInvalidArgument Kind = 1                // refused before anything was sent; Argument names it
-	KindTransport       Kind = 2                // no answer: DNS, connect, timeout, TLS, broken connection
-	KindService         Kind = 3                // the service answered with an error (returned as *ServiceError)
-	KindInvalidResponse Kind = 4                // an answer that could not be read
-	KindJobNotFound     Kind = 5                // DescribeJob of an unknown ID
-	KindWaitTimeout     Kind = 6                // WaitForJob ran out of time
-	KindNullArgument    Kind = 7                // a bug in this package: a NULL reached the C library
-	KindInvalidUTF8     Kind = 8                // a string that is not UTF-8
-	KindInternal        Kind = 9                // an internal error in the library
-	KindIO              Kind = 10               // the emulator could not start
-	KindCancelled       Kind = 11               // the context was cancelled, or OnState stopped a wait
-	KindCredentials     Kind = 12               // the credentials provider failed and no valid credentials were left
-	KindClosed          Kind = C.CIBATCH_CLOSED // the client was closed before the call started
+	KindInvalidArgument Kind = C.CIBATCH_INVALID_INPUT    // refused before anything was sent; Argument names it
+	KindTransport       Kind = C.CIBATCH_TRANSPORT        // no answer: DNS, connect, timeout, TLS, broken connection
+	KindService         Kind = C.CIBATCH_SERVICE          // the service answered with an error (returned as *ServiceError)
+	KindInvalidResponse Kind = C.CIBATCH_INVALID_RESPONSE // an answer that could not be read
+	KindJobNotFound     Kind = C.CIBATCH_JOB_NOT_FOUND    // DescribeJob of an unknown ID
+	KindWaitTimeout     Kind = C.CIBATCH_WAIT_TIMEOUT     // WaitForJob ran out of time
+	KindNullArgument    Kind = C.CIBATCH_NULL_ARGUMENT    // a bug in this package: a NULL reached the C library
+	KindInvalidUTF8     Kind = C.CIBATCH_INVALID_UTF8     // a string that is not UTF-8
+	KindInternal        Kind = C.CIBATCH_PANIC            // an internal error in the library
+	KindIO              Kind = C.CIBATCH_IO               // the emulator could not start
+	KindCancelled       Kind = C.CIBATCH_CANCELLED        // the context was cancelled, or OnState stopped a wait
+	KindCredentials     Kind = C.CIBATCH_CREDENTIALS      // the credentials provider failed and no valid credentials were left
+	KindClosed          Kind = C.CIBATCH_CLOSED           // the client was closed before the call started
 	// KindOutcomeUnknown: a create failed after its request may have reached the service; a job may exist now.
 	KindOutcomeUnknown Kind = C.CIBATCH_OUTCOME_UNKNOWN
 	// KindAmbiguousCreate: a lost create was looked for and several jobs match (Error.JobIDs); nothing more made.

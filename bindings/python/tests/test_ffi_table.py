@@ -77,3 +77,33 @@ def test_no_caller_freed_string_uses_c_char_p():
     for name, ret, _ in declarations():
         if ret == "char *":
             assert _ffi.SIGNATURES[name][0] is ctypes.c_void_p, name
+
+
+def header_constants():
+    """Every `CIBATCH_NAME = N` enumerator of the header."""
+    return {name: int(value) for name, value in re.findall(r"\b(CIBATCH_\w+) = (\d+)", HEADER.read_text())}
+
+
+def test_every_number_python_copies_is_the_headers():
+    from cibatch import _client, _emulator, _errors
+
+    consts = header_constants()
+    block = re.search(r"typedef enum \{([^}]*)\} cibatch_result;", HEADER.read_text()).group(1)
+    results = {n[len("CIBATCH_"):]: int(v) for n, v in re.findall(r"\b(CIBATCH_\w+) = (\d+)", block)}
+    assert results, "no cibatch_result enumerators found"
+    for name, value in results.items():
+        assert getattr(_errors, name) == value, f"_errors.{name}"
+    checks = [
+        (_client._INPUT_KINDS, "CIBATCH_INPUT_"),
+        (_client._ORDERS, "CIBATCH_ORDER_"),
+        (_emulator._FAULTS, "CIBATCH_FAULT_"),
+        (_emulator._SWITCHES, "CIBATCH_SWITCH_"),
+        (_emulator._CLOCKS, "CIBATCH_EMULATOR_CLOCK_"),
+    ]
+    for table, prefix in checks:
+        in_header = {n[len(prefix):]: v for n, v in consts.items() if n.startswith(prefix)}
+        assert {k.upper(): v for k, v in table.items()} == in_header, prefix
+    assert set(_client._LEVELS) == {v for n, v in consts.items() if n.startswith("CIBATCH_LOG_")}
+    # Every Job attribute reads a getter the header declares.
+    for suffix in _client._JOB_FIELDS.values():
+        assert f"cibatch_job_{suffix}(" in HEADER.read_text(), suffix
