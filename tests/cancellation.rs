@@ -46,27 +46,13 @@ fn a_fired_token_ends_a_backoff() {
     // 503 with Retry-After: 20 makes the client pause 20 s (the cap is 30 s) before its second attempt.
     let busy = http_response(503, &[("Retry-After", "20")], "");
     let (tx, rx) = std::sync::mpsc::channel();
-    let endpoint = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        std::thread::spawn(move || {
-            use std::io::{Read, Write};
-            for stream in listener.incoming() {
-                let Ok(mut s) = stream else { return };
-                let mut buf = [0u8; 4096];
-                let mut got = Vec::new();
-                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match s.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => got.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = s.write_all(busy.as_bytes());
-                let _ = tx.send(());
-            }
-        });
-        endpoint
-    };
+    let tx = Mutex::new(tx);
+    let endpoint = serve(move |s| {
+        use std::io::Write;
+        let _ = s.write_all(busy.as_bytes());
+        let _ = tx.lock().unwrap().send(());
+        true
+    });
     let client = Client::new(config_for(&endpoint).backoff(Duration::from_secs(20), Duration::from_secs(30))).unwrap();
     let token = CancelToken::new();
     let firing = fire_when(rx, token.clone());

@@ -236,28 +236,11 @@ fn connect_timeout_ends_a_connect_that_never_completes() {
 
 #[test]
 fn read_timeout_ends_an_answer_that_stalls_after_its_headers() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { return };
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                let mut got = Vec::new();
-                while let Ok(n) = s.read(&mut buf) {
-                    if n == 0 {
-                        return;
-                    }
-                    got.extend_from_slice(&buf[..n]);
-                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
-                        // The head and a first part of the body, then nothing while the connection stays open.
-                        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<Response>");
-                        std::thread::sleep(Duration::from_secs(120));
-                        return;
-                    }
-                }
-            });
-        }
+    let endpoint = serve(|s| {
+        // The head and a first part of the body, then nothing while the connection stays open.
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<Response>");
+        std::thread::sleep(Duration::from_secs(120));
+        false
     });
     let cfg = config_for(&endpoint)
         .read_timeout(Duration::from_millis(300))

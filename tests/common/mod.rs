@@ -97,34 +97,46 @@ pub fn now() -> i64 {
     cibatch::timefmt::now_unix()
 }
 
-/// A server that answers every request with `response` (raw HTTP bytes). Returns its endpoint.
-pub fn canned_server(response: String) -> String {
-    use std::io::{Read, Write};
+/// A loopback test server: a thread per connection (clients keep idle connections open) reads each request's head
+/// and calls `on_request` with the connection; it returns whether to keep reading that connection. Returns the
+/// endpoint.
+pub fn serve(on_request: impl Fn(&mut std::net::TcpStream) -> bool + Send + Sync + 'static) -> String {
+    use std::io::Read;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let on_request = std::sync::Arc::new(on_request);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut s) = stream else { return };
-            let response = response.clone();
-            // A thread per connection: clients keep idle connections open.
+            let on_request = on_request.clone();
             std::thread::spawn(move || {
                 let mut buf = vec![0u8; 65536];
                 let mut got = Vec::new();
-                loop {
-                    let n = match s.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n,
-                    };
+                while let Ok(n) = s.read(&mut buf) {
+                    if n == 0 {
+                        return;
+                    }
                     got.extend_from_slice(&buf[..n]);
                     if got.windows(4).any(|w| w == b"\r\n\r\n") {
-                        let _ = s.write_all(response.as_bytes());
                         got.clear();
+                        if !on_request(&mut s) {
+                            return;
+                        }
                     }
                 }
             });
         }
     });
     endpoint
+}
+
+/// A server that answers every request with `response` (raw HTTP bytes). Returns its endpoint.
+pub fn canned_server(response: String) -> String {
+    use std::io::Write;
+    serve(move |s| {
+        let _ = s.write_all(response.as_bytes());
+        true
+    })
 }
 
 pub fn http_response(status: u16, headers: &[(&str, &str)], body: &str) -> String {
@@ -175,29 +187,11 @@ pub fn connect_proxy() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize
 /// A server that reads each request's head, reports it on the returned channel, and never answers (the connection
 /// stays open). Returns its endpoint.
 pub fn stall_server() -> (String, std::sync::mpsc::Receiver<()>) {
-    use std::io::Read;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { return };
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                let mut got = Vec::new();
-                while let Ok(n) = s.read(&mut buf) {
-                    if n == 0 {
-                        return;
-                    }
-                    got.extend_from_slice(&buf[..n]);
-                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
-                        got.clear();
-                        let _ = tx.send(());
-                    }
-                }
-            });
-        }
+    let tx = std::sync::Mutex::new(tx);
+    let endpoint = serve(move |_| {
+        let _ = tx.lock().unwrap().send(());
+        true
     });
     (endpoint, rx)
 }
