@@ -4,138 +4,67 @@
 
 use crate::Job;
 
-/// Every flat field of a [`Job`], in output order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobField {
-    JobId,
-    Name,
-    Type,
-    State,
-    Code,
-    Message,
-    CreationTime,
-    StartTime,
-    EndTime,
-    Prefix,
-    Manifest,
-    UrlFile,
-    Object,
-    WorkflowIds,
-    TimeIntervalStart,
-    TimeIntervalEnd,
-    Tag,
-    TemplateId,
-    JobParamXml,
-    OutputRegion,
-    OutputBucket,
-    OutputObject,
-    OutputXml,
-    QueueId,
-    UserData,
-    JobLevel,
-    Callback,
-    CallbackFormat,
-    CallbackType,
-    CallbackMqMode,
-    CallbackMqRegion,
-    CallbackMqName,
-    CallbackKafkaRegion,
-    CallbackKafkaInstanceId,
-    CallbackKafkaTopic,
-    QueueType,
-    Progress,
-    RawXml,
+/// Defines [`JobField`] from one list: each variant with its snake_case name, in output order.
+macro_rules! job_fields {
+    ($($variant:ident => $name:literal,)*) => {
+        /// Every flat field of a [`Job`], in output order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum JobField {
+            $($variant,)*
+        }
+
+        impl JobField {
+            pub const ALL: [JobField; [$($name),*].len()] = [$(JobField::$variant),*];
+
+            /// The snake_case name (`"job_id"`, `"time_interval_start"`, ...).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(JobField::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-impl JobField {
-    pub const ALL: [JobField; 38] = {
-        use JobField::*;
-        [
-            JobId,
-            Name,
-            Type,
-            State,
-            Code,
-            Message,
-            CreationTime,
-            StartTime,
-            EndTime,
-            Prefix,
-            Manifest,
-            UrlFile,
-            Object,
-            WorkflowIds,
-            TimeIntervalStart,
-            TimeIntervalEnd,
-            Tag,
-            TemplateId,
-            JobParamXml,
-            OutputRegion,
-            OutputBucket,
-            OutputObject,
-            OutputXml,
-            QueueId,
-            UserData,
-            JobLevel,
-            Callback,
-            CallbackFormat,
-            CallbackType,
-            CallbackMqMode,
-            CallbackMqRegion,
-            CallbackMqName,
-            CallbackKafkaRegion,
-            CallbackKafkaInstanceId,
-            CallbackKafkaTopic,
-            QueueType,
-            Progress,
-            RawXml,
-        ]
-    };
-
-    /// The snake_case name (`"job_id"`, `"time_interval_start"`, ...).
-    pub fn name(self) -> &'static str {
-        use JobField::*;
-        match self {
-            JobId => "job_id",
-            Name => "name",
-            Type => "type",
-            State => "state",
-            Code => "code",
-            Message => "message",
-            CreationTime => "creation_time",
-            StartTime => "start_time",
-            EndTime => "end_time",
-            Prefix => "prefix",
-            Manifest => "manifest",
-            UrlFile => "url_file",
-            Object => "object",
-            WorkflowIds => "workflow_ids",
-            TimeIntervalStart => "time_interval_start",
-            TimeIntervalEnd => "time_interval_end",
-            Tag => "tag",
-            TemplateId => "template_id",
-            JobParamXml => "job_param_xml",
-            OutputRegion => "output_region",
-            OutputBucket => "output_bucket",
-            OutputObject => "output_object",
-            OutputXml => "output_xml",
-            QueueId => "queue_id",
-            UserData => "user_data",
-            JobLevel => "job_level",
-            Callback => "callback",
-            CallbackFormat => "callback_format",
-            CallbackType => "callback_type",
-            CallbackMqMode => "callback_mq_mode",
-            CallbackMqRegion => "callback_mq_region",
-            CallbackMqName => "callback_mq_name",
-            CallbackKafkaRegion => "callback_kafka_region",
-            CallbackKafkaInstanceId => "callback_kafka_instance_id",
-            CallbackKafkaTopic => "callback_kafka_topic",
-            QueueType => "queue_type",
-            Progress => "progress",
-            RawXml => "raw_xml",
-        }
-    }
+job_fields! {
+    JobId => "job_id",
+    Name => "name",
+    Type => "type",
+    State => "state",
+    Code => "code",
+    Message => "message",
+    CreationTime => "creation_time",
+    StartTime => "start_time",
+    EndTime => "end_time",
+    Prefix => "prefix",
+    Manifest => "manifest",
+    UrlFile => "url_file",
+    Object => "object",
+    WorkflowIds => "workflow_ids",
+    TimeIntervalStart => "time_interval_start",
+    TimeIntervalEnd => "time_interval_end",
+    Tag => "tag",
+    TemplateId => "template_id",
+    JobParamXml => "job_param_xml",
+    OutputRegion => "output_region",
+    OutputBucket => "output_bucket",
+    OutputObject => "output_object",
+    OutputXml => "output_xml",
+    QueueId => "queue_id",
+    UserData => "user_data",
+    JobLevel => "job_level",
+    Callback => "callback",
+    CallbackFormat => "callback_format",
+    CallbackType => "callback_type",
+    CallbackMqMode => "callback_mq_mode",
+    CallbackMqRegion => "callback_mq_region",
+    CallbackMqName => "callback_mq_name",
+    CallbackKafkaRegion => "callback_kafka_region",
+    CallbackKafkaInstanceId => "callback_kafka_instance_id",
+    CallbackKafkaTopic => "callback_kafka_topic",
+    QueueType => "queue_type",
+    Progress => "progress",
+    RawXml => "raw_xml",
 }
 
 impl Job {
