@@ -612,12 +612,18 @@ impl JobRequest {
         self
     }
 
-    /// Sets `<Output>` `Region`, `Bucket` and `Object`.
+    /// Sets `<Output>` `Region`, `Bucket` and `Object`, replacing any set before (placeholders such as
+    /// `${InputName}` are kept as given). Other `<Output>` children stay.
     pub fn output(mut self, region: impl Into<String>, bucket: impl Into<String>, object: impl Into<String>) -> Self {
-        self.output.push(XmlElement::with_text("Region", region));
-        self.output.push(XmlElement::with_text("Bucket", bucket));
-        self.output.push(XmlElement::with_text("Object", object));
+        self.set_output(region, bucket, object);
         self
+    }
+
+    /// [`JobRequest::output`] on a borrowed request.
+    pub fn set_output(&mut self, region: impl Into<String>, bucket: impl Into<String>, object: impl Into<String>) {
+        self.output.retain(|e| !matches!(e.name.as_str(), "Region" | "Bucket" | "Object"));
+        let first = [("Region", region.into()), ("Bucket", bucket.into()), ("Object", object.into())];
+        self.output.splice(0..0, first.into_iter().map(|(name, text)| XmlElement::with_text(name, text)));
     }
 
     /// Adds an `<Output>` child (e.g. `SpriteObject`).
@@ -821,6 +827,16 @@ mod tests {
             "<Request><Name>demo</Name><Type>Workflow</Type><Input><Prefix>input/</Prefix></Input><Operation><WorkflowIds>w7476ff3564ee45b7b490d64bccaba6cc</WorkflowIds><TimeInterval><Start>2022-02-01T12:00:00+0800</Start><End>2022-05-01T12:00:00+0800</End></TimeInterval></Operation></Request>"
         );
         assert_eq!(body.len(), 281);
+    }
+
+    #[test]
+    fn output_replaces_region_bucket_and_object_and_keeps_the_rest() {
+        let req = JobRequest::new("n", "Snapshot", Input::Object("a.mp4".into()))
+            .output_element(XmlElement::with_text("SpriteObject", "s.jpg"))
+            .output("r1", "b1", "o1")
+            .output("r2", "b2", "o2");
+        let names: Vec<(&str, &str)> = req.output.iter().map(|e| (e.name.as_str(), e.text.as_str())).collect();
+        assert_eq!(names, [("Region", "r2"), ("Bucket", "b2"), ("Object", "o2"), ("SpriteObject", "s.jpg")]);
     }
 
     #[test]

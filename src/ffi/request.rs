@@ -166,7 +166,8 @@ pub unsafe extern "C" fn cibatch_job_request_add_param_xml(
     })
 }
 
-/// Sets `<Output>` `Region`, `Bucket` and `Object` (placeholders such as `${InputName}` are kept as given).
+/// Sets `<Output>` `Region`, `Bucket` and `Object`, replacing any set before (placeholders such as `${InputName}`
+/// are kept as given). Other `<Output>` children stay.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_request_set_output(
     request: *mut cibatch_job_request,
@@ -178,10 +179,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_output(
     edit_job(request, error, |r| {
         let (region, bucket, object) =
             (arg_str(region, "region")?, arg_str(bucket, "bucket")?, arg_str(object, "object")?);
-        r.output.retain(|e| !matches!(e.name.as_str(), "Region" | "Bucket" | "Object"));
-        r.output.insert(0, XmlElement::with_text("Object", object));
-        r.output.insert(0, XmlElement::with_text("Bucket", bucket));
-        r.output.insert(0, XmlElement::with_text("Region", region));
+        r.set_output(region, bucket, object);
         Ok(())
     })
 }
