@@ -177,6 +177,51 @@ typedef enum {
 } cibatch_input_kind;
 
 /**
+ * A job field's number, for `cibatch_job_fields`: each names the field of the getter `cibatch_job_<field>` (the
+ * input fields' getters are `cibatch_job_input_<field>`). Numbers are stable; new fields are added at the end.
+ */
+typedef enum {
+  CIBATCH_JOB_FIELD_JOB_ID = 0,
+  CIBATCH_JOB_FIELD_NAME = 1,
+  CIBATCH_JOB_FIELD_TYPE = 2,
+  CIBATCH_JOB_FIELD_STATE = 3,
+  CIBATCH_JOB_FIELD_CODE = 4,
+  CIBATCH_JOB_FIELD_MESSAGE = 5,
+  CIBATCH_JOB_FIELD_CREATION_TIME = 6,
+  CIBATCH_JOB_FIELD_START_TIME = 7,
+  CIBATCH_JOB_FIELD_END_TIME = 8,
+  CIBATCH_JOB_FIELD_PREFIX = 9,
+  CIBATCH_JOB_FIELD_MANIFEST = 10,
+  CIBATCH_JOB_FIELD_URL_FILE = 11,
+  CIBATCH_JOB_FIELD_OBJECT = 12,
+  CIBATCH_JOB_FIELD_WORKFLOW_IDS = 13,
+  CIBATCH_JOB_FIELD_TIME_INTERVAL_START = 14,
+  CIBATCH_JOB_FIELD_TIME_INTERVAL_END = 15,
+  CIBATCH_JOB_FIELD_TAG = 16,
+  CIBATCH_JOB_FIELD_TEMPLATE_ID = 17,
+  CIBATCH_JOB_FIELD_JOB_PARAM_XML = 18,
+  CIBATCH_JOB_FIELD_OUTPUT_REGION = 19,
+  CIBATCH_JOB_FIELD_OUTPUT_BUCKET = 20,
+  CIBATCH_JOB_FIELD_OUTPUT_OBJECT = 21,
+  CIBATCH_JOB_FIELD_OUTPUT_XML = 22,
+  CIBATCH_JOB_FIELD_QUEUE_ID = 23,
+  CIBATCH_JOB_FIELD_USER_DATA = 24,
+  CIBATCH_JOB_FIELD_JOB_LEVEL = 25,
+  CIBATCH_JOB_FIELD_CALLBACK = 26,
+  CIBATCH_JOB_FIELD_CALLBACK_FORMAT = 27,
+  CIBATCH_JOB_FIELD_CALLBACK_TYPE = 28,
+  CIBATCH_JOB_FIELD_CALLBACK_MQ_MODE = 29,
+  CIBATCH_JOB_FIELD_CALLBACK_MQ_REGION = 30,
+  CIBATCH_JOB_FIELD_CALLBACK_MQ_NAME = 31,
+  CIBATCH_JOB_FIELD_CALLBACK_KAFKA_REGION = 32,
+  CIBATCH_JOB_FIELD_CALLBACK_KAFKA_INSTANCE_ID = 33,
+  CIBATCH_JOB_FIELD_CALLBACK_KAFKA_TOPIC = 34,
+  CIBATCH_JOB_FIELD_QUEUE_TYPE = 35,
+  CIBATCH_JOB_FIELD_PROGRESS = 36,
+  CIBATCH_JOB_FIELD_RAW_XML = 37,
+} cibatch_job_field;
+
+/**
  * Sort order of a listing by creation time (the `order` argument).
  */
 typedef enum {
@@ -574,10 +619,35 @@ cibatch_result cibatch_config_set_user_agent(cibatch_config *config,
                                              cibatch_error **error);
 
 /**
- * Retries: `max_attempts` in all for describe, list and cancel (1 to 10; default 3); `retry_create` also retries
- * create (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
- * before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s; at most a day).
- * For `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the current value; out of range is `CIBATCH_INVALID_INPUT`.
+ * How many attempts in all describe, list and cancel make (and create, with `cibatch_config_set_retry_create`):
+ * 1 to 10, default 3; out of range is `CIBATCH_INVALID_INPUT`.
+ */
+cibatch_result cibatch_config_set_max_attempts(cibatch_config *config,
+                                               uint32_t max_attempts,
+                                               cibatch_error **error);
+
+/**
+ * Whether create is retried too (default false: the API has no idempotency token, so a create sent again can
+ * start a second job; see `cibatch_config_set_resolve_creates` for the safe alternative).
+ */
+cibatch_result cibatch_config_set_retry_create(cibatch_config *config,
+                                               bool retry_create,
+                                               cibatch_error **error);
+
+/**
+ * The full-jitter exponential backoff between attempts: before retry n the client waits a random time in
+ * `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s). Each is more than 0 and at most a day, else
+ * `CIBATCH_INVALID_INPUT` and nothing changes.
+ */
+cibatch_result cibatch_config_set_backoff(cibatch_config *config,
+                                          uint64_t base_ms,
+                                          uint64_t cap_ms,
+                                          cibatch_error **error);
+
+/**
+ * A convenience over `cibatch_config_set_max_attempts`, `cibatch_config_set_retry_create` and
+ * `cibatch_config_set_backoff`, kept for compatibility: for `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the
+ * current value; `retry_create` is always set. Out of range is `CIBATCH_INVALID_INPUT` and nothing changes.
  */
 cibatch_result cibatch_config_set_retries(cibatch_config *config,
                                           uint32_t max_attempts,
@@ -1282,6 +1352,23 @@ const char *cibatch_job_callback_kafka_topic(const cibatch_job *job);
 const char *cibatch_job_raw_xml(const cibatch_job *job);
 
 /**
+ * How many job fields this library knows (one more than the largest `cibatch_job_field`). Fields a newer header
+ * names and this library does not know read as NULL.
+ */
+size_t cibatch_job_field_count(void);
+
+/**
+ * Reads many fields of `job` in one call: `out[i]` becomes the field numbered `fields[i]` (a `cibatch_job_field`),
+ * exactly what its own getter returns: borrowed until the job (or its list) is freed, NULL when the field is absent
+ * or the number unknown. With `fields` NULL, reads fields `0 .. count-1` in order. Returns false, writing nothing,
+ * when `job` or `out` is NULL.
+ */
+bool cibatch_job_fields(const cibatch_job *job,
+                        const uint32_t *fields,
+                        size_t count,
+                        const char **out);
+
+/**
  * A copy of `job` that the caller owns and frees with `cibatch_job_free` (for example to keep a job from a list
  * after freeing the list). NULL if `job` is NULL.
  */
@@ -1457,7 +1544,8 @@ cibatch_result cibatch_job_request_add_param_xml(cibatch_job_request *request,
                                                  cibatch_error **error);
 
 /**
- * Sets `<Output>` `Region`, `Bucket` and `Object` (placeholders such as `${InputName}` are kept as given).
+ * Sets `<Output>` `Region`, `Bucket` and `Object`, replacing any set before (placeholders such as `${InputName}`
+ * are kept as given). Other `<Output>` children stay.
  */
 cibatch_result cibatch_job_request_set_output(cibatch_job_request *request,
                                               const char *region,

@@ -31,3 +31,23 @@ fn committed_header_matches_a_fresh_generation() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(committed == fresh, "include/cibatch.h is stale: run `CIBATCH_BLESS=1 cargo test --test header`");
 }
+
+/// cbindgen cannot see through the macro that defines `JobField`, so `cibatch_job_field` is written out in
+/// `src/ffi/job.rs`; this keeps it the same list, in the same order, as the core's table.
+#[test]
+fn job_field_numbers_follow_the_core_table() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/cibatch.h")).unwrap();
+    let before = &header[..header.find("} cibatch_job_field;").expect("cibatch_job_field in the header")];
+    let body = &before[before.rfind("typedef enum {").unwrap()..];
+    let in_header: Vec<&str> = body
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("CIBATCH_JOB_FIELD_"))
+        .map(|l| l.trim_end_matches(','))
+        .collect();
+    let expected: Vec<String> = cibatch::JobField::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{} = {i}", f.name().to_uppercase()))
+        .collect();
+    assert_eq!(in_header, expected);
+}

@@ -183,10 +183,57 @@ pub unsafe extern "C" fn cibatch_config_set_user_agent(
     })
 }
 
-/// Retries: `max_attempts` in all for describe, list and cancel (1 to 10; default 3); `retry_create` also retries
-/// create (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
-/// before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s; at most a day).
-/// For `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the current value; out of range is `CIBATCH_INVALID_INPUT`.
+/// How many attempts in all describe, list and cancel make (and create, with `cibatch_config_set_retry_create`):
+/// 1 to 10, default 3; out of range is `CIBATCH_INVALID_INPUT`.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_max_attempts(
+    config: *mut cibatch_config,
+    max_attempts: u32,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        check_range("max_attempts", max_attempts, limits::ATTEMPTS)?;
+        c.max_attempts = max_attempts;
+        Ok(())
+    })
+}
+
+/// Whether create is retried too (default false: the API has no idempotency token, so a create sent again can
+/// start a second job; see `cibatch_config_set_resolve_creates` for the safe alternative).
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_retry_create(
+    config: *mut cibatch_config,
+    retry_create: bool,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        c.retry_create = retry_create;
+        Ok(())
+    })
+}
+
+/// The full-jitter exponential backoff between attempts: before retry n the client waits a random time in
+/// `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s). Each is more than 0 and at most a day, else
+/// `CIBATCH_INVALID_INPUT` and nothing changes.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_config_set_backoff(
+    config: *mut cibatch_config,
+    base_ms: u64,
+    cap_ms: u64,
+    error: *mut *mut cibatch_error,
+) -> cibatch_result {
+    edit(config, error, |c| {
+        let (base, cap) = (Duration::from_millis(base_ms), Duration::from_millis(cap_ms));
+        check_duration("base_ms", base)?;
+        check_duration("cap_ms", cap)?;
+        (c.backoff_base, c.backoff_cap) = (base, cap);
+        Ok(())
+    })
+}
+
+/// A convenience over `cibatch_config_set_max_attempts`, `cibatch_config_set_retry_create` and
+/// `cibatch_config_set_backoff`, kept for compatibility: for `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the
+/// current value; `retry_create` is always set. Out of range is `CIBATCH_INVALID_INPUT` and nothing changes.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_retries(
     config: *mut cibatch_config,
