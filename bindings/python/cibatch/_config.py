@@ -18,7 +18,9 @@ def new_client(bucket: str, region: str, secret_id: str, secret_key: str, failur
                max_response_bytes: Optional[int], max_xml_depth: Optional[int], clock_offset: int,
                ca_bundle: Optional[str], proxy: Optional[str], credentials_provider: Optional[Callable[[], Any]],
                resolve_creates: bool) -> Tuple[int, list]:
-    """A new library client and the callbacks that must live as long as it."""
+    """A new library client and the callbacks that must live as long as it. A knob left at None (or retry_create
+    left False) is not set at all, so the library's default applies: no default of the core is restated here. The
+    library checks the ranges and names the argument; values that do not fit the C type are refused first."""
     cfg = ctypes.c_void_p()
     call(lib.cibatch_config_new, _args.text(bucket, "bucket"), _args.text(region, "region"),
          _args.text(secret_id, "secret_id"), _args.text(secret_key, "secret_key"), ctypes.byref(cfg))
@@ -33,14 +35,15 @@ def new_client(bucket: str, region: str, secret_id: str, secret_key: str, failur
              0 if read_timeout is None else _args.millis(read_timeout, "read_timeout"))
         if user_agent is not None:
             call(lib.cibatch_config_set_user_agent, cfg, _args.text(user_agent, "user_agent"))
-        # None (or 0) keeps the library's defaults; the library checks the ranges.
-        attempts = 0 if max_attempts is None else _args.integer(max_attempts, "max_attempts", *_args.U32)
-        base = cap = 0
+        if max_attempts is not None:
+            call(lib.cibatch_config_set_max_attempts, cfg, _args.integer(max_attempts, "max_attempts", *_args.U32))
+        if retry_create:
+            call(lib.cibatch_config_set_retry_create, cfg, True)
         if backoff is not None:
             if not isinstance(backoff, tuple) or len(backoff) != 2:
                 raise TypeError("backoff must be a (base, cap) tuple of seconds")
-            base, cap = _args.millis(backoff[0], "backoff"), _args.millis(backoff[1], "backoff")
-        call(lib.cibatch_config_set_retries, cfg, attempts, bool(retry_create), base, cap)
+            call(lib.cibatch_config_set_backoff, cfg, _args.millis(backoff[0], "backoff"),
+                 _args.millis(backoff[1], "backoff"))
         call(lib.cibatch_config_set_resolve_creates, cfg, bool(resolve_creates))
         if max_xml_depth is not None:
             call(lib.cibatch_config_set_max_xml_depth, cfg, _args.integer(max_xml_depth, "max_xml_depth", *_args.U32))
