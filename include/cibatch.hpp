@@ -170,18 +170,14 @@ class Config {
     CIBATCH_HPP_CALL(cibatch_config_set_timeouts, c_.get(), total, connect, read);
     return *this;
   }
-  /// Attempts in all for describe, list and cancel (and create with retry_create(true)): 1 to 10. Each retry knob
-  /// left unset keeps the library's default (see cibatch.h).
+  /// The retry knobs, one setter each (cibatch.h documents ranges and defaults); a knob left unset keeps the default.
   Config &max_attempts(std::uint32_t n) { CIBATCH_HPP_CALL(cibatch_config_set_max_attempts, c_.get(), n); return *this; }
-  /// Whether create is retried too (off unless set: a create sent again can start a second job).
   Config &retry_create(bool on = true) { CIBATCH_HPP_CALL(cibatch_config_set_retry_create, c_.get(), on); return *this; }
-  /// Full-jitter exponential backoff between attempts: base and cap in milliseconds, each 1 ms to a day.
   Config &backoff_ms(std::uint64_t base_ms, std::uint64_t cap_ms) {
     CIBATCH_HPP_CALL(cibatch_config_set_backoff, c_.get(), base_ms, cap_ms);
     return *this;
   }
-  /// The three knobs at once (cibatch_config_set_retries, kept for compatibility): 0 keeps the current value of
-  /// max_attempts, base_ms and cap_ms; retry_create is always set.
+  /// The three at once (cibatch_config_set_retries, for compatibility): 0 keeps max_attempts, base_ms or cap_ms.
   Config &retries(std::uint32_t max_attempts, bool retry_create = false, std::uint64_t base_ms = 0,
                   std::uint64_t cap_ms = 0) {
     CIBATCH_HPP_CALL(cibatch_config_set_retries, c_.get(), max_attempts, retry_create, base_ms, cap_ms);
