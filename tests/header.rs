@@ -44,10 +44,7 @@ fn job_field_numbers_follow_the_core_table() {
         .filter_map(|l| l.trim().strip_prefix("CIBATCH_JOB_FIELD_"))
         .map(|l| l.trim_end_matches(','))
         .collect();
-    let expected: Vec<String> = cibatch::JobField::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, f)| format!("{} = {i}", f.name().to_uppercase()))
-        .collect();
+    let expected: Vec<String> =
+        cibatch::JobField::ALL.iter().enumerate().map(|(i, f)| format!("{} = {i}", f.name().to_uppercase())).collect();
     assert_eq!(in_header, expected);
 }
