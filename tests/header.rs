@@ -48,3 +48,21 @@ fn job_field_numbers_follow_the_core_table() {
         cibatch::JobField::ALL.iter().enumerate().map(|(i, f)| format!("{} = {i}", f.name().to_uppercase())).collect();
     assert_eq!(in_header, expected);
 }
+
+/// Every result code the header names has its own name from `cibatch_result_name`; other numbers are unknown.
+#[test]
+fn every_result_code_has_its_name() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/cibatch.h")).unwrap();
+    let before = &header[..header.find("} cibatch_result;").expect("cibatch_result in the header")];
+    let body = &before[before.rfind("typedef enum {").unwrap()..];
+    let name = |n: i32| unsafe { std::ffi::CStr::from_ptr(cibatch::ffi::cibatch_result_name(n)) }.to_str().unwrap();
+    let mut seen = 0;
+    for line in body.lines().map(str::trim).filter(|l| l.starts_with("CIBATCH_")) {
+        let (code, number) = line.trim_end_matches(',').split_once(" = ").expect("CODE = n");
+        assert_eq!(name(number.parse().unwrap()), code);
+        seen += 1;
+    }
+    assert!(seen >= 16, "only {seen} codes read from the header");
+    assert_eq!(name(-1), "CIBATCH_UNKNOWN");
+    assert_eq!(name(seen), "CIBATCH_UNKNOWN");
+}
