@@ -341,7 +341,28 @@ typedef struct cibatch_emulator cibatch_emulator;
 typedef struct cibatch_error cibatch_error;
 
 /**
- * One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
+ * One job. Made by the client (the caller owns it: free with `cibatch_job_free`) or borrowed from a
+ * `cibatch_job_list`, a pager or a report (valid until that is freed; never free it).
+ *
+ * Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job, valid until the job
+ * (or the list it came from) is freed, and the same pointer on every call. Getters never fail: NULL when the job is
+ * NULL or the field is absent. A job never changes once made; any number of threads may read one at once.
+ *
+ * Methods:
+ * - `cibatch_job_state_code`, `cibatch_job_is_terminal`: the state as a number, and whether it is final.
+ * - `cibatch_job_fields`: many fields in one call, by `cibatch_job_field` number.
+ * - One getter per field: `cibatch_job_id`, `cibatch_job_name`, `cibatch_job_type`, `cibatch_job_state`,
+ *   `cibatch_job_code`, `cibatch_job_message`, `cibatch_job_creation_time`, `cibatch_job_start_time`,
+ *   `cibatch_job_end_time`, `cibatch_job_input_prefix`, `cibatch_job_input_manifest`, `cibatch_job_input_url_file`,
+ *   `cibatch_job_input_object`, `cibatch_job_workflow_ids`, `cibatch_job_time_interval_start`,
+ *   `cibatch_job_time_interval_end`, `cibatch_job_tag`, `cibatch_job_template_id`, `cibatch_job_job_param_xml`,
+ *   `cibatch_job_output_region`, `cibatch_job_output_bucket`, `cibatch_job_output_object`,
+ *   `cibatch_job_output_xml`, `cibatch_job_queue_id`, `cibatch_job_user_data`, `cibatch_job_job_level`,
+ *   `cibatch_job_callback`, `cibatch_job_callback_format`, `cibatch_job_callback_type`,
+ *   `cibatch_job_callback_mq_mode`, `cibatch_job_callback_mq_region`, `cibatch_job_callback_mq_name`,
+ *   `cibatch_job_progress`, `cibatch_job_queue_type`, `cibatch_job_callback_kafka_region`,
+ *   `cibatch_job_callback_kafka_instance_id`, `cibatch_job_callback_kafka_topic`, `cibatch_job_raw_xml`.
+ * - `cibatch_job_clone` (a copy the caller owns), `cibatch_job_free`.
  */
 typedef struct cibatch_job cibatch_job;
 

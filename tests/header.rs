@@ -66,3 +66,20 @@ fn every_result_code_has_its_name() {
     assert_eq!(name(-1), "CIBATCH_UNKNOWN");
     assert_eq!(name(seen), "CIBATCH_UNKNOWN");
 }
+
+/// The "Methods:" list on `cibatch_job` names every function that takes a job.
+#[test]
+fn job_doc_lists_every_job_function() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/cibatch.h")).unwrap();
+    let doc_end = header.find("typedef struct cibatch_job cibatch_job;").expect("cibatch_job");
+    let doc = &header[header[..doc_end].rfind("/**").unwrap()..doc_end];
+    let mut missing = Vec::new();
+    for (i, _) in header.match_indices("(const cibatch_job *job") {
+        let start = header[..i].rfind(|c: char| c.is_whitespace()).unwrap() + 1;
+        let name = header[start..i].trim_start_matches('*');
+        if !doc.contains(&format!("`{name}`")) {
+            missing.push(name.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "not in cibatch_job's Methods list: {missing:?}");
+}
