@@ -16,6 +16,7 @@ mod auth;
 mod clock;
 mod fanout;
 mod jobs;
+mod query;
 
 pub(crate) use clock::Clock;
 

@@ -1,5 +1,6 @@
 //! The emulator checks every request's signature as the service does, and refuses what the service refuses.
 
+use super::query::ApiError;
 use super::{Service, SKEW_TOLERANCE};
 use crate::emulator::http::HttpRequest;
 use crate::signer::{self, SignInput};
@@ -7,7 +8,7 @@ use std::collections::HashMap;
 
 impl Service {
     /// The signature check, as the service does it. Errors are (status, code, message).
-    pub(super) fn authenticate(&self, req: &HttpRequest) -> Result<(), (u16, &'static str, String)> {
+    pub(super) fn authenticate(&self, req: &HttpRequest) -> Result<(), ApiError> {
         let auth =
             req.header("authorization").ok_or((401, "MissingAuthorization", "no Authorization header".to_string()))?;
         let invalid = |why: &str| (401, "InvalidAuthorization", format!("malformed Authorization: {why}"));

@@ -1,17 +1,18 @@
 //! The four operations on the job store: create, describe, list and cancel, with the answers the service gives.
 
+use super::query::{bad, param, ApiError, Paging};
 use super::{time_text, EmuJob, Service, Timing, BEIJING};
 use crate::emulator::http::HttpRequest;
 use crate::emulator::EmulatorClock;
 use crate::model::JobState;
-use crate::timefmt::{format_ci, parse_ci};
+use crate::timefmt::format_ci;
 use crate::xml::{self, escape_text, XmlElement, XmlLimits};
 use base64::Engine as _;
 use md5::{Digest, Md5};
 use std::time::Duration;
 
 impl Service {
-    pub(super) fn create(&self, req: &HttpRequest, request_id: &str) -> Result<String, (u16, &'static str, String)> {
+    pub(super) fn create(&self, req: &HttpRequest, request_id: &str) -> Result<String, ApiError> {
         let bad = |code: &'static str, m: String| (400, code, m);
         if req.body.is_empty() {
             return Err(bad("MissingContent", "the request body is empty".into()));
@@ -99,7 +100,7 @@ impl Service {
         Ok(body)
     }
 
-    pub(super) fn describe(&self, ids: &str, request_id: &str) -> Result<String, (u16, &'static str, String)> {
+    pub(super) fn describe(&self, ids: &str, request_id: &str) -> Result<String, ApiError> {
         let ids: Vec<&str> = if self.switches.joined_describe_unknown() {
             vec![ids]
         } else {
@@ -133,60 +134,14 @@ impl Service {
         Ok(body)
     }
 
-    pub(super) fn list(&self, req: &HttpRequest, request_id: &str) -> Result<String, (u16, &'static str, String)> {
-        let bad = |m: String| (400, "InvalidArgument", m);
+    pub(super) fn list(&self, req: &HttpRequest, request_id: &str) -> Result<String, ApiError> {
         // Empty values (as the Python SDK sends for unused filters) mean "not set".
-        let param = |n: &str| req.query.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
-        let size = match param("size") {
-            None => 10,
-            Some(s) => match s.parse::<usize>() {
-                Ok(n) if (1..=100).contains(&n) => n,
-                _ => return Err(bad(format!("size {s:?} is not an integer in 1..100"))),
-            },
-        };
+        let param = |n: &str| param(req, n);
+        let Paging { size, ascending, states, from, to, offset } = Paging::read(req)?;
         let job_type = match param("type") {
             None => self.switches.list_type_default(),
             Some(t @ ("Workflow" | "Job")) => Some(t),
             Some(t) => return Err(bad(format!("type {t:?} is not Workflow or Job"))),
-        };
-        let asc = match param("orderByTime") {
-            None | Some("Desc") => false,
-            Some("Asc") => true,
-            Some(o) => return Err(bad(format!("orderByTime {o:?} is not Desc or Asc"))),
-        };
-        let states: Option<Vec<JobState>> = match param("states") {
-            None | Some("All") => None,
-            Some(s) => {
-                let mut v = Vec::new();
-                for part in s.split(',') {
-                    match JobState::parse(part) {
-                        JobState::Other(o) if o == "All" => {
-                            return Err(bad("All cannot be combined with other states".into()))
-                        }
-                        JobState::Other(o) => return Err(bad(format!("unknown state {o:?}"))),
-                        st => v.push(st),
-                    }
-                }
-                Some(v)
-            }
-        };
-        let time = |n: &str| -> Result<Option<i64>, (u16, &'static str, String)> {
-            match param(n) {
-                None => Ok(None),
-                Some(t) => {
-                    parse_ci(t).map(Some).ok_or_else(|| bad(format!("{n} {t:?} is not like 2022-02-25T12:00:00+0800")))
-                }
-            }
-        };
-        let (from, to) = (time("startCreationTime")?, time("endCreationTime")?);
-        let offset = match param("nextToken") {
-            None => 0,
-            Some(t) => {
-                let offset = t.split('~').next().unwrap_or(t);
-                offset
-                    .parse::<usize>()
-                    .map_err(|_| bad(format!("nextToken {t:?} is not a token this service issued")))?
-            }
         };
         let (workflow_id, job_id, name) = (param("workflowId"), param("jobId"), param("name"));
 
@@ -204,7 +159,7 @@ impl Service {
             .filter(|j| states.as_ref().is_none_or(|s| s.contains(&j.status(now, &timing, mode).state)))
             .collect();
         matching.sort_by_key(|j| (j.created_unix, j.seq));
-        if !asc {
+        if !ascending {
             matching.reverse();
         }
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
@@ -221,7 +176,7 @@ impl Service {
         Ok(body)
     }
 
-    pub(super) fn cancel(&self, id: &str, _request_id: &str) -> Result<String, (u16, &'static str, String)> {
+    pub(super) fn cancel(&self, id: &str, _request_id: &str) -> Result<String, ApiError> {
         let mut store = self.store();
         let timing = self.timing.lock().unwrap_or_else(|e| e.into_inner());
         let Some(&i) = store.index.get(id) else {
