@@ -243,6 +243,21 @@ pub(crate) fn produce<T>(out: *mut *mut T, name: &'static str, make: impl FnOnce
     Ok(())
 }
 
+/// An iterator's step: as [`produce`], but `next` may find nothing more, and then `*out` becomes NULL.
+pub(crate) fn produce_next<T>(
+    out: *mut *mut T,
+    name: &'static str,
+    next: impl FnOnce() -> FfiResult<Option<T>>,
+) -> FfiResult<()> {
+    check_out(out, name)?;
+    match next()? {
+        Some(value) => give(out, value),
+        // SAFETY: `out` was checked non-NULL and the caller provides storage for one pointer.
+        None => unsafe { *out = std::ptr::null_mut() },
+    }
+    Ok(())
+}
+
 /// Frees a handle made by [`give`]; NULL does nothing.
 ///
 /// # Safety
