@@ -87,6 +87,19 @@ func millis(d time.Duration) C.uint64_t {
 	return C.uint64_t(ms)
 }
 
+// timeArg is a time for the library: the string as given (the library reads +0800, +08:00 and Z and sends +hhmm),
+// or t in the documented form.
+func timeArg(name, s string, t time.Time) (string, error) {
+	if t.IsZero() {
+		return s, nil
+	}
+	if s != "" {
+		return "", &Error{Kind: KindInvalidArgument, Argument: name,
+			Message: "invalid argument `" + name + "`: set the string or the time.Time form, not both"}
+	}
+	return t.Format("2006-01-02T15:04:05-0700"), nil
+}
+
 // withContext returns ctx's error if it is already done, else the time left before its deadline (0: none).
 func withContext(ctx context.Context) (time.Duration, error) {
 	if err := ctx.Err(); err != nil {
