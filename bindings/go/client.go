@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // Client is a client for one bucket, safe for concurrent use. Close it when done.
@@ -96,11 +95,12 @@ func (c *Client) jobCall(ctx context.Context,
 
 // DescribeJob describes one job. A job the service does not know is an error matching ErrJobNotFound.
 func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
-	if err := checkText("jobID", jobID); err != nil {
-		return Job{}, err
+	var cs cStrings
+	defer cs.free()
+	id := cs.str("jobID", jobID)
+	if cs.err != nil {
+		return Job{}, cs.err
 	}
-	id := cstr(jobID)
-	defer free(id)
 	return c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_client_describe_job(h, id, out, cerr)
 	})
@@ -109,23 +109,17 @@ func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
 // DescribeJobs describes several jobs, comma-joined in one request per 4 KiB of path (one request per ID if the
 // service takes the joined IDs for one); unknown IDs are listed in NonExistJobIDs.
 func (c *Client) DescribeJobs(ctx context.Context, jobIDs []string) (DescribeResult, error) {
-	if err := checkText("jobIDs", jobIDs...); err != nil {
-		return DescribeResult{}, err
+	var cs cStrings
+	defer cs.free()
+	ids := cs.array("jobIDs", jobIDs)
+	if cs.err != nil {
+		return DescribeResult{}, cs.err
 	}
 	var res DescribeResult
 	err := c.use(ctx, func(h *C.cibatch_client) error {
-		n := len(jobIDs)
-		// The array lives in C memory: cgo forbids passing C a Go pointer to Go pointers.
-		mem := C.malloc(C.size_t(max(n, 1)) * C.size_t(unsafe.Sizeof((*C.char)(nil))))
-		defer C.free(mem)
-		arr := unsafe.Slice((**C.char)(mem), n)
-		for i, id := range jobIDs {
-			arr[i] = cstr(id)
-			defer free(arr[i])
-		}
 		var out *C.cibatch_job_list
 		var cerr *C.cibatch_error
-		if err := check(C.cibatch_client_describe_jobs(h, (**C.char)(mem), C.size_t(n), &out, &cerr), cerr); err != nil {
+		if err := check(C.cibatch_client_describe_jobs(h, ids, C.size_t(len(jobIDs)), &out, &cerr), cerr); err != nil {
 			return err
 		}
 		res.Jobs, res.NonExistJobIDs, _, res.RequestID = takeList(out)
@@ -137,12 +131,13 @@ func (c *Client) DescribeJobs(ctx context.Context, jobIDs []string) (DescribeRes
 // CancelJob cancels a job. Cancelling a job that already ended is a *ServiceError, except within one call: a
 // retried attempt (the earlier answer was lost) refused while the job is now Cancel is success.
 func (c *Client) CancelJob(ctx context.Context, jobID string) error {
-	if err := checkText("jobID", jobID); err != nil {
-		return err
+	var cs cStrings
+	defer cs.free()
+	id := cs.str("jobID", jobID)
+	if cs.err != nil {
+		return cs.err
 	}
 	return c.use(ctx, func(h *C.cibatch_client) error {
-		id := cstr(jobID)
-		defer free(id)
 		var cerr *C.cibatch_error
 		return check(C.cibatch_client_cancel_job(h, id, &cerr), cerr)
 	})

@@ -107,38 +107,34 @@ func NewClient(cfg Config) (*Client, error) {
 		// The library wants placeholders; the provider's credentials are used instead.
 		cfg.SecretID, cfg.SecretKey = "-", "-"
 	}
-	if err := checkText("config", cfg.Bucket, cfg.Region, cfg.SecretID, cfg.SecretKey, cfg.Token, cfg.Endpoint,
-		cfg.UserAgent, cfg.CABundle, cfg.Proxy); err != nil {
-		return nil, err
+	const arg = "config"
+	var cs cStrings
+	defer cs.free()
+	bucket, region, id, key := cs.str(arg, cfg.Bucket), cs.str(arg, cfg.Region), cs.str(arg, cfg.SecretID),
+		cs.str(arg, cfg.SecretKey)
+	token, endpoint, userAgent := cs.opt(arg, cfg.Token), cs.opt(arg, cfg.Endpoint), cs.opt(arg, cfg.UserAgent)
+	caBundle, proxy := cs.opt(arg, cfg.CABundle), cs.opt(arg, cfg.Proxy)
+	if cs.err != nil {
+		return nil, cs.err
 	}
-	bucket, region, id, key := cstr(cfg.Bucket), cstr(cfg.Region), cstr(cfg.SecretID), cstr(cfg.SecretKey)
-	defer free(bucket)
-	defer free(region)
-	defer free(id)
-	defer free(key)
 	var ccfg *C.cibatch_config
 	var cerr *C.cibatch_error
 	if err := check(C.cibatch_config_new(bucket, region, id, key, &ccfg, &cerr), cerr); err != nil {
 		return nil, err
 	}
 	defer C.cibatch_config_free(ccfg)
-	set := func(result C.cibatch_result, cerr *C.cibatch_error) error { return check(result, cerr) }
 	if cfg.Token != "" {
-		t := cstr(cfg.Token)
-		defer free(t)
-		if err := set(C.cibatch_config_set_token(ccfg, t, &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_token(ccfg, token, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.Endpoint != "" {
-		e := cstr(cfg.Endpoint)
-		defer free(e)
-		if err := set(C.cibatch_config_set_endpoint(ccfg, e, &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_endpoint(ccfg, endpoint, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.HTTP {
-		if err := set(C.cibatch_config_set_https(ccfg, false, &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_https(ccfg, false, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
@@ -153,13 +149,11 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 		timeouts[i] = ms
 	}
-	if err := set(C.cibatch_config_set_timeouts(ccfg, timeouts[0], timeouts[1], timeouts[2], &cerr), cerr); err != nil {
+	if err := check(C.cibatch_config_set_timeouts(ccfg, timeouts[0], timeouts[1], timeouts[2], &cerr), cerr); err != nil {
 		return nil, err
 	}
 	if cfg.UserAgent != "" {
-		ua := cstr(cfg.UserAgent)
-		defer free(ua)
-		if err := set(C.cibatch_config_set_user_agent(ccfg, ua, &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_user_agent(ccfg, userAgent, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
@@ -176,29 +170,25 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := set(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), base, capMs,
+	if err := check(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), base, capMs,
 		&cerr), cerr); err != nil {
 		return nil, err
 	}
-	if err := set(C.cibatch_config_set_resolve_creates(ccfg, C.bool(cfg.ResolveCreates), &cerr), cerr); err != nil {
+	if err := check(C.cibatch_config_set_resolve_creates(ccfg, C.bool(cfg.ResolveCreates), &cerr), cerr); err != nil {
 		return nil, err
 	}
 	if cfg.ClockOffset != 0 {
-		if err := set(C.cibatch_config_set_clock_offset(ccfg, C.int64_t(cfg.ClockOffset/time.Second), &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_clock_offset(ccfg, C.int64_t(cfg.ClockOffset/time.Second), &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.CABundle != "" {
-		p := cstr(cfg.CABundle)
-		defer free(p)
-		if err := set(C.cibatch_config_set_ca_bundle(ccfg, p, &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_ca_bundle(ccfg, caBundle, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.Proxy != "" {
-		p := cstr(cfg.Proxy)
-		defer free(p)
-		if err := set(C.cibatch_config_set_proxy(ccfg, p, &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_proxy(ccfg, proxy, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
@@ -207,7 +197,7 @@ func NewClient(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := set(C.cibatch_config_set_max_response_bytes(ccfg, C.uint64_t(n), &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_max_response_bytes(ccfg, C.uint64_t(n), &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
@@ -216,7 +206,7 @@ func NewClient(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := set(C.cibatch_config_set_max_xml_depth(ccfg, C.uint32_t(n), &cerr), cerr); err != nil {
+		if err := check(C.cibatch_config_set_max_xml_depth(ccfg, C.uint32_t(n), &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
@@ -239,7 +229,7 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 		if level > 0 {
 			h := cgo.NewHandle(&logState{logger: cfg.Logger, cb: cb})
-			if err := set(C.cibatch_go_set_logger(ccfg, C.uintptr_t(h), level, releaser(), &cerr), cerr); err != nil {
+			if err := check(C.cibatch_go_set_logger(ccfg, C.uintptr_t(h), level, releaser(), &cerr), cerr); err != nil {
 				h.Delete()
 				return nil, err
 			}
@@ -251,7 +241,7 @@ func NewClient(cfg Config) (*Client, error) {
 			logger = slog.New(slog.DiscardHandler)
 		}
 		h := cgo.NewHandle(&providerState{provide: cfg.CredentialsProvider, logger: logger, cb: cb})
-		if err := set(C.cibatch_go_set_provider(ccfg, C.uintptr_t(h), releaser(), &cerr), cerr); err != nil {
+		if err := check(C.cibatch_go_set_provider(ccfg, C.uintptr_t(h), releaser(), &cerr), cerr); err != nil {
 			h.Delete()
 			return nil, err
 		}

@@ -19,7 +19,8 @@ type Input struct {
 	Object   string // one object key
 }
 
-func (in Input) kind() (C.uint32_t, string, error) {
+// kind is the input's kind and its one value, copied into cs.
+func (in Input) kind(cs *cStrings) (C.uint32_t, *C.char, error) {
 	var kinds []C.uint32_t
 	var values []string
 	for k, v := range map[C.uint32_t]string{C.CIBATCH_INPUT_PREFIX: in.Prefix, C.CIBATCH_INPUT_MANIFEST: in.Manifest,
@@ -29,10 +30,10 @@ func (in Input) kind() (C.uint32_t, string, error) {
 		}
 	}
 	if len(kinds) != 1 {
-		return 0, "", &Error{Kind: KindInvalidArgument, Argument: "Input",
+		return 0, nil, &Error{Kind: KindInvalidArgument, Argument: "Input",
 			Message: "invalid argument `Input`: set exactly one of Prefix, Manifest, URLFile, Object"}
 	}
-	return kinds[0], values[0], checkText("Input", values[0])
+	return kinds[0], cs.str("Input", values[0]), nil
 }
 
 // WorkflowJobRequest creates a job that triggers a workflow.
@@ -48,39 +49,32 @@ type WorkflowJobRequest struct {
 
 // build makes the C request for it; the caller frees it with C.cibatch_workflow_request_free.
 func (r WorkflowJobRequest) build() (req *C.cibatch_workflow_request, err error) {
-	defer func() {
-		if err != nil && req != nil {
-			C.cibatch_workflow_request_free(req)
-			req = nil
-		}
-	}()
-	kind, value, err := r.Input.kind()
+	const arg = "WorkflowJobRequest"
+	var cs cStrings
+	defer cs.free()
+	kind, value, err := r.Input.kind(&cs)
 	if err != nil {
-		return req, err
-	}
-	if err := checkText("WorkflowJobRequest", r.Name, r.WorkflowID, r.Start, r.End); err != nil {
-		return req, err
+		return nil, err
 	}
 	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
-		return req, err
+		return nil, err
 	}
 	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
-		return req, err
+		return nil, err
 	}
-	name, val, wf := cstr(r.Name), cstr(value), cstr(r.WorkflowID)
-	defer free(name)
-	defer free(val)
-	defer free(wf)
+	name, workflowID := cs.str(arg, r.Name), cs.str(arg, r.WorkflowID)
+	start, end := cs.opt(arg, r.Start), cs.opt(arg, r.End)
+	if cs.err != nil {
+		return nil, cs.err
+	}
 	var cerr *C.cibatch_error
-	if err := check(C.cibatch_workflow_request_new(name, kind, val, wf, &req, &cerr), cerr); err != nil {
-		return req, err
+	if err := check(C.cibatch_workflow_request_new(name, kind, value, workflowID, &req, &cerr), cerr); err != nil {
+		return nil, err
 	}
 	if r.Start != "" || r.End != "" {
-		start, end := cstrOpt(r.Start), cstrOpt(r.End)
-		defer free(start)
-		defer free(end)
 		if err := check(C.cibatch_workflow_request_set_time_interval(req, start, end, &cerr), cerr); err != nil {
-			return req, err
+			C.cibatch_workflow_request_free(req)
+			return nil, err
 		}
 	}
 	return req, nil
@@ -162,108 +156,86 @@ type CallBackKafkaConfig struct {
 
 // build makes the C request for it; the caller frees it with C.cibatch_job_request_free.
 func (r JobRequest) build() (req *C.cibatch_job_request, err error) {
-	defer func() {
-		if err != nil && req != nil {
-			C.cibatch_job_request_free(req)
-			req = nil
-		}
-	}()
-	kind, value, err := r.Input.kind()
+	const arg = "JobRequest"
+	var cs cStrings
+	defer cs.free()
+	kind, value, err := r.Input.kind(&cs)
 	if err != nil {
-		return req, err
-	}
-	if err := checkText("JobRequest", r.Name, r.Tag, r.TemplateID, r.JobParamXML, r.OutputRegion, r.OutputBucket,
-		r.OutputObject, r.OutputXML, r.QueueID, r.UserData, r.CallBack, r.CallBackFormat, r.CallBackType, r.Start,
-		r.End, r.OperationXML, r.QueueType); err != nil {
-		return req, err
-	}
-	if mq := r.CallBackMqConfig; mq != nil {
-		if err := checkText("CallBackMqConfig", mq.MqMode, mq.MqRegion, mq.MqName); err != nil {
-			return req, err
-		}
-	}
-	if k := r.CallBackKafkaConfig; k != nil {
-		if err := checkText("CallBackKafkaConfig", k.Region, k.InstanceID, k.Topic); err != nil {
-			return req, err
-		}
+		return nil, err
 	}
 	if r.Start, err = timeArg("Start", r.Start, r.StartAt); err != nil {
-		return req, err
+		return nil, err
 	}
 	if r.End, err = timeArg("End", r.End, r.EndAt); err != nil {
-		return req, err
+		return nil, err
 	}
-	var strs []*C.char
-	defer func() {
-		for _, s := range strs {
-			free(s)
-		}
-	}()
-	s := func(v string) *C.char {
-		p := cstrOpt(v)
-		strs = append(strs, p)
-		return p
-	}
-	var cerr *C.cibatch_error
-	if err := check(C.cibatch_job_request_new(s(r.Name), s(r.Tag), kind, s(value), &req, &cerr), cerr); err != nil {
-		return req, err
-	}
-	steps := []func() C.cibatch_result{}
-	if r.TemplateID != "" {
-		steps = append(steps, func() C.cibatch_result {
-			return C.cibatch_job_request_add_param(req, s("TemplateId"), s(r.TemplateID), &cerr)
-		})
-	}
-	if r.JobParamXML != "" {
-		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_add_param_xml(req, s(r.JobParamXML), &cerr) })
-	}
-	if r.OutputRegion != "" || r.OutputBucket != "" || r.OutputObject != "" {
-		steps = append(steps, func() C.cibatch_result {
-			return C.cibatch_job_request_set_output(req, s(r.OutputRegion), s(r.OutputBucket), s(r.OutputObject), &cerr)
-		})
-	}
-	if r.OutputXML != "" {
-		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_add_output_xml(req, s(r.OutputXML), &cerr) })
-	}
-	if r.QueueID != "" || r.UserData != "" || r.CallBack != "" || r.CallBackFormat != "" || r.CallBackType != "" {
-		steps = append(steps, func() C.cibatch_result {
-			return C.cibatch_job_request_set_options(req, s(r.QueueID), s(r.UserData), s(r.CallBack),
-				s(r.CallBackFormat), s(r.CallBackType), &cerr)
-		})
-	}
-	if r.JobLevel != nil {
-		level := *r.JobLevel
-		if level < 0 || level > 255 {
-			level = 255 // refused by the library with a clear error
-		}
-		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_job_level(req, C.uint8_t(level), &cerr) })
-	}
-	if r.QueueType != "" {
-		steps = append(steps, func() C.cibatch_result { return C.cibatch_job_request_set_queue_type(req, s(r.QueueType), &cerr) })
-	}
-	if mq := r.CallBackMqConfig; mq != nil {
-		steps = append(steps, func() C.cibatch_result {
-			return C.cibatch_job_request_set_callback_mq(req, s(mq.MqMode), s(mq.MqRegion), s(mq.MqName), &cerr)
-		})
+	name, tag, templateID := cs.opt(arg, r.Name), cs.opt(arg, r.Tag), cs.opt(arg, r.TemplateID)
+	paramXML, outputXML, operationXML := cs.opt(arg, r.JobParamXML), cs.opt(arg, r.OutputXML), cs.opt(arg, r.OperationXML)
+	region, bucket, object := cs.opt(arg, r.OutputRegion), cs.opt(arg, r.OutputBucket), cs.opt(arg, r.OutputObject)
+	queueID, userData, queueType := cs.opt(arg, r.QueueID), cs.opt(arg, r.UserData), cs.opt(arg, r.QueueType)
+	callBack, format, typ := cs.opt(arg, r.CallBack), cs.opt(arg, r.CallBackFormat), cs.opt(arg, r.CallBackType)
+	start, end, templateIDName := cs.opt(arg, r.Start), cs.opt(arg, r.End), cs.str(arg, "TemplateId")
+	var mq, kafka [3]*C.char
+	if m := r.CallBackMqConfig; m != nil {
+		const arg = "CallBackMqConfig"
+		mq = [3]*C.char{cs.opt(arg, m.MqMode), cs.opt(arg, m.MqRegion), cs.opt(arg, m.MqName)}
 	}
 	if k := r.CallBackKafkaConfig; k != nil {
-		steps = append(steps, func() C.cibatch_result {
-			return C.cibatch_job_request_set_callback_kafka(req, s(k.Region), s(k.InstanceID), s(k.Topic), &cerr)
-		})
+		const arg = "CallBackKafkaConfig"
+		kafka = [3]*C.char{cs.opt(arg, k.Region), cs.opt(arg, k.InstanceID), cs.opt(arg, k.Topic)}
 	}
-	if r.Start != "" || r.End != "" {
-		steps = append(steps, func() C.cibatch_result {
-			return C.cibatch_job_request_set_time_interval(req, s(r.Start), s(r.End), &cerr)
-		})
+	if cs.err != nil {
+		return nil, cs.err
 	}
-	if r.OperationXML != "" {
-		steps = append(steps, func() C.cibatch_result {
-			return C.cibatch_job_request_add_operation_xml(req, s(r.OperationXML), &cerr)
-		})
+	level := 0
+	if r.JobLevel != nil {
+		if level = *r.JobLevel; level < 0 || level > 255 {
+			level = 255 // refused by the library with a clear error
+		}
 	}
-	for _, step := range steps {
-		if err := check(step(), cerr); err != nil {
-			return req, err
+	var cerr *C.cibatch_error
+	if err := check(C.cibatch_job_request_new(name, tag, kind, value, &req, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	for _, step := range []struct {
+		wanted bool
+		set    func() C.cibatch_result
+	}{
+		{r.TemplateID != "", func() C.cibatch_result {
+			return C.cibatch_job_request_add_param(req, templateIDName, templateID, &cerr)
+		}},
+		{r.JobParamXML != "", func() C.cibatch_result { return C.cibatch_job_request_add_param_xml(req, paramXML, &cerr) }},
+		{r.OutputRegion != "" || r.OutputBucket != "" || r.OutputObject != "", func() C.cibatch_result {
+			return C.cibatch_job_request_set_output(req, region, bucket, object, &cerr)
+		}},
+		{r.OutputXML != "", func() C.cibatch_result { return C.cibatch_job_request_add_output_xml(req, outputXML, &cerr) }},
+		{r.QueueID != "" || r.UserData != "" || r.CallBack != "" || r.CallBackFormat != "" || r.CallBackType != "",
+			func() C.cibatch_result {
+				return C.cibatch_job_request_set_options(req, queueID, userData, callBack, format, typ, &cerr)
+			}},
+		{r.JobLevel != nil, func() C.cibatch_result {
+			return C.cibatch_job_request_set_job_level(req, C.uint8_t(level), &cerr)
+		}},
+		{r.QueueType != "", func() C.cibatch_result { return C.cibatch_job_request_set_queue_type(req, queueType, &cerr) }},
+		{r.CallBackMqConfig != nil, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_mq(req, mq[0], mq[1], mq[2], &cerr)
+		}},
+		{r.CallBackKafkaConfig != nil, func() C.cibatch_result {
+			return C.cibatch_job_request_set_callback_kafka(req, kafka[0], kafka[1], kafka[2], &cerr)
+		}},
+		{r.Start != "" || r.End != "", func() C.cibatch_result {
+			return C.cibatch_job_request_set_time_interval(req, start, end, &cerr)
+		}},
+		{r.OperationXML != "", func() C.cibatch_result {
+			return C.cibatch_job_request_add_operation_xml(req, operationXML, &cerr)
+		}},
+	} {
+		if !step.wanted {
+			continue
+		}
+		if err := check(step.set(), cerr); err != nil {
+			C.cibatch_job_request_free(req)
+			return nil, err
 		}
 	}
 	return req, nil

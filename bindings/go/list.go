@@ -36,11 +36,8 @@ type ListOptions struct {
 	OnPage func(page, jobs int)
 }
 
-func (o *ListOptions) build() (*C.cibatch_list_options, error) {
-	if err := checkText("ListOptions", append([]string{o.Type, o.OrderByTime, o.NextToken, o.StartCreationTime,
-		o.EndCreationTime, o.WorkflowID, o.JobID, o.Name}, o.States...)...); err != nil {
-		return nil, err
-	}
+// build makes the C options; the caller frees them with C.cibatch_list_options_free.
+func (o *ListOptions) build() (opts *C.cibatch_list_options, err error) {
 	start, err := timeArg("StartCreationTime", o.StartCreationTime, o.StartCreationAt)
 	if err != nil {
 		return nil, err
@@ -49,67 +46,66 @@ func (o *ListOptions) build() (*C.cibatch_list_options, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts *C.cibatch_list_options
+	const arg = "ListOptions"
+	var cs cStrings
+	defer cs.free()
+	typ, next := cs.opt(arg, o.Type), cs.opt(arg, o.NextToken)
+	from, to := cs.opt(arg, start), cs.opt(arg, end)
+	workflowID, jobID, name := cs.opt(arg, o.WorkflowID), cs.opt(arg, o.JobID), cs.opt(arg, o.Name)
+	states := make([]*C.char, len(o.States))
+	for i, st := range o.States {
+		states[i] = cs.opt(arg, st)
+	}
+	cs.check(arg, o.OrderByTime)
+	if cs.err != nil {
+		return nil, cs.err
+	}
 	var cerr *C.cibatch_error
 	if err := check(C.cibatch_list_options_new(&opts, &cerr), cerr); err != nil {
 		return nil, err
 	}
-	fail := func(result C.cibatch_result, cerr *C.cibatch_error) error {
-		if err := check(result, cerr); err != nil {
-			C.cibatch_list_options_free(opts)
-			return err
-		}
-		return nil
-	}
-	var strs []*C.char
 	defer func() {
-		for _, s := range strs {
-			free(s)
+		if err != nil {
+			C.cibatch_list_options_free(opts)
+			opts = nil
 		}
 	}()
-	opt := func(s string) *C.char {
-		p := cstrOpt(s)
-		strs = append(strs, p)
-		return p
-	}
 	if o.Type != "" {
-		if err := fail(C.cibatch_list_options_set_type(opts, opt(o.Type), &cerr), cerr); err != nil {
-			return nil, err
+		if err := check(C.cibatch_list_options_set_type(opts, typ, &cerr), cerr); err != nil {
+			return opts, err
 		}
 	}
-	switch strings.ToLower(o.OrderByTime) {
-	case "":
-	case "desc":
-		if err := fail(C.cibatch_list_options_set_order(opts, C.CIBATCH_ORDER_DESC, &cerr), cerr); err != nil {
-			return nil, err
+	if o.OrderByTime != "" {
+		var order C.uint32_t
+		switch strings.ToLower(o.OrderByTime) {
+		case "desc":
+			order = C.CIBATCH_ORDER_DESC
+		case "asc":
+			order = C.CIBATCH_ORDER_ASC
+		default:
+			return opts, &Error{Kind: KindInvalidArgument, Argument: "OrderByTime",
+				Message: "invalid argument `OrderByTime`: " + o.OrderByTime + " is not Desc or Asc"}
 		}
-	case "asc":
-		if err := fail(C.cibatch_list_options_set_order(opts, C.CIBATCH_ORDER_ASC, &cerr), cerr); err != nil {
-			return nil, err
+		if err := check(C.cibatch_list_options_set_order(opts, order, &cerr), cerr); err != nil {
+			return opts, err
 		}
-	default:
-		C.cibatch_list_options_free(opts)
-		return nil, &Error{Kind: KindInvalidArgument, Argument: "OrderByTime",
-			Message: "invalid argument `OrderByTime`: " + o.OrderByTime + " is not Desc or Asc"}
 	}
-	for _, st := range o.States {
-		if err := fail(C.cibatch_list_options_add_state(opts, opt(st), &cerr), cerr); err != nil {
-			return nil, err
+	for _, st := range states {
+		if err := check(C.cibatch_list_options_add_state(opts, st, &cerr), cerr); err != nil {
+			return opts, err
 		}
 	}
 	if o.Size < 0 || o.Size > 1<<31 {
-		C.cibatch_list_options_free(opts)
-		return nil, &Error{Kind: KindInvalidArgument, Argument: "size", Message: "invalid argument `size`: negative"}
+		return opts, &Error{Kind: KindInvalidArgument, Argument: "size", Message: "invalid argument `size`: negative"}
 	}
-	if err := fail(C.cibatch_list_options_set_size(opts, C.uint32_t(o.Size), &cerr), cerr); err != nil {
-		return nil, err
+	if err := check(C.cibatch_list_options_set_size(opts, C.uint32_t(o.Size), &cerr), cerr); err != nil {
+		return opts, err
 	}
-	if err := fail(C.cibatch_list_options_set_next_token(opts, opt(o.NextToken), &cerr), cerr); err != nil {
-		return nil, err
+	if err := check(C.cibatch_list_options_set_next_token(opts, next, &cerr), cerr); err != nil {
+		return opts, err
 	}
-	if err := fail(C.cibatch_list_options_set_filters(opts, opt(start), opt(end),
-		opt(o.WorkflowID), opt(o.JobID), opt(o.Name), &cerr), cerr); err != nil {
-		return nil, err
+	if err := check(C.cibatch_list_options_set_filters(opts, from, to, workflowID, jobID, name, &cerr), cerr); err != nil {
+		return opts, err
 	}
 	return opts, nil
 }

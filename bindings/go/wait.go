@@ -40,8 +40,11 @@ type WaitOptions struct {
 // WaitForJob polls until the job is Success, Failed or Cancel and returns it. It stops with an error matching
 // ErrTimeout after MaxWait or at ctx's deadline, and with ctx's error when ctx is cancelled.
 func (c *Client) WaitForJob(ctx context.Context, jobID string, o WaitOptions) (Job, error) {
-	if err := checkText("jobID", jobID); err != nil {
-		return Job{}, err
+	var cs cStrings
+	defer cs.free()
+	id := cs.str("jobID", jobID)
+	if cs.err != nil {
+		return Job{}, cs.err
 	}
 	var ms [3]C.uint64_t
 	for i, d := range []struct {
@@ -57,8 +60,6 @@ func (c *Client) WaitForJob(ctx context.Context, jobID string, o WaitOptions) (J
 	st := &waitState{ctx: ctx, onState: o.OnState}
 	handle := cgo.NewHandle(st)
 	defer handle.Delete()
-	id := cstr(jobID)
-	defer free(id)
 	job, err := c.jobCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_go_wait(h, id, ms[0], ms[1], ms[2], C.uintptr_t(handle), out, cerr)
 	})
