@@ -57,7 +57,10 @@ type Config struct {
 	// when exactly one matches (same type, name, input, workflow or tag); create once more when none does; fail with
 	// ErrAmbiguousCreate (Error.JobIDs) when several do. Replaces RetryCreate. Give jobs unique names.
 	ResolveCreates bool
-	// BackoffBase and BackoffCap shape the full-jitter exponential backoff between retries (200ms, 5s).
+	// BackoffBase and BackoffCap shape the full-jitter exponential backoff between retries: before retry n the
+	// client waits a random time up to min(BackoffCap, BackoffBase * 2^(n-1)), or the service's Retry-After up to
+	// BackoffCap (library defaults 200ms and 5s, each at most 24h). Zero keeps the library's default, so either may
+	// be set alone: a BackoffBase above the default cap with no BackoffCap waits at most that cap.
 	BackoffBase, BackoffCap time.Duration
 	// ClockOffset is added to this machine's clock when signing (at most a day either way). A skewed clock is also
 	// corrected from the service's answer.
@@ -149,33 +152,23 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 		timeouts[i] = ms
 	}
-	if err := check(C.cibatch_config_set_timeouts(ccfg, timeouts[0], timeouts[1], timeouts[2], &cerr), cerr); err != nil {
-		return nil, err
+	if timeouts != [3]C.uint64_t{} { // 0 keeps the library's value
+		if err := check(C.cibatch_config_set_timeouts(ccfg, timeouts[0], timeouts[1], timeouts[2], &cerr), cerr); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.UserAgent != "" {
 		if err := check(C.cibatch_config_set_user_agent(ccfg, userAgent, &cerr), cerr); err != nil {
 			return nil, err
 		}
 	}
-	// 0 keeps the library's defaults; the library checks the ranges.
-	attempts, err := intArg("MaxAttempts", int64(cfg.MaxAttempts), math.MaxUint32)
-	if err != nil {
+	if err := setRetries(ccfg, cfg); err != nil {
 		return nil, err
 	}
-	base, err := durationArg("BackoffBase", cfg.BackoffBase)
-	if err != nil {
-		return nil, err
-	}
-	capMs, err := durationArg("BackoffCap", cfg.BackoffCap)
-	if err != nil {
-		return nil, err
-	}
-	if err := check(C.cibatch_config_set_retries(ccfg, C.uint32_t(attempts), C.bool(cfg.RetryCreate), base, capMs,
-		&cerr), cerr); err != nil {
-		return nil, err
-	}
-	if err := check(C.cibatch_config_set_resolve_creates(ccfg, C.bool(cfg.ResolveCreates), &cerr), cerr); err != nil {
-		return nil, err
+	if cfg.ResolveCreates {
+		if err := check(C.cibatch_config_set_resolve_creates(ccfg, true, &cerr), cerr); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.ClockOffset != 0 {
 		if err := check(C.cibatch_config_set_clock_offset(ccfg, C.int64_t(cfg.ClockOffset/time.Second), &cerr), cerr); err != nil {
@@ -253,6 +246,43 @@ func NewClient(cfg Config) (*Client, error) {
 	c := newClient(ptr)
 	c.cb = cb
 	return c, nil
+}
+
+// setRetries sets the retry knobs cfg sets, and only those: the others keep the library's defaults, which this
+// package does not restate. The library checks the ranges.
+func setRetries(ccfg *C.cibatch_config, cfg Config) error {
+	var cerr *C.cibatch_error
+	if cfg.MaxAttempts != 0 {
+		n, err := intArg("MaxAttempts", int64(cfg.MaxAttempts), math.MaxUint32)
+		if err != nil {
+			return err
+		}
+		if err := check(C.cibatch_config_set_max_attempts(ccfg, C.uint32_t(n), &cerr), cerr); err != nil {
+			return err
+		}
+	}
+	if cfg.RetryCreate {
+		if err := check(C.cibatch_config_set_retry_create(ccfg, true, &cerr), cerr); err != nil {
+			return err
+		}
+	}
+	base, err := durationArg("BackoffBase", cfg.BackoffBase)
+	if err != nil {
+		return err
+	}
+	capMs, err := durationArg("BackoffCap", cfg.BackoffCap)
+	if err != nil {
+		return err
+	}
+	switch {
+	case base != 0 && capMs != 0:
+		return check(C.cibatch_config_set_backoff(ccfg, base, capMs, &cerr), cerr)
+	case base != 0 || capMs != 0:
+		// One of the two: the other keeps the library's default. cibatch_config_set_backoff takes both, so this goes
+		// through the convenience setter, where 0 keeps the current value; it also sets retry_create, to cfg's.
+		return check(C.cibatch_config_set_retries(ccfg, 0, C.bool(cfg.RetryCreate), base, capMs, &cerr), cerr)
+	}
+	return nil
 }
 
 // NewClientFromEnv makes a client from CIBATCH_BUCKET, CIBATCH_REGION, optional CIBATCH_ENDPOINT and
