@@ -48,31 +48,37 @@ func (c *Client) Close() error {
 
 var errClosed = &Error{Kind: KindClosed, Message: "cibatch: the client is closed"}
 
-// use runs f with the client's handle. When ctx can end, f gets a derived handle (sharing the connections) that
-// stops at ctx's deadline or when ctx is cancelled: waits, backoffs and the request in flight end at once.
-func (c *Client) use(ctx context.Context, f func(*C.cibatch_client) error) (err error) {
+// handle checks that a call may start (ctx not done, the client not closed, not from inside its own
+// CredentialsProvider) and returns the handle to make it with: the client's own or, when ctx can end, a derived one
+// (sharing the connections) that stops at ctx's deadline or when ctx is cancelled: waits, backoffs and the request
+// in flight end at once. release frees it, once the call (or the iterator made with it) is done.
+func (c *Client) handle(ctx context.Context) (h *C.cibatch_client, release func(), err error) {
 	left, err := withContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.closed.Load() {
+		return nil, nil, errClosed
+	}
+	if err := c.cb.refuseInsideProvider(); err != nil {
+		return nil, nil, err
+	}
+	if ctx.Done() == nil {
+		return c.ptr, func() {}, nil
+	}
+	return derive(c.ptr, ctx, left)
+}
+
+// use runs f with the handle for ctx, raising on this goroutine what a callback did during it.
+func (c *Client) use(ctx context.Context, f func(*C.cibatch_client) error) (err error) {
+	h, release, err := c.handle(ctx)
 	if err != nil {
 		return err
 	}
-	if c.closed.Load() {
-		return errClosed
-	}
-	if err := c.cb.refuseInsideProvider(); err != nil {
-		return err
-	}
+	defer release()
 	scope := c.cb.enter()
 	defer func() { scope.exit(isCredentials(err)) }()
-	handle := c.ptr
-	if ctx.Done() != nil {
-		derived, release, err := derive(c.ptr, ctx, left)
-		if err != nil {
-			return err
-		}
-		defer release()
-		handle = derived
-	}
-	err = f(handle)
+	err = f(h)
 	runtime.KeepAlive(c)
 	return ctxError(ctx, err)
 }

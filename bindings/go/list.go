@@ -145,27 +145,12 @@ func (c *Client) AllJobs(ctx context.Context, o ListOptions) iter.Seq2[Job, erro
 			return
 		}
 		defer C.cibatch_list_options_free(opts)
-		left, err := withContext(ctx)
-		if err == nil && c.closed.Load() {
-			err = errClosed
-		}
-		if err == nil {
-			err = c.cb.refuseInsideProvider()
-		}
+		handle, release, err := c.handle(ctx)
 		if err != nil {
 			yield(Job{}, err)
 			return
 		}
-		handle := c.ptr
-		if ctx.Done() != nil {
-			derived, release, err := derive(c.ptr, ctx, left)
-			if err != nil {
-				yield(Job{}, err)
-				return
-			}
-			defer release()
-			handle = derived
-		}
+		defer release()
 		var it *C.cibatch_job_iter
 		var cerr *C.cibatch_error
 		// The iterator keeps what it needs of the handle (connections, callbacks, ctx's token) until it is freed.

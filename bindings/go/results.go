@@ -228,27 +228,12 @@ func (c *Client) Results(ctx context.Context, jobID string, o ResultOptions) ite
 			return
 		}
 		defer C.cibatch_result_options_free(opts)
-		left, err := withContext(ctx)
-		if err == nil && c.closed.Load() {
-			err = errClosed
-		}
-		if err == nil {
-			err = c.cb.refuseInsideProvider()
-		}
+		handle, release, err := c.handle(ctx)
 		if err != nil {
 			fail(err)
 			return
 		}
-		handle := c.ptr
-		if ctx.Done() != nil {
-			derived, release, err := derive(c.ptr, ctx, left)
-			if err != nil {
-				fail(err)
-				return
-			}
-			defer release()
-			handle = derived
-		}
+		defer release()
 		cb := c.cb
 		// step runs one C call inside a callback scope (a logging callback's panic is raised here).
 		step := func(f func(cerr **C.cibatch_error) C.cibatch_result) (err error) {
