@@ -341,7 +341,28 @@ typedef struct cibatch_emulator cibatch_emulator;
 typedef struct cibatch_error cibatch_error;
 
 /**
- * One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
+ * One job. Made by the client (the caller owns it: free with `cibatch_job_free`) or borrowed from a
+ * `cibatch_job_list`, a pager or a report (valid until that is freed; never free it).
+ *
+ * Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job, valid until the job
+ * (or the list it came from) is freed, and the same pointer on every call. Getters never fail: NULL when the job is
+ * NULL or the field is absent. A job never changes once made; any number of threads may read one at once.
+ *
+ * Methods:
+ * - `cibatch_job_state_code`, `cibatch_job_is_terminal`: the state as a number, and whether it is final.
+ * - `cibatch_job_fields`: many fields in one call, by `cibatch_job_field` number.
+ * - One getter per field: `cibatch_job_id`, `cibatch_job_name`, `cibatch_job_type`, `cibatch_job_state`,
+ *   `cibatch_job_code`, `cibatch_job_message`, `cibatch_job_creation_time`, `cibatch_job_start_time`,
+ *   `cibatch_job_end_time`, `cibatch_job_input_prefix`, `cibatch_job_input_manifest`, `cibatch_job_input_url_file`,
+ *   `cibatch_job_input_object`, `cibatch_job_workflow_ids`, `cibatch_job_time_interval_start`,
+ *   `cibatch_job_time_interval_end`, `cibatch_job_tag`, `cibatch_job_template_id`, `cibatch_job_job_param_xml`,
+ *   `cibatch_job_output_region`, `cibatch_job_output_bucket`, `cibatch_job_output_object`,
+ *   `cibatch_job_output_xml`, `cibatch_job_queue_id`, `cibatch_job_user_data`, `cibatch_job_job_level`,
+ *   `cibatch_job_callback`, `cibatch_job_callback_format`, `cibatch_job_callback_type`,
+ *   `cibatch_job_callback_mq_mode`, `cibatch_job_callback_mq_region`, `cibatch_job_callback_mq_name`,
+ *   `cibatch_job_progress`, `cibatch_job_queue_type`, `cibatch_job_callback_kafka_region`,
+ *   `cibatch_job_callback_kafka_instance_id`, `cibatch_job_callback_kafka_topic`, `cibatch_job_raw_xml`.
+ * - `cibatch_job_clone` (a copy the caller owns), `cibatch_job_free`.
  */
 typedef struct cibatch_job cibatch_job;
 
@@ -462,100 +483,229 @@ const char *cibatch_version(void);
 const char *cibatch_build_id(void);
 
 /**
- * A static name for a result code (a `cibatch_result` value: `"CIBATCH_OK"`, ...), or `"CIBATCH_UNKNOWN"`.
- * Never free it.
- */
-const char *cibatch_result_name(int32_t result);
-
-/**
- * The result code this error was returned with. `CIBATCH_NULL_ARGUMENT` if `error` is NULL.
- */
-cibatch_result cibatch_error_result(const cibatch_error *error);
-
-/**
- * A full human-readable message: operation, status, code, message, request id, trace id, attempts.
- * Never contains a secret key or token. Borrowed: valid until `error` is freed. NULL if `error` is NULL.
- */
-const char *cibatch_error_message(const cibatch_error *error);
-
-/**
- * For `CIBATCH_INVALID_INPUT`, `CIBATCH_NULL_ARGUMENT` and `CIBATCH_INVALID_UTF8`: the name of the argument
- * at fault. NULL otherwise. Borrowed: valid until `error` is freed.
- */
-const char *cibatch_error_argument(const cibatch_error *error);
-
-/**
- * The HTTP status of the answer, or 0 when there was none.
- */
-uint16_t cibatch_error_status(const cibatch_error *error);
-
-/**
- * The service's error code (`"InvalidArgument"`, `"SlowDown"`, ...), or NULL. Borrowed: valid until `error`
- * is freed.
- */
-const char *cibatch_error_code(const cibatch_error *error);
-
-/**
- * The service's own `Message`, or NULL. Borrowed: valid until `error` is freed.
- */
-const char *cibatch_error_service_message(const cibatch_error *error);
-
-/**
- * The request id (from the body or the `x-ci-request-id` header), or NULL. Borrowed: valid until `error` is
- * freed.
- */
-const char *cibatch_error_request_id(const cibatch_error *error);
-
-/**
- * The trace id, or NULL. Borrowed: valid until `error` is freed.
- */
-const char *cibatch_error_trace_id(const cibatch_error *error);
-
-/**
- * How many requests were sent for the failed call (0 when none was).
- */
-uint32_t cibatch_error_attempts(const cibatch_error *error);
-
-/**
- * True when the call failed because time ran out: a connect, read or whole-call timeout
- * (`CIBATCH_TRANSPORT`), or a wait that ended first (`CIBATCH_WAIT_TIMEOUT`). False for a NULL `error`.
- */
-bool cibatch_error_is_timeout(const cibatch_error *error);
-
-/**
- * For `CIBATCH_OUTCOME_UNKNOWN`, the result of the failure behind it (`CIBATCH_TRANSPORT` for a timeout or a reset,
- * `CIBATCH_SERVICE` for a 5xx, `CIBATCH_CANCELLED`, ...); for any other error, its result. `CIBATCH_NULL_ARGUMENT`
- * if `error` is NULL.
- */
-cibatch_result cibatch_error_cause_result(const cibatch_error *error);
-
-/**
- * True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
- * exist now. False for a NULL `error`.
- */
-bool cibatch_error_is_outcome_unknown(const cibatch_error *error);
-
-/**
- * For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
- */
-size_t cibatch_error_job_id_count(const cibatch_error *error);
-
-/**
- * For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
- * `error` is freed.
- */
-const char *cibatch_error_job_id(const cibatch_error *error,
-                                 size_t index);
-
-/**
- * Frees an error. NULL does nothing.
- */
-void cibatch_error_free(cibatch_error *error);
-
-/**
  * Frees a string this library returned as `char *` (for example from `cibatch_sign`). NULL does nothing.
  */
 void cibatch_string_free(char *s);
+
+/**
+ * Fills `out` (inside a `cibatch_credentials_callback`) with SecretId, SecretKey, an optional session token
+ * (NULL: none) and when they expire, in Unix seconds (0: never). The strings are copied.
+ */
+cibatch_result cibatch_credentials_set(cibatch_credentials *out,
+                                       const char *secret_id,
+                                       const char *secret_key,
+                                       const char *token,
+                                       int64_t expires_at_unix,
+                                       cibatch_error **error);
+
+/**
+ * Makes the client ask `callback` for temporary credentials (see `cibatch_credentials_callback`) instead of using
+ * the configuration's keys; NULL goes back to them. `user_data` is passed through untouched and must stay valid
+ * until `release` (may be NULL) is called with it (never when `callback` is NULL): once, when no configuration, client or pager can call `callback`
+ * any more (which may be after `cibatch_client_free`, while a pager or a running call still uses the client). When
+ * this call fails, `release` is not called and `user_data` stays the caller's.
+ *
+ * The provider runs with no lock held. A call it makes on a client that shares these credentials fails at once with
+ * `CIBATCH_CREDENTIALS` (it would wait for the credentials being fetched); calls on other clients work.
+ */
+cibatch_result cibatch_config_set_credentials_provider(cibatch_config *config,
+                                                       cibatch_credentials_callback callback,
+                                                       void *user_data,
+                                                       cibatch_release_callback release,
+                                                       cibatch_error **error);
+
+/**
+ * Sends the client's log messages at `max_level` (a `cibatch_log_level`) and more severe to `callback`; NULL turns
+ * logging off. Debug messages give the operation, request line, status, request id, attempt and duration. The
+ * logger is called with no lock held: it may make calls on the client. `user_data` must stay valid until `release`
+ * (may be NULL) is called with it: once, when no configuration, client or pager can call `callback` any more. When
+ * this call fails, `release` is not called.
+ */
+cibatch_result cibatch_config_set_logger(cibatch_config *config,
+                                         cibatch_log_callback callback,
+                                         void *user_data,
+                                         uint32_t max_level,
+                                         cibatch_release_callback release,
+                                         cibatch_error **error);
+
+/**
+ * Makes a token. On success `*cancel_out` is a new token the caller frees with `cibatch_cancel_free`.
+ */
+cibatch_result cibatch_cancel_new(cibatch_cancel **cancel_out,
+                                  cibatch_error **error);
+
+/**
+ * Fires the token: calls carrying it stop within milliseconds with `CIBATCH_CANCELLED`, and later calls carrying it
+ * fail at once. Idempotent; callable from any thread, including from inside a callback. NULL does nothing.
+ */
+void cibatch_cancel_fire(const cibatch_cancel *cancel);
+
+/**
+ * Whether the token has fired. False for NULL.
+ */
+bool cibatch_cancel_is_fired(const cibatch_cancel *cancel);
+
+/**
+ * Frees the caller's token. Clients made with it keep what they need. NULL does nothing. Must not be called while
+ * another thread may still fire it.
+ */
+void cibatch_cancel_free(cibatch_cancel *cancel);
+
+/**
+ * Checks `config` (bucket, region, endpoint, token, user agent; nothing is sent) and makes a client. The
+ * configuration is copied: free it whenever you like. On success `*client_out` is a new client the caller frees
+ * with `cibatch_client_free`.
+ */
+cibatch_result cibatch_client_new(const cibatch_config *config,
+                                  cibatch_client **client_out,
+                                  cibatch_error **error);
+
+/**
+ * `cibatch_config_from_env` and `cibatch_client_new` in one call.
+ */
+cibatch_result cibatch_client_new_from_env(cibatch_client **client_out,
+                                           cibatch_error **error);
+
+/**
+ * A client that shares `client`'s connections and whose every call, retries and waits included, ends within
+ * `timeout_ms` from now (a per-call deadline, such as a Go context's): past it a call fails with a timeout
+ * (`cibatch_error_is_timeout`). 0 is a deadline already passed; more than a day is `CIBATCH_INVALID_INPUT`. Cheap
+ * enough to make per call. On success `*client_out` is a new client the caller frees with `cibatch_client_free`; it
+ * may outlive `client`, and closing `client` does not close it.
+ */
+cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
+                                           uint64_t timeout_ms,
+                                           cibatch_client **client_out,
+                                           cibatch_error **error);
+
+/**
+ * A client that shares `client`'s connections and whose every call stops when `cancel` fires (see
+ * `cibatch_cancel_fire`): waits, backoffs, polls and waits for credentials end at once and a request in flight is
+ * abandoned (its connection is shut down), the call failing with `CIBATCH_CANCELLED`. `cancel` may be NULL (no
+ * token); `timeout_ms`, when not 0 (none), also bounds every call as `cibatch_client_with_timeout` does (at most a day).
+ * The new client keeps what it needs of `cancel`: free the token whenever you like. On success `*client_out` is a
+ * new client the caller frees with `cibatch_client_free`; it may outlive `client`, and closing `client` does not
+ * close it.
+ */
+cibatch_result cibatch_client_with_cancel(const cibatch_client *client,
+                                          const cibatch_cancel *cancel,
+                                          uint64_t timeout_ms,
+                                          cibatch_client **client_out,
+                                          cibatch_error **error);
+
+/**
+ * The clock offset, in seconds, the client currently signs with (set, or learned from the service). 0 for a
+ * NULL `client`.
+ */
+int64_t cibatch_client_clock_offset(const cibatch_client *client);
+
+/**
+ * Marks a client closed (see `cibatch_client`): calls already running finish normally, calls that start after it
+ * fail with `CIBATCH_CLOSED`. Returns at once; idempotent; NULL does nothing. Safe from any thread and from inside a
+ * callback. The handle stays valid until `cibatch_client_free`.
+ */
+void cibatch_client_close(const cibatch_client *client);
+
+/**
+ * Whether `cibatch_client_close` (or nothing else) was called on this handle. False for NULL.
+ */
+bool cibatch_client_is_closed(const cibatch_client *client);
+
+/**
+ * Closes and frees a client. NULL does nothing. Calls already running on other threads finish normally (each keeps
+ * what it uses, released when the last of them returns), but no call may start on `client` once this has been
+ * called: see `cibatch_client` for the safe order. Pagers and clients derived from it keep what they need and stay
+ * usable.
+ */
+void cibatch_client_free(cibatch_client *client);
+
+/**
+ * Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
+ * caller frees with `cibatch_job_free`.
+ */
+cibatch_result cibatch_client_create_workflow_job(const cibatch_client *client,
+                                                  const cibatch_workflow_request *request,
+                                                  cibatch_job **job_out,
+                                                  cibatch_error **error);
+
+/**
+ * Creates a Job-type job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
+ * caller frees with `cibatch_job_free`.
+ */
+cibatch_result cibatch_client_create_job(const cibatch_client *client,
+                                         const cibatch_job_request *request,
+                                         cibatch_job **job_out,
+                                         cibatch_error **error);
+
+/**
+ * Describes one job. A job the service does not know is `CIBATCH_JOB_NOT_FOUND`. On success `*job_out` is a new
+ * job the caller frees with `cibatch_job_free`.
+ */
+cibatch_result cibatch_client_describe_job(const cibatch_client *client,
+                                           const char *job_id,
+                                           cibatch_job **job_out,
+                                           cibatch_error **error);
+
+/**
+ * Describes `count` jobs, comma-joined in one request per 4 KiB of path; if the service answers a joined path as
+ * one unknown ID, each ID is described on its own. IDs the service does not know are listed by
+ * `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
+ * caller frees with `cibatch_job_list_free`.
+ */
+cibatch_result cibatch_client_describe_jobs(const cibatch_client *client,
+                                            const char *const *job_ids,
+                                            size_t count,
+                                            cibatch_job_list **list_out,
+                                            cibatch_error **error);
+
+/**
+ * One page of jobs. `options` may be NULL for the service's defaults. Options without a type send no `type`, so
+ * the service's undocumented default applies (it may list `"Workflow"` jobs only); `cibatch_client_jobs` and
+ * `cibatch_client_pages` cover both types. On success `*page_out` is a new list the caller frees with
+ * `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
+ */
+cibatch_result cibatch_client_list_jobs(const cibatch_client *client,
+                                        const cibatch_list_options *options,
+                                        cibatch_job_list **page_out,
+                                        cibatch_error **error);
+
+/**
+ * A pager over every page of a listing, starting at the options' next token (`options` may be NULL). The
+ * options are copied. On success `*pager_out` is a new pager the caller frees with `cibatch_pager_free`; it
+ * keeps the client's connections alive and may outlive the client handle.
+ */
+cibatch_result cibatch_client_pages(const cibatch_client *client,
+                                    const cibatch_list_options *options,
+                                    cibatch_pager **pager_out,
+                                    cibatch_error **error);
+
+/**
+ * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error, except within one call: a
+ * retried attempt (the earlier answer was lost) that is refused while the job is now `Cancel` is success.
+ */
+cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
+                                         const char *job_id,
+                                         cibatch_error **error);
+
+/**
+ * Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
+ * every `initial_interval_ms` (0: 1 s; less than 10 ms is raised to 10 ms) and growing by 1.5x up to
+ * `max_interval_ms` (0: 15 s); each at most a day, else `CIBATCH_INVALID_INPUT`. Every poll, retries and backoffs
+ * included, ends by the wait's deadline. `on_poll` (may be
+ * NULL) is called on the calling thread with `user_data` after every poll (see `cibatch_wait_callback`); it
+ * returning false stops the wait with `CIBATCH_CANCELLED`. Past `max_wait_ms` the result is
+ * `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
+ * `cibatch_job_free`.
+ */
+cibatch_result cibatch_client_wait_for_job(const cibatch_client *client,
+                                           const char *job_id,
+                                           uint64_t max_wait_ms,
+                                           uint64_t initial_interval_ms,
+                                           uint64_t max_interval_ms,
+                                           cibatch_wait_callback on_poll,
+                                           void *user_data,
+                                           cibatch_job **job_out,
+                                           cibatch_error **error);
 
 /**
  * Starts a configuration for `bucket` (`name-appid`) in `region` (`ap-beijing`) with permanent keys.
@@ -698,229 +848,9 @@ cibatch_result cibatch_config_set_proxy(cibatch_config *config,
                                         cibatch_error **error);
 
 /**
- * Fills `out` (inside a `cibatch_credentials_callback`) with SecretId, SecretKey, an optional session token
- * (NULL: none) and when they expire, in Unix seconds (0: never). The strings are copied.
- */
-cibatch_result cibatch_credentials_set(cibatch_credentials *out,
-                                       const char *secret_id,
-                                       const char *secret_key,
-                                       const char *token,
-                                       int64_t expires_at_unix,
-                                       cibatch_error **error);
-
-/**
- * Makes the client ask `callback` for temporary credentials (see `cibatch_credentials_callback`) instead of using
- * the configuration's keys; NULL goes back to them. `user_data` is passed through untouched and must stay valid
- * until `release` (may be NULL) is called with it (never when `callback` is NULL): once, when no configuration, client or pager can call `callback`
- * any more (which may be after `cibatch_client_free`, while a pager or a running call still uses the client). When
- * this call fails, `release` is not called and `user_data` stays the caller's.
- *
- * The provider runs with no lock held. A call it makes on a client that shares these credentials fails at once with
- * `CIBATCH_CREDENTIALS` (it would wait for the credentials being fetched); calls on other clients work.
- */
-cibatch_result cibatch_config_set_credentials_provider(cibatch_config *config,
-                                                       cibatch_credentials_callback callback,
-                                                       void *user_data,
-                                                       cibatch_release_callback release,
-                                                       cibatch_error **error);
-
-/**
- * Sends the client's log messages at `max_level` (a `cibatch_log_level`) and more severe to `callback`; NULL turns
- * logging off. Debug messages give the operation, request line, status, request id, attempt and duration. The
- * logger is called with no lock held: it may make calls on the client. `user_data` must stay valid until `release`
- * (may be NULL) is called with it: once, when no configuration, client or pager can call `callback` any more. When
- * this call fails, `release` is not called.
- */
-cibatch_result cibatch_config_set_logger(cibatch_config *config,
-                                         cibatch_log_callback callback,
-                                         void *user_data,
-                                         uint32_t max_level,
-                                         cibatch_release_callback release,
-                                         cibatch_error **error);
-
-/**
  * Frees a configuration. NULL does nothing. Clients made from it are not affected.
  */
 void cibatch_config_free(cibatch_config *config);
-
-/**
- * Checks `config` (bucket, region, endpoint, token, user agent; nothing is sent) and makes a client. The
- * configuration is copied: free it whenever you like. On success `*client_out` is a new client the caller frees
- * with `cibatch_client_free`.
- */
-cibatch_result cibatch_client_new(const cibatch_config *config,
-                                  cibatch_client **client_out,
-                                  cibatch_error **error);
-
-/**
- * `cibatch_config_from_env` and `cibatch_client_new` in one call.
- */
-cibatch_result cibatch_client_new_from_env(cibatch_client **client_out,
-                                           cibatch_error **error);
-
-/**
- * A client that shares `client`'s connections and whose every call, retries and waits included, ends within
- * `timeout_ms` from now (a per-call deadline, such as a Go context's): past it a call fails with a timeout
- * (`cibatch_error_is_timeout`). 0 is a deadline already passed; more than a day is `CIBATCH_INVALID_INPUT`. Cheap
- * enough to make per call. On success `*client_out` is a new client the caller frees with `cibatch_client_free`; it
- * may outlive `client`, and closing `client` does not close it.
- */
-cibatch_result cibatch_client_with_timeout(const cibatch_client *client,
-                                           uint64_t timeout_ms,
-                                           cibatch_client **client_out,
-                                           cibatch_error **error);
-
-/**
- * A client that shares `client`'s connections and whose every call stops when `cancel` fires (see
- * `cibatch_cancel_fire`): waits, backoffs, polls and waits for credentials end at once and a request in flight is
- * abandoned (its connection is shut down), the call failing with `CIBATCH_CANCELLED`. `cancel` may be NULL (no
- * token); `timeout_ms`, when not 0 (none), also bounds every call as `cibatch_client_with_timeout` does (at most a day).
- * The new client keeps what it needs of `cancel`: free the token whenever you like. On success `*client_out` is a
- * new client the caller frees with `cibatch_client_free`; it may outlive `client`, and closing `client` does not
- * close it.
- */
-cibatch_result cibatch_client_with_cancel(const cibatch_client *client,
-                                          const cibatch_cancel *cancel,
-                                          uint64_t timeout_ms,
-                                          cibatch_client **client_out,
-                                          cibatch_error **error);
-
-/**
- * The clock offset, in seconds, the client currently signs with (set, or learned from the service). 0 for a
- * NULL `client`.
- */
-int64_t cibatch_client_clock_offset(const cibatch_client *client);
-
-/**
- * Marks a client closed (see `cibatch_client`): calls already running finish normally, calls that start after it
- * fail with `CIBATCH_CLOSED`. Returns at once; idempotent; NULL does nothing. Safe from any thread and from inside a
- * callback. The handle stays valid until `cibatch_client_free`.
- */
-void cibatch_client_close(const cibatch_client *client);
-
-/**
- * Whether `cibatch_client_close` (or nothing else) was called on this handle. False for NULL.
- */
-bool cibatch_client_is_closed(const cibatch_client *client);
-
-/**
- * Closes and frees a client. NULL does nothing. Calls already running on other threads finish normally (each keeps
- * what it uses, released when the last of them returns), but no call may start on `client` once this has been
- * called: see `cibatch_client` for the safe order. Pagers and clients derived from it keep what they need and stay
- * usable.
- */
-void cibatch_client_free(cibatch_client *client);
-
-/**
- * Makes a token. On success `*cancel_out` is a new token the caller frees with `cibatch_cancel_free`.
- */
-cibatch_result cibatch_cancel_new(cibatch_cancel **cancel_out,
-                                  cibatch_error **error);
-
-/**
- * Fires the token: calls carrying it stop within milliseconds with `CIBATCH_CANCELLED`, and later calls carrying it
- * fail at once. Idempotent; callable from any thread, including from inside a callback. NULL does nothing.
- */
-void cibatch_cancel_fire(const cibatch_cancel *cancel);
-
-/**
- * Whether the token has fired. False for NULL.
- */
-bool cibatch_cancel_is_fired(const cibatch_cancel *cancel);
-
-/**
- * Frees the caller's token. Clients made with it keep what they need. NULL does nothing. Must not be called while
- * another thread may still fire it.
- */
-void cibatch_cancel_free(cibatch_cancel *cancel);
-
-/**
- * Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
- * caller frees with `cibatch_job_free`.
- */
-cibatch_result cibatch_client_create_workflow_job(const cibatch_client *client,
-                                                  const cibatch_workflow_request *request,
-                                                  cibatch_job **job_out,
-                                                  cibatch_error **error);
-
-/**
- * Creates a Job-type job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
- * caller frees with `cibatch_job_free`.
- */
-cibatch_result cibatch_client_create_job(const cibatch_client *client,
-                                         const cibatch_job_request *request,
-                                         cibatch_job **job_out,
-                                         cibatch_error **error);
-
-/**
- * Describes one job. A job the service does not know is `CIBATCH_JOB_NOT_FOUND`. On success `*job_out` is a new
- * job the caller frees with `cibatch_job_free`.
- */
-cibatch_result cibatch_client_describe_job(const cibatch_client *client,
-                                           const char *job_id,
-                                           cibatch_job **job_out,
-                                           cibatch_error **error);
-
-/**
- * Describes `count` jobs, comma-joined in one request per 4 KiB of path; if the service answers a joined path as
- * one unknown ID, each ID is described on its own. IDs the service does not know are listed by
- * `cibatch_job_list_non_exist_count`/`_get`, not reported as errors. On success `*list_out` is a new list the
- * caller frees with `cibatch_job_list_free`.
- */
-cibatch_result cibatch_client_describe_jobs(const cibatch_client *client,
-                                            const char *const *job_ids,
-                                            size_t count,
-                                            cibatch_job_list **list_out,
-                                            cibatch_error **error);
-
-/**
- * One page of jobs. `options` may be NULL for the service's defaults. Options without a type send no `type`, so
- * the service's undocumented default applies (it may list `"Workflow"` jobs only); `cibatch_client_jobs` and
- * `cibatch_client_pages` cover both types. On success `*page_out` is a new list the caller frees with
- * `cibatch_job_list_free`; `cibatch_job_list_next_token` gives the next page's token.
- */
-cibatch_result cibatch_client_list_jobs(const cibatch_client *client,
-                                        const cibatch_list_options *options,
-                                        cibatch_job_list **page_out,
-                                        cibatch_error **error);
-
-/**
- * A pager over every page of a listing, starting at the options' next token (`options` may be NULL). The
- * options are copied. On success `*pager_out` is a new pager the caller frees with `cibatch_pager_free`; it
- * keeps the client's connections alive and may outlive the client handle.
- */
-cibatch_result cibatch_client_pages(const cibatch_client *client,
-                                    const cibatch_list_options *options,
-                                    cibatch_pager **pager_out,
-                                    cibatch_error **error);
-
-/**
- * Cancels a job. Cancelling a job that already ended is a `CIBATCH_SERVICE` error, except within one call: a
- * retried attempt (the earlier answer was lost) that is refused while the job is now `Cancel` is success.
- */
-cibatch_result cibatch_client_cancel_job(const cibatch_client *client,
-                                         const char *job_id,
-                                         cibatch_error **error);
-
-/**
- * Polls a job until it is `Success`, `Failed` or `Cancel`, at most `max_wait_ms` (0: 10 minutes), starting
- * every `initial_interval_ms` (0: 1 s; less than 10 ms is raised to 10 ms) and growing by 1.5x up to
- * `max_interval_ms` (0: 15 s); each at most a day, else `CIBATCH_INVALID_INPUT`. Every poll, retries and backoffs
- * included, ends by the wait's deadline. `on_poll` (may be
- * NULL) is called on the calling thread with `user_data` after every poll (see `cibatch_wait_callback`); it
- * returning false stops the wait with `CIBATCH_CANCELLED`. Past `max_wait_ms` the result is
- * `CIBATCH_WAIT_TIMEOUT`. On success `*job_out` is the terminal job, which the caller frees with
- * `cibatch_job_free`.
- */
-cibatch_result cibatch_client_wait_for_job(const cibatch_client *client,
-                                           const char *job_id,
-                                           uint64_t max_wait_ms,
-                                           uint64_t initial_interval_ms,
-                                           uint64_t max_interval_ms,
-                                           cibatch_wait_callback on_poll,
-                                           void *user_data,
-                                           cibatch_job **job_out,
-                                           cibatch_error **error);
 
 /**
  * After a create fails with `CIBATCH_OUTCOME_UNKNOWN`, look for the job it may have made and return it when exactly
@@ -1149,6 +1079,97 @@ cibatch_result cibatch_emulator_set_job_state(const cibatch_emulator *emulator,
  * transport errors.
  */
 void cibatch_emulator_free(cibatch_emulator *emulator);
+
+/**
+ * A static name for a result code (a `cibatch_result` value: `"CIBATCH_OK"`, ...), or `"CIBATCH_UNKNOWN"`.
+ * Never free it.
+ */
+const char *cibatch_result_name(int32_t result);
+
+/**
+ * The result code this error was returned with. `CIBATCH_NULL_ARGUMENT` if `error` is NULL.
+ */
+cibatch_result cibatch_error_result(const cibatch_error *error);
+
+/**
+ * A full human-readable message: operation, status, code, message, request id, trace id, attempts.
+ * Never contains a secret key or token. Borrowed: valid until `error` is freed. NULL if `error` is NULL.
+ */
+const char *cibatch_error_message(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_INVALID_INPUT`, `CIBATCH_NULL_ARGUMENT` and `CIBATCH_INVALID_UTF8`: the name of the argument
+ * at fault. NULL otherwise. Borrowed: valid until `error` is freed.
+ */
+const char *cibatch_error_argument(const cibatch_error *error);
+
+/**
+ * The HTTP status of the answer, or 0 when there was none.
+ */
+uint16_t cibatch_error_status(const cibatch_error *error);
+
+/**
+ * The service's error code (`"InvalidArgument"`, `"SlowDown"`, ...), or NULL. Borrowed: valid until `error`
+ * is freed.
+ */
+const char *cibatch_error_code(const cibatch_error *error);
+
+/**
+ * The service's own `Message`, or NULL. Borrowed: valid until `error` is freed.
+ */
+const char *cibatch_error_service_message(const cibatch_error *error);
+
+/**
+ * The request id (from the body or the `x-ci-request-id` header), or NULL. Borrowed: valid until `error` is
+ * freed.
+ */
+const char *cibatch_error_request_id(const cibatch_error *error);
+
+/**
+ * The trace id, or NULL. Borrowed: valid until `error` is freed.
+ */
+const char *cibatch_error_trace_id(const cibatch_error *error);
+
+/**
+ * How many requests were sent for the failed call (0 when none was).
+ */
+uint32_t cibatch_error_attempts(const cibatch_error *error);
+
+/**
+ * True when the call failed because time ran out: a connect, read or whole-call timeout
+ * (`CIBATCH_TRANSPORT`), or a wait that ended first (`CIBATCH_WAIT_TIMEOUT`). False for a NULL `error`.
+ */
+bool cibatch_error_is_timeout(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_OUTCOME_UNKNOWN`, the result of the failure behind it (`CIBATCH_TRANSPORT` for a timeout or a reset,
+ * `CIBATCH_SERVICE` for a 5xx, `CIBATCH_CANCELLED`, ...); for any other error, its result. `CIBATCH_NULL_ARGUMENT`
+ * if `error` is NULL.
+ */
+cibatch_result cibatch_error_cause_result(const cibatch_error *error);
+
+/**
+ * True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
+ * exist now. False for a NULL `error`.
+ */
+bool cibatch_error_is_outcome_unknown(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
+ */
+size_t cibatch_error_job_id_count(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
+ * `error` is freed.
+ */
+const char *cibatch_error_job_id(const cibatch_error *error,
+                                 size_t index);
+
+/**
+ * Frees an error. NULL does nothing.
+ */
+void cibatch_error_free(cibatch_error *error);
 
 /**
  * The job ID. Every `const char *` a job getter returns is borrowed: valid until the job (or the list it came
@@ -1486,6 +1507,84 @@ uint32_t cibatch_job_iter_pages_fetched(const cibatch_job_iter *iter);
  * Frees an iterator. NULL does nothing.
  */
 void cibatch_job_iter_free(cibatch_job_iter *iter);
+
+/**
+ * A report over batch job `job_id`: the job as described, its results counted by state, and the first
+ * `failed_limit` failed results in creation order (0 keeps none), built by paging once through every result (100
+ * a page). `on_page` (may be NULL) is called on the calling thread with `user_data` after every page (see
+ * `cibatch_report_callback`). On success `*report_out` is a new report the caller frees with
+ * `cibatch_report_free`.
+ */
+cibatch_result cibatch_client_report(const cibatch_client *client,
+                                     const char *job_id,
+                                     uint32_t failed_limit,
+                                     cibatch_report_callback on_page,
+                                     void *user_data,
+                                     cibatch_report **report_out,
+                                     cibatch_error **error);
+
+/**
+ * The batch job, as described when the report started (borrowed: valid until the report is freed).
+ */
+const cibatch_job *cibatch_report_job(const cibatch_report *report);
+
+/**
+ * Every result counted (0 for a NULL `report`).
+ */
+uint64_t cibatch_report_total(const cibatch_report *report);
+
+/**
+ * Pages fetched to build the report.
+ */
+uint32_t cibatch_report_pages(const cibatch_report *report);
+
+/**
+ * How many different states the results were in (the count/get pairs below walk them in name order).
+ */
+size_t cibatch_report_state_count(const cibatch_report *report);
+
+/**
+ * The `index`th state's name (borrowed until the report is freed), or NULL when out of range.
+ */
+const char *cibatch_report_state_name(const cibatch_report *report,
+                                      size_t index);
+
+/**
+ * How many results were in the `index`th state (0 when out of range).
+ */
+uint64_t cibatch_report_state_total(const cibatch_report *report,
+                                    size_t index);
+
+/**
+ * How many results were in `state` (e.g. `"Failed"`); 0 when none, or when an argument is NULL or not UTF-8.
+ */
+uint64_t cibatch_report_count(const cibatch_report *report,
+                              const char *state);
+
+/**
+ * Failed results kept (at most the `failed_limit` asked for; `cibatch_report_count(report, "Failed")` counts them
+ * all).
+ */
+size_t cibatch_report_failed_count(const cibatch_report *report);
+
+/**
+ * The `index`th failed result kept, in creation order (borrowed until the report is freed), or NULL when out of
+ * range.
+ */
+const cibatch_object_result *cibatch_report_failed_get(const cibatch_report *report,
+                                                       size_t index);
+
+/**
+ * What the report says of the batch job: `"in progress"`, `"completed"`, `"completed with failures"` (the batch job
+ * ended `Success`, as it does once its fan-out finished, but units failed), `"failed"` or `"cancelled"`. A static
+ * string (never freed); NULL for a NULL `report`.
+ */
+const char *cibatch_report_outcome(const cibatch_report *report);
+
+/**
+ * Frees a report and everything borrowed from it. NULL does nothing.
+ */
+void cibatch_report_free(cibatch_report *report);
 
 /**
  * A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
@@ -1906,84 +2005,6 @@ const char *cibatch_object_result_raw_xml(const cibatch_object_result *result);
  * a report.
  */
 void cibatch_object_result_free(cibatch_object_result *result);
-
-/**
- * A report over batch job `job_id`: the job as described, its results counted by state, and the first
- * `failed_limit` failed results in creation order (0 keeps none), built by paging once through every result (100
- * a page). `on_page` (may be NULL) is called on the calling thread with `user_data` after every page (see
- * `cibatch_report_callback`). On success `*report_out` is a new report the caller frees with
- * `cibatch_report_free`.
- */
-cibatch_result cibatch_client_report(const cibatch_client *client,
-                                     const char *job_id,
-                                     uint32_t failed_limit,
-                                     cibatch_report_callback on_page,
-                                     void *user_data,
-                                     cibatch_report **report_out,
-                                     cibatch_error **error);
-
-/**
- * The batch job, as described when the report started (borrowed: valid until the report is freed).
- */
-const cibatch_job *cibatch_report_job(const cibatch_report *report);
-
-/**
- * Every result counted (0 for a NULL `report`).
- */
-uint64_t cibatch_report_total(const cibatch_report *report);
-
-/**
- * Pages fetched to build the report.
- */
-uint32_t cibatch_report_pages(const cibatch_report *report);
-
-/**
- * How many different states the results were in (the count/get pairs below walk them in name order).
- */
-size_t cibatch_report_state_count(const cibatch_report *report);
-
-/**
- * The `index`th state's name (borrowed until the report is freed), or NULL when out of range.
- */
-const char *cibatch_report_state_name(const cibatch_report *report,
-                                      size_t index);
-
-/**
- * How many results were in the `index`th state (0 when out of range).
- */
-uint64_t cibatch_report_state_total(const cibatch_report *report,
-                                    size_t index);
-
-/**
- * How many results were in `state` (e.g. `"Failed"`); 0 when none, or when an argument is NULL or not UTF-8.
- */
-uint64_t cibatch_report_count(const cibatch_report *report,
-                              const char *state);
-
-/**
- * Failed results kept (at most the `failed_limit` asked for; `cibatch_report_count(report, "Failed")` counts them
- * all).
- */
-size_t cibatch_report_failed_count(const cibatch_report *report);
-
-/**
- * The `index`th failed result kept, in creation order (borrowed until the report is freed), or NULL when out of
- * range.
- */
-const cibatch_object_result *cibatch_report_failed_get(const cibatch_report *report,
-                                                       size_t index);
-
-/**
- * What the report says of the batch job: `"in progress"`, `"completed"`, `"completed with failures"` (the batch job
- * ended `Success`, as it does once its fan-out finished, but units failed), `"failed"` or `"cancelled"`. A static
- * string (never freed); NULL for a NULL `report`.
- */
-const char *cibatch_report_outcome(const cibatch_report *report);
-
-/**
- * Frees a report and everything borrowed from it. NULL does nothing.
- */
-void cibatch_report_free(cibatch_report *report);
 
 /**
  * Computes the `Authorization` header value (`q-sign-algorithm=sha1&q-ak=...`) for any COS/CI request:
