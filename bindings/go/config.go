@@ -274,13 +274,9 @@ func setRetries(ccfg *C.cibatch_config, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case base != 0 && capMs != 0:
+	if base != 0 || capMs != 0 {
+		// 0 keeps the library's default for the one not set.
 		return check(C.cibatch_config_set_backoff(ccfg, base, capMs, &cerr), cerr)
-	case base != 0 || capMs != 0:
-		// One of the two: the other keeps the library's default. cibatch_config_set_backoff takes both, so this goes
-		// through the convenience setter, where 0 keeps the current value; it also sets retry_create, to cfg's.
-		return check(C.cibatch_config_set_retries(ccfg, 0, C.bool(cfg.RetryCreate), base, capMs, &cerr), cerr)
 	}
 	return nil
 }

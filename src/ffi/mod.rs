@@ -242,7 +242,11 @@ pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
 ///
 /// # Safety
 /// `out` is NULL or points to storage for one pointer.
-pub(crate) unsafe fn produce<T>(out: *mut *mut T, name: &'static str, make: impl FnOnce() -> FfiResult<T>) -> FfiResult<()> {
+pub(crate) unsafe fn produce<T>(
+    out: *mut *mut T,
+    name: &'static str,
+    make: impl FnOnce() -> FfiResult<T>,
+) -> FfiResult<()> {
     check_out(out, name)?;
     give(out, make()?);
     Ok(())
