@@ -30,10 +30,10 @@ int main() {
       CHECK(e.result() == CIBATCH_INVALID_INPUT && e.argument() == "max_attempts");
     }
     try {
-      emu.config().backoff_ms(0, 10);
+      emu.config().backoff_ms(1, 86400001);  // a cap over a day
       CHECK(false);
     } catch (const cibatch::Error &e) {
-      CHECK(e.result() == CIBATCH_INVALID_INPUT && e.argument() == "base_ms");
+      CHECK(e.result() == CIBATCH_INVALID_INPUT && e.argument() == "cap_ms");
     }
     cibatch::Client(emu.config().retry_create().retries(2));  // the compatibility form: 0 keeps base and cap
 
