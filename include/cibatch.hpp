@@ -170,8 +170,16 @@ class Config {
     CIBATCH_HPP_CALL(cibatch_config_set_timeouts, c_.get(), total, connect, read);
     return *this;
   }
-  Config &retries(std::uint32_t max_attempts, bool retry_create = false, std::uint64_t base_ms = 200,
-                  std::uint64_t cap_ms = 5000) {
+  /// The retry knobs, one setter each (cibatch.h documents ranges and defaults); a knob left unset keeps the default.
+  Config &max_attempts(std::uint32_t n) { CIBATCH_HPP_CALL(cibatch_config_set_max_attempts, c_.get(), n); return *this; }
+  Config &retry_create(bool on = true) { CIBATCH_HPP_CALL(cibatch_config_set_retry_create, c_.get(), on); return *this; }
+  Config &backoff_ms(std::uint64_t base_ms, std::uint64_t cap_ms) {
+    CIBATCH_HPP_CALL(cibatch_config_set_backoff, c_.get(), base_ms, cap_ms);
+    return *this;
+  }
+  /// The three at once (cibatch_config_set_retries, for compatibility): 0 keeps max_attempts, base_ms or cap_ms.
+  Config &retries(std::uint32_t max_attempts, bool retry_create = false, std::uint64_t base_ms = 0,
+                  std::uint64_t cap_ms = 0) {
     CIBATCH_HPP_CALL(cibatch_config_set_retries, c_.get(), max_attempts, retry_create, base_ms, cap_ms);
     return *this;
   }
@@ -367,8 +375,9 @@ class Client {
     cibatch_error *e = nullptr;
     cibatch_result r =
         cibatch_client_wait_for_job(c_.get(), id.c_str(), max_wait_ms, poll_ms, 0, trampoline, &ctx, &j, &e);
-    if (ctx.thrown) {
+    if (ctx.thrown) {  // the wait stopped because on_state threw: that exception, not the library's Cancelled
       cibatch_error_free(e);
+      cibatch_job_free(j);
       std::rethrow_exception(ctx.thrown);
     }
     detail::check(r, e);

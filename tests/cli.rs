@@ -59,20 +59,15 @@ fn create(emu: &Emulator, name: &str) -> String {
     json(&out)[0]["job_id"].as_str().unwrap().to_string()
 }
 
-/// The names of Python's `Job.to_dict()`, read from the binding's source (its `_JOB_FIELDS` table, plus `job_level`),
+/// The names of Python's `Job.to_dict()`, read from the binding's source (its `FIELDS` tuple, job_level included),
 /// so that the command line's JSON and Python cannot drift apart.
 fn python_fields() -> Vec<String> {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bindings/python/cibatch/_client.py"))
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bindings/python/cibatch/_job.py"))
         .expect("the Python binding's source");
-    let table = &source[source.find("_JOB_FIELDS = {").expect("_JOB_FIELDS") + "_JOB_FIELDS = {".len()..];
-    let table = &table[..table.find('}').unwrap()];
-    let mut names: Vec<String> = table
-        .split(',')
-        .filter_map(|entry| entry.split(':').next())
-        .map(|k| k.trim().trim_matches('"').to_string())
-        .filter(|k| !k.is_empty())
-        .collect();
-    names.push("job_level".into());
+    let table = &source[source.find("FIELDS = (").expect("FIELDS") + "FIELDS = (".len()..];
+    let table = &table[..table.find(')').unwrap()];
+    let mut names: Vec<String> =
+        table.split(',').map(|k| k.trim().trim_matches('"').to_string()).filter(|k| !k.is_empty()).collect();
     names.sort();
     names
 }

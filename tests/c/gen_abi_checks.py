@@ -13,11 +13,13 @@ library's exported symbols.
 
 usage: gen_abi_checks.py include/cibatch.h > abi_checks.c
 """
-import re
+import os
 import sys
 
-header = open(sys.argv[1]).read()
-decls = re.findall(r"^([A-Za-z_][\w \*]*?)\s*\b(cibatch_\w+)\(([^;{]*?)\);", header, re.M | re.S)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/, for abi_header
+import abi_header  # noqa: E402 - the header parser shared with the Python binding's table test
+
+decls = abi_header.declarations(abi_header.read(sys.argv[1]))
 
 # A valid handle of each type, from the fixture in test_cibatch.c.
 HANDLES = {
@@ -33,17 +35,6 @@ CALLBACK_HANDLES = {"cibatch_credentials": "h"}
 # What a getter returns for NULL arguments, by return type (the header documents each).
 FALLBACKS = {"uint16_t": "0", "uint32_t": "0", "uint64_t": "0", "size_t": "0", "int32_t": "0", "int64_t": "0",
              "bool": "false", "cibatch_state": "CIBATCH_STATE_OTHER"}
-
-def params(text):
-    text = " ".join(text.split())
-    if text in ("", "void"):
-        return []
-    out = []
-    for p in text.split(","):
-        p = p.strip()
-        m = re.match(r"(.*?)(\w+)$", p)
-        out.append((m.group(1).strip(), m.group(2)))
-    return out
 
 def null_value(ctype):
     if "*" in ctype or ctype.endswith("_callback"):
@@ -70,9 +61,8 @@ def print(line, to=None):
     (to if to is not None else main).append(line)
 
 count = 0
-for ret, name, ptext in decls:
+for ret, name, ps in decls:
     print(f"  /* checked: {name} */")
-    ps = params(ptext)
     fallible = ret.strip() == "cibatch_result"
     has_err = bool(ps) and ps[-1][0] == "cibatch_error **"
     takes_pointer = any("*" in t for t, _ in ps)

@@ -21,7 +21,21 @@ int main() {
     // Each describe moves a job one state on: the wait below sees every state, however slow the run (it once
     // missed `Running` under load on the wall clock).
     emu.set_clock(CIBATCH_EMULATOR_CLOCK_PER_DESCRIBE);
-    cibatch::Client client(emu.config().retries(3, false, 1, 10));
+    cibatch::Client client(emu.config().max_attempts(3).backoff_ms(1, 10));
+    // Each retry knob has its own setter, and the library (not the wrapper) refuses what is out of range.
+    try {
+      emu.config().max_attempts(11);
+      CHECK(false);
+    } catch (const cibatch::Error &e) {
+      CHECK(e.result() == CIBATCH_INVALID_INPUT && e.argument() == "max_attempts");
+    }
+    try {
+      emu.config().backoff_ms(1, 86400001);  // a cap over a day
+      CHECK(false);
+    } catch (const cibatch::Error &e) {
+      CHECK(e.result() == CIBATCH_INVALID_INPUT && e.argument() == "cap_ms");
+    }
+    cibatch::Client(emu.config().retry_create().retries(2));  // the compatibility form: 0 keeps base and cap
 
     auto wf = client.create_workflow_job(
         cibatch::WorkflowRequest("hpp-workflow", cibatch::InputKind::Prefix, "input/", "w1")
@@ -110,12 +124,19 @@ int main() {
       struct Stop {
         int code;
       };
+      // The callback's own exception reaches the caller (not the library's CIBATCH_CANCELLED), once the wait has
+      // stopped at it: the callback runs once, and the client works afterwards.
+      int calls = 0;
       try {
-        other.wait_for_job(std::string(wf.id()), 20000, 20, [](const cibatch::JobView &) -> bool { throw Stop{42}; });
+        other.wait_for_job(std::string(wf.id()), 20000, 20, [&](const cibatch::JobView &) -> bool {
+          calls++;
+          throw Stop{42};
+        });
         CHECK(false);
       } catch (const Stop &s) {
         CHECK(s.code == 42);
       }
+      CHECK(calls == 1 && other.describe_job(std::string(wf.id())).id() == wf.id());
       other.close();
       CHECK(other.closed());
       try {

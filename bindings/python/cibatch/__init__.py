@@ -8,7 +8,9 @@
 Pure ctypes over libcibatch (bundled in this package; CIBATCH_LIBRARY may point at another build).
 """
 from ._cancel import CancelToken
-from ._client import TERMINAL_STATES, Client, DescribeResult, Job, Page, sign
+from ._client import Client
+from ._job import TERMINAL_STATES, DescribeResult, Job, Page
+from ._sign import sign
 from ._emulator import Emulator
 from ._results import ObjectResult, Report, ReportProgress, ResultPage
 from ._errors import (AmbiguousCreate, Cancelled, ClientClosed, CredentialsError, EmulatorError, Error, InvalidArgument,

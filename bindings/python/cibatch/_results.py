@@ -12,8 +12,7 @@ from . import _args
 from ._errors import Error, InvalidArgument, call
 from ._ffi import REPORT_CALLBACK, RESULT_STRING_FIELDS, lib
 from ._handle import Handle
-
-_ORDERS = {"Desc": 0, "Asc": 1}
+from ._requests import ORDERS
 
 
 class ObjectResult:
@@ -137,10 +136,10 @@ class _ResultOptions(Handle):
                  _args.time_text(start_creation_time, "start_creation_time"),
                  _args.time_text(end_creation_time, "end_creation_time"))
             if order_by_time is not None:
-                if order_by_time not in _ORDERS:
+                if order_by_time not in ORDERS:
                     raise InvalidArgument(f"invalid argument `order_by_time`: {order_by_time!r} is not Desc or Asc",
                                           argument="order_by_time")
-                call(lib.cibatch_result_options_set_order, h, _ORDERS[order_by_time])
+                call(lib.cibatch_result_options_set_order, h, ORDERS[order_by_time])
             if size is not None:
                 call(lib.cibatch_result_options_set_size, h, _args.integer(size, "size", 1, 100))
         except BaseException:

@@ -1,17 +1,23 @@
-"""The ctypes table (argtypes/restype) agrees with include/cibatch.h, function by function."""
+"""The ctypes table (argtypes/restype) and every number Python copies agree with include/cibatch.h."""
 import ctypes
 import pathlib
 import re
+import sys
 
 from cibatch import _ffi
 
-HEADER = pathlib.Path(__file__).resolve().parents[3] / "include" / "cibatch.h"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests"))
+import abi_header  # noqa: E402 - tests/abi_header.py, the header parser shared with tests/c/gen_abi_checks.py
+
+HEADER_TEXT = abi_header.read()
 
 C_TO_CTYPES = {
     "const char *": {ctypes.c_char_p},
     "char *": {ctypes.c_void_p},  # a string the caller frees: kept as a raw pointer
     "char **": {_ffi.OUT},
     "const char *const *": {ctypes.POINTER(ctypes.c_char_p)},
+    "const char **": {ctypes.POINTER(ctypes.c_char_p)},  # filled by the library (cibatch_job_fields)
+    "const uint32_t *": {ctypes.POINTER(ctypes.c_uint32)},
     "cibatch_error **": {_ffi.ERR},
     "bool": {ctypes.c_bool},
     "uint8_t": {ctypes.c_uint8},
@@ -46,12 +52,8 @@ def expected(ctype):
 
 
 def declarations():
-    text = HEADER.read_text()
-    for ret, name, params in re.findall(r"^([A-Za-z_][\w \*]*?)\s*\b(cibatch_\w+)\(([^;{]*?)\);", text, re.M | re.S):
-        params = " ".join(params.split())
-        types = [] if params in ("", "void") else [re.match(r"(.*?)\w+$", p.strip()).group(1).strip()
-                                                    for p in params.split(",")]
-        yield name, ret.strip(), types
+    for ret, name, params in abi_header.declarations(HEADER_TEXT):
+        yield name, ret, [ctype for ctype, _ in params]
 
 
 def test_every_header_function_is_declared_and_matches():
@@ -79,31 +81,43 @@ def test_no_caller_freed_string_uses_c_char_p():
             assert _ffi.SIGNATURES[name][0] is ctypes.c_void_p, name
 
 
-def header_constants():
-    """Every `CIBATCH_NAME = N` enumerator of the header."""
-    return {name: int(value) for name, value in re.findall(r"\b(CIBATCH_\w+) = (\d+)", HEADER.read_text())}
-
-
 def test_every_number_python_copies_is_the_headers():
-    from cibatch import _client, _emulator, _errors
+    from cibatch import _callbacks, _emulator, _errors, _requests, _results
 
-    consts = header_constants()
-    block = re.search(r"typedef enum \{([^}]*)\} cibatch_result;", HEADER.read_text()).group(1)
-    results = {n[len("CIBATCH_"):]: int(v) for n, v in re.findall(r"\b(CIBATCH_\w+) = (\d+)", block)}
+    consts = abi_header.constants(HEADER_TEXT)
+    results = abi_header.with_prefix(abi_header.enum(HEADER_TEXT, "cibatch_result"), "CIBATCH_")
     assert results, "no cibatch_result enumerators found"
     for name, value in results.items():
         assert getattr(_errors, name) == value, f"_errors.{name}"
     checks = [
-        (_client._INPUT_KINDS, "CIBATCH_INPUT_"),
-        (_client._ORDERS, "CIBATCH_ORDER_"),
+        (_requests.INPUT_KINDS, "CIBATCH_INPUT_"),
+        (_requests.ORDERS, "CIBATCH_ORDER_"),
         (_emulator._FAULTS, "CIBATCH_FAULT_"),
         (_emulator._SWITCHES, "CIBATCH_SWITCH_"),
         (_emulator._CLOCKS, "CIBATCH_EMULATOR_CLOCK_"),
     ]
     for table, prefix in checks:
-        in_header = {n[len(prefix):]: v for n, v in consts.items() if n.startswith(prefix)}
+        in_header = abi_header.with_prefix(consts, prefix)
+        assert in_header, prefix
         assert {k.upper(): v for k, v in table.items()} == in_header, prefix
-    assert set(_client._LEVELS) == {v for n, v in consts.items() if n.startswith("CIBATCH_LOG_")}
-    # Every Job attribute reads a getter the header declares.
-    for suffix in _client._JOB_FIELDS.values():
-        assert f"cibatch_job_{suffix}(" in HEADER.read_text(), suffix
+    assert _results.ORDERS is _requests.ORDERS
+    import logging
+
+    levels = abi_header.with_prefix(abi_header.enum(HEADER_TEXT, "cibatch_log_level"), "CIBATCH_LOG_")
+    assert {v: getattr(logging, {"WARN": "WARNING"}.get(n, n)) for n, v in levels.items()} == _callbacks.LEVELS
+
+
+def test_job_fields_are_the_headers_numbers():
+    """Job reads every field with cibatch_job_fields by number: attribute i must be CIBATCH_JOB_FIELD_<ATTRIBUTE> = i,
+    and every field the header names must be an attribute (a field added in Rust and not here fails)."""
+    from cibatch import _job
+
+    numbers = abi_header.with_prefix(abi_header.enum(HEADER_TEXT, "cibatch_job_field"), "CIBATCH_JOB_FIELD_")
+    assert len(numbers) > 30
+    assert {name.upper(): i for i, name in enumerate(_job.FIELDS)} == numbers
+    assert _ffi.lib.cibatch_job_field_count() == len(_job.FIELDS)
+    # Each attribute's field has its own getter in the header too (the input fields' are cibatch_job_input_<field>).
+    getters = {name for name, _, _ in declarations()}
+    for name in _job.FIELDS:
+        suffix = {"job_id": "id"}.get(name, name)
+        assert f"cibatch_job_{suffix}" in getters or f"cibatch_job_input_{suffix}" in getters, name

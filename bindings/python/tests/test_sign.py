@@ -38,3 +38,40 @@ def test_go_sdk_example():
                                  ("x-cos-content-sha1", "db8ac1c259eb89d4a131b253bacfca5f319d54f2"),
                                  ("x-cos-stroage-class", "nearline")])
     assert auth.endswith("q-signature=ce4ac0ecbcdb30538b3fee0a97cc6389694ce53a")
+
+
+def test_argument_errors_name_the_argument():
+    """sign() calls the library without ctypes' conversions and an error slot; every refusal still names what."""
+    import pytest
+
+    window = dict(start=1699999940, end=1700010000, **KEYS)
+    refused = [
+        (dict(method="GET", path="/a\0b"), "path"),
+        (dict(method="GET", path="/\ud800"), "path"),  # a lone surrogate: invalid UTF-8, refused by the library
+        (dict(method="GET", path=JOB, headers=[("host", "h\0x")]), "headers"),
+        (dict(method="GET", path=JOB, params=[("a\ud800", "")]), "param_names"),  # the library names its array
+        (dict(method="GET", path=JOB, start=2**63), "start"),
+    ]
+    for args, argument in refused:
+        with pytest.raises(cibatch.InvalidArgument) as e:
+            cibatch.sign(**{**window, **args})
+        assert e.value.argument == argument, args
+    for args in (dict(start=True), dict(end=1.5), dict(secret_id=b"id"), dict(headers=[("host", 1)])):
+        with pytest.raises(TypeError):
+            cibatch.sign("GET", JOB, **{**window, **args})
+
+
+def test_pairs_may_be_any_iterable_of_any_length():
+    class Text(str):
+        pass
+
+    window = dict(start=1699999940, end=1700010000, **KEYS)
+    headers = [("host", HOST)] + [(f"x-cos-meta-{i}", str(i)) for i in range(40)]
+    params = [(f"p{i}", "v w") for i in range(20)]
+    expected = cibatch.sign("GET", JOB, params=params, headers=headers, **window)
+    assert "x-cos-meta-39" in expected and "p19" in expected
+    assert cibatch.sign("GET", JOB, params=iter(params), headers=tuple(reversed(headers)), **window) == expected
+    assert cibatch.sign(Text("GET"), Text(JOB), params=[(Text(k), Text(v)) for k, v in params],
+                        headers=(h for h in headers), **window) == expected
+    assert sig(cibatch.sign("GET", JOB, params=iter(()), headers=iter([("Host", HOST)]), **window)) == \
+        "6b3df850d92e7c8feee62297ad13e6c4c4146cce"
