@@ -3,6 +3,7 @@
 //! reads a field the same way.
 
 use crate::Job;
+use std::borrow::Cow;
 
 /// Defines [`JobField`] from one list: each variant with its snake_case name, in output order.
 macro_rules! job_fields {
@@ -70,54 +71,61 @@ job_fields! {
 impl Job {
     /// A field's text as received; `None` when the job does not have it.
     pub fn field(&self, f: JobField) -> Option<String> {
+        self.field_text(f).map(Cow::into_owned)
+    }
+
+    /// As [`Job::field`], borrowed from the job where the field is stored as text (every field but the two XML
+    /// ones, which are written out afresh), so that reading it copies nothing.
+    pub fn field_text(&self, f: JobField) -> Option<Cow<'_, str>> {
         use JobField::*;
         let op = &self.operation;
         let ti = op.time_interval.as_ref();
         let out = op.output.as_ref();
         let mq = op.callback_mq_config.as_ref();
         let kafka = op.callback_kafka_config.as_ref();
-        let s = |v: &str| Some(v.to_string());
-        match f {
-            JobId => s(&self.job_id),
-            Name => s(&self.name),
-            Type => s(self.job_type.as_str()),
-            State => s(self.state.as_str()),
-            Code => s(&self.code),
-            Message => s(&self.message),
-            CreationTime => self.creation_time.clone(),
-            StartTime => self.start_time.clone(),
-            EndTime => self.end_time.clone(),
-            Prefix => self.input.prefix.clone(),
-            Manifest => self.input.manifest.clone(),
-            UrlFile => self.input.url_file.clone(),
-            Object => self.input.object.clone(),
-            WorkflowIds => op.workflow_ids.clone(),
-            TimeIntervalStart => ti.and_then(|t| t.start.clone()),
-            TimeIntervalEnd => ti.and_then(|t| t.end.clone()),
+        let text: Option<&str> = match f {
+            // Written out afresh from the element tree.
+            JobParamXml => return op.job_param.as_ref().map(|p| Cow::Owned(p.element.to_xml())),
+            OutputXml => return out.map(|o| Cow::Owned(o.element.to_xml())),
+            JobId => Some(&self.job_id),
+            Name => Some(&self.name),
+            Type => Some(self.job_type.as_str()),
+            State => Some(self.state.as_str()),
+            Code => Some(&self.code),
+            Message => Some(&self.message),
+            CreationTime => self.creation_time.as_deref(),
+            StartTime => self.start_time.as_deref(),
+            EndTime => self.end_time.as_deref(),
+            Prefix => self.input.prefix.as_deref(),
+            Manifest => self.input.manifest.as_deref(),
+            UrlFile => self.input.url_file.as_deref(),
+            Object => self.input.object.as_deref(),
+            WorkflowIds => op.workflow_ids.as_deref(),
+            TimeIntervalStart => ti.and_then(|t| t.start.as_deref()),
+            TimeIntervalEnd => ti.and_then(|t| t.end.as_deref()),
             // The operation's, else the one some answers carry at the top of `JobsDetail`.
-            Tag => op.tag.clone().or_else(|| self.tag.clone()),
-            TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.clone()),
-            JobParamXml => op.job_param.as_ref().map(|p| p.element.to_xml()),
-            OutputRegion => out.and_then(|o| o.region.clone()),
-            OutputBucket => out.and_then(|o| o.bucket.clone()),
-            OutputObject => out.and_then(|o| o.object.clone()),
-            OutputXml => out.map(|o| o.element.to_xml()),
-            QueueId => op.queue_id.clone().or_else(|| self.queue_id.clone()),
-            UserData => op.user_data.clone(),
-            JobLevel => op.job_level.clone(),
-            Callback => op.callback.clone(),
-            CallbackFormat => op.callback_format.clone(),
-            CallbackType => op.callback_type.clone(),
-            CallbackMqMode => mq.and_then(|m| m.mq_mode.clone()),
-            CallbackMqRegion => mq.and_then(|m| m.mq_region.clone()),
-            CallbackMqName => mq.and_then(|m| m.mq_name.clone()),
-            CallbackKafkaRegion => kafka.and_then(|k| k.region.clone()),
-            CallbackKafkaInstanceId => kafka.and_then(|k| k.instance_id.clone()),
-            CallbackKafkaTopic => kafka.and_then(|k| k.topic.clone()),
-            QueueType => op.queue_type.clone(),
-            Progress => self.progress.clone(),
-            RawXml => s(&self.raw_xml),
-        }
+            Tag => op.tag.as_deref().or(self.tag.as_deref()),
+            TemplateId => op.job_param.as_ref().and_then(|p| p.template_id.as_deref()),
+            OutputRegion => out.and_then(|o| o.region.as_deref()),
+            OutputBucket => out.and_then(|o| o.bucket.as_deref()),
+            OutputObject => out.and_then(|o| o.object.as_deref()),
+            QueueId => op.queue_id.as_deref().or(self.queue_id.as_deref()),
+            UserData => op.user_data.as_deref(),
+            JobLevel => op.job_level.as_deref(),
+            Callback => op.callback.as_deref(),
+            CallbackFormat => op.callback_format.as_deref(),
+            CallbackType => op.callback_type.as_deref(),
+            CallbackMqMode => mq.and_then(|m| m.mq_mode.as_deref()),
+            CallbackMqRegion => mq.and_then(|m| m.mq_region.as_deref()),
+            CallbackMqName => mq.and_then(|m| m.mq_name.as_deref()),
+            CallbackKafkaRegion => kafka.and_then(|k| k.region.as_deref()),
+            CallbackKafkaInstanceId => kafka.and_then(|k| k.instance_id.as_deref()),
+            CallbackKafkaTopic => kafka.and_then(|k| k.topic.as_deref()),
+            QueueType => op.queue_type.as_deref(),
+            Progress => self.progress.as_deref(),
+            RawXml => Some(&self.raw_xml),
+        };
+        text.map(Cow::Borrowed)
     }
 }
 
@@ -129,7 +137,7 @@ impl serde::Serialize for Job {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(JobField::ALL.len()))?;
         for f in JobField::ALL {
-            let value = self.field(f);
+            let value = self.field_text(f);
             match f {
                 JobField::JobLevel => {
                     map.serialize_entry(f.name(), &value.and_then(|v| v.trim().parse::<u64>().ok()))?

@@ -47,17 +47,58 @@ impl Fallback for cibatch_state {
 /// - `cibatch_job_clone` (a copy the caller owns), `cibatch_job_free`.
 pub struct cibatch_job {
     job: Job,
-    /// Each field turned into a C string the first time it is asked for, by `JobField` number.
-    strings: [OnceLock<Option<CString>>; JobField::ALL.len()],
+    /// Every field stored as text, as C strings in one block, made the first time any of them is asked for.
+    texts: OnceLock<Texts>,
+    /// The two fields written out from an element tree, each made when first asked for.
+    job_param_xml: OnceLock<Option<CString>>,
+    output_xml: OnceLock<Option<CString>>,
+}
+
+/// A job's text fields as NUL-terminated strings in one allocation: one copy per field instead of one allocation.
+struct Texts {
+    bytes: Box<[u8]>,
+    /// Where each field starts in `bytes`, by `JobField` number; `None` when the job does not have it.
+    starts: [Option<usize>; JobField::ALL.len()],
+}
+
+impl Texts {
+    fn new(job: &Job) -> Texts {
+        let texts = || {
+            JobField::ALL
+                .into_iter()
+                .filter(|f| !matches!(f, JobField::JobParamXml | JobField::OutputXml))
+                .filter_map(|f| Some((f, job.field_text(f)?)))
+        };
+        // A C string ends at the first NUL, as `cstring` cuts it.
+        let c_len = |t: &str| t.find('\0').unwrap_or(t.len());
+        let mut bytes = Vec::with_capacity(texts().map(|(_, t)| c_len(&t) + 1).sum());
+        let mut starts = [None; JobField::ALL.len()];
+        for (f, t) in texts() {
+            starts[f as usize] = Some(bytes.len());
+            bytes.extend_from_slice(&t.as_bytes()[..c_len(&t)]);
+            bytes.push(0);
+        }
+        Texts { bytes: bytes.into_boxed_slice(), starts }
+    }
+
+    fn ptr(&self, f: JobField) -> *const c_char {
+        // In bounds: every start was written above, with its NUL.
+        self.starts[f as usize].map_or(std::ptr::null(), |at| self.bytes[at..].as_ptr().cast())
+    }
 }
 
 impl cibatch_job {
     pub(crate) fn new(job: Job) -> Self {
-        cibatch_job { job, strings: std::array::from_fn(|_| OnceLock::new()) }
+        cibatch_job { job, texts: OnceLock::new(), job_param_xml: OnceLock::new(), output_xml: OnceLock::new() }
     }
 
     fn ptr(&self, f: JobField) -> *const c_char {
-        opt_ptr(self.strings[f as usize].get_or_init(|| self.job.field(f).map(|v| cstring(&v))))
+        let tree = match f {
+            JobField::JobParamXml => &self.job_param_xml,
+            JobField::OutputXml => &self.output_xml,
+            _ => return self.texts.get_or_init(|| Texts::new(&self.job)).ptr(f),
+        };
+        opt_ptr(tree.get_or_init(|| self.job.field_text(f).map(cstring_from)))
     }
 }
 
