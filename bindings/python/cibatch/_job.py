@@ -26,6 +26,11 @@ FIELDS = (
 _COUNT = len(FIELDS)
 _JOB_LEVEL = FIELDS.index("job_level")
 _Fields = ctypes.c_char_p * _COUNT
+# The library writes these two out from an element tree, which costs more than the rest together: they are read when
+# asked for, not with the others. In their places the first read asks for a number the library does not know (NULL).
+_TREE_FIELDS = ("job_param_xml", "output_xml")
+_NOT_A_FIELD = 0xFFFFFFFF
+_WANTED = (ctypes.c_uint32 * _COUNT)(*(_NOT_A_FIELD if name in _TREE_FIELDS else i for i, name in enumerate(FIELDS)))
 # cibatch_job_fields without argtypes: each argument below is already a ctypes value, which saves converting them
 # on every call (the table in _ffi still declares the signature, which tests/test_ffi_table.py checks).
 _read_fields = lib["cibatch_job_fields"]
@@ -46,9 +51,21 @@ def _field(index: int) -> property:
     return property(get)
 
 
+def _tree_field(index: int) -> property:
+    wanted, one = ctypes.c_uint32(index), ctypes.c_size_t(1)
+
+    def get(self: "Job") -> Optional[str]:
+        out = (ctypes.c_char_p * 1)()
+        _read_fields(_JobPtr(self._job), ctypes.byref(wanted), one, out)
+        raw = out[0]
+        return None if raw is None else raw.decode("utf-8", "replace")
+
+    return property(get)
+
+
 class Job:
     """One job; absent fields are None. Immutable. Its fields are read from the library in one call, on the first
-    access to any of them."""
+    access to any of them (`job_param_xml` and `output_xml`, which the library writes out, when asked for)."""
 
     __slots__ = ("_job", "_owner", "_fields")
 
@@ -99,7 +116,7 @@ class Job:
         """Every field in one library call (cibatch_job_fields). The pointers are borrowed from the job, which
         `_owner` keeps alive; each access copies its field into a new str."""
         fields = self._fields = _Fields()
-        _read_fields(_JobPtr(self._job), None, _COUNT_ARG, fields)
+        _read_fields(_JobPtr(self._job), _WANTED, _COUNT_ARG, fields)
         return fields
 
     @classmethod
@@ -120,6 +137,8 @@ class Job:
         d = {name: None if raw is None else raw.decode("utf-8", "replace")
              for name, raw in zip(FIELDS, (self._fields or self._read())[:])}
         d["job_level"] = self.job_level
+        for name in _TREE_FIELDS:
+            d[name] = getattr(self, name)
         return d
 
     def __repr__(self) -> str:
@@ -134,7 +153,7 @@ class Job:
 
 for _index, _name in enumerate(FIELDS):
     if _index != _JOB_LEVEL:
-        setattr(Job, _name, _field(_index))
+        setattr(Job, _name, _tree_field(_index) if _name in _TREE_FIELDS else _field(_index))
 
 
 class Page:
