@@ -99,6 +99,22 @@ func (c *Client) jobCall(ctx context.Context,
 	return job, err
 }
 
+// jobsCall runs a C call that returns a job list, as jobCall does, and copies its jobs into Go.
+func (c *Client) jobsCall(ctx context.Context,
+	f func(h *C.cibatch_client, out **C.cibatch_job_list, cerr **C.cibatch_error) C.cibatch_result) ([]Job, error) {
+	var jobs []Job
+	err := c.use(ctx, func(h *C.cibatch_client) error {
+		var out *C.cibatch_job_list
+		var cerr *C.cibatch_error
+		if err := check(f(h, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		jobs, _, _, _ = takeList(out)
+		return nil
+	})
+	return jobs, err
+}
+
 // DescribeJob describes one job. A job the service does not know is an error matching ErrJobNotFound.
 func (c *Client) DescribeJob(ctx context.Context, jobID string) (Job, error) {
 	var cs cStrings

@@ -103,17 +103,9 @@ func (c *Client) FindCreatedWorkflowJob(ctx context.Context, r WorkflowJobReques
 		return nil, err
 	}
 	defer C.cibatch_workflow_request_free(req)
-	var jobs []Job
-	err = c.use(ctx, func(h *C.cibatch_client) error {
-		var out *C.cibatch_job_list
-		var cerr *C.cibatch_error
-		if err := check(C.cibatch_client_find_created_workflow_job(h, req, C.int64_t(since.Unix()), &out, &cerr), cerr); err != nil {
-			return err
-		}
-		jobs, _, _, _ = takeList(out)
-		return nil
+	return c.jobsCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job_list, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_client_find_created_workflow_job(h, req, C.int64_t(since.Unix()), out, cerr)
 	})
-	return jobs, err
 }
 
 // JobRequest creates a Job-type job: one job type (Tag) run directly over an input.
@@ -261,15 +253,7 @@ func (c *Client) FindCreatedJob(ctx context.Context, r JobRequest, since time.Ti
 		return nil, err
 	}
 	defer C.cibatch_job_request_free(req)
-	var jobs []Job
-	err = c.use(ctx, func(h *C.cibatch_client) error {
-		var out *C.cibatch_job_list
-		var cerr *C.cibatch_error
-		if err := check(C.cibatch_client_find_created_job(h, req, C.int64_t(since.Unix()), &out, &cerr), cerr); err != nil {
-			return err
-		}
-		jobs, _, _, _ = takeList(out)
-		return nil
+	return c.jobsCall(ctx, func(h *C.cibatch_client, out **C.cibatch_job_list, cerr **C.cibatch_error) C.cibatch_result {
+		return C.cibatch_client_find_created_job(h, req, C.int64_t(since.Unix()), out, cerr)
 	})
-	return jobs, err
 }
