@@ -252,4 +252,3 @@ pub struct JobPage {
     /// The type this page was listed with: `None` for a listing sent without `type` (see [`ListOptions::job_type`]).
     pub job_type: Option<JobType>,
 }
-

@@ -109,7 +109,6 @@ pub(crate) fn push_shared_filters(
     Ok(())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

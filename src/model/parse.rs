@@ -58,8 +58,7 @@ pub(crate) fn read_job<'a>(scan: &mut Scanner<'a>, src: &'a str, at: usize) -> R
             "EndTime" => first_time(&mut job.end_time, text(scan)?),
             "Input" if job.input == JobInput::default() => {
                 let i = &mut job.input;
-                let [prefix, manifest, url_file, object] =
-                    fields(scan, ["Prefix", "Manifest", "UrlFile", "Object"])?;
+                let [prefix, manifest, url_file, object] = fields(scan, ["Prefix", "Manifest", "UrlFile", "Object"])?;
                 (i.prefix, i.manifest, i.url_file, i.object) = (prefix, manifest, url_file, object);
             }
             "Operation" if job.operation == JobOperation::default() => job.operation = operation(scan)?,

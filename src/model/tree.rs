@@ -170,9 +170,9 @@ fn parse_by_tree(body: &str, limits: XmlLimits) -> Result<JobsResponse, String> 
         }
         match child.name.as_str() {
             "JobsDetail" => out.jobs.push(Job::from_element(child, &body[span])),
-            "NonExistJobIds" | "NonExistJobId" => {
-                out.non_exist_job_ids.extend(child.text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string))
-            }
+            "NonExistJobIds" | "NonExistJobId" => out
+                .non_exist_job_ids
+                .extend(child.text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)),
             "RequestId" if !seen_request_id => {
                 seen_request_id = true;
                 out.request_id = crate::error::printable_owned(trimmed(std::mem::take(&mut child.text)));
@@ -204,15 +204,70 @@ mod tests {
     }
 
     const NAMES: &[&str] = &[
-        "Response", "JobsDetail", "JobId", "Name", "Type", "State", "Code", "Message", "CreationTime", "StartTime",
-        "EndTime", "Progress", "Tag", "QueueId", "Input", "Prefix", "Object", "Manifest", "UrlFile", "Operation",
-        "TimeInterval", "Start", "End", "WorkflowIds", "JobParam", "TemplateId", "Output", "Region", "Bucket",
-        "CallBackMqConfig", "MqMode", "MqName", "CallBackKafkaConfig", "Topic", "InstanceId", "UserData", "JobLevel",
-        "CallBack", "CallBackType", "QueueType", "NonExistJobIds", "NonExistJobId", "RequestId", "NextToken", "X",
+        "Response",
+        "JobsDetail",
+        "JobId",
+        "Name",
+        "Type",
+        "State",
+        "Code",
+        "Message",
+        "CreationTime",
+        "StartTime",
+        "EndTime",
+        "Progress",
+        "Tag",
+        "QueueId",
+        "Input",
+        "Prefix",
+        "Object",
+        "Manifest",
+        "UrlFile",
+        "Operation",
+        "TimeInterval",
+        "Start",
+        "End",
+        "WorkflowIds",
+        "JobParam",
+        "TemplateId",
+        "Output",
+        "Region",
+        "Bucket",
+        "CallBackMqConfig",
+        "MqMode",
+        "MqName",
+        "CallBackKafkaConfig",
+        "Topic",
+        "InstanceId",
+        "UserData",
+        "JobLevel",
+        "CallBack",
+        "CallBackType",
+        "QueueType",
+        "NonExistJobIds",
+        "NonExistJobId",
+        "RequestId",
+        "NextToken",
+        "X",
     ];
     const TEXTS: &[&str] = &[
-        "", " a ", "Running", "Workflow", "-", "x&amp;y", "&#x41;&lt;", "<![CDATA[c<d]]>", "\n ", "a,b, c", "<!-- c -->",
-        "Success", "\r\n2022-06-27T15:23:10+0800\r\n", "é", "&bogus;", "&#0;", "<?pi x?>",
+        "",
+        " a ",
+        "Running",
+        "Workflow",
+        "-",
+        "x&amp;y",
+        "&#x41;&lt;",
+        "<![CDATA[c<d]]>",
+        "\n ",
+        "a,b, c",
+        "<!-- c -->",
+        "Success",
+        "\r\n2022-06-27T15:23:10+0800\r\n",
+        "é",
+        "&bogus;",
+        "&#0;",
+        "<?pi x?>",
     ];
 
     #[derive(Debug, Clone)]
@@ -263,7 +318,9 @@ mod tests {
                 s.push_str(&format!("</{root}>"));
                 match damage {
                     1 if s.is_char_boundary(cut as usize % (s.len() + 1)) => s.truncate(cut as usize % (s.len() + 1)),
-                    2 if s.is_char_boundary(cut as usize % (s.len() + 1)) => s.insert(cut as usize % (s.len() + 1), '<'),
+                    2 if s.is_char_boundary(cut as usize % (s.len() + 1)) => {
+                        s.insert(cut as usize % (s.len() + 1), '<')
+                    }
                     _ => {}
                 }
                 s
