@@ -6,6 +6,8 @@
 //! `JobsDetail` XML must be kept byte for byte, which needs the source span of each element.
 
 mod scan;
+#[cfg(test)]
+mod scan_quick;
 
 pub(crate) use scan::{Scanner, Step};
 use std::borrow::Cow;
@@ -255,6 +257,28 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
 /// Whether `name` is an element name we accept and can write back: a letter or `_`, then letters, digits,
 /// `_`, `-` or `.` (the XML name rules without `:`, which the service never uses).
 pub fn is_xml_name(name: &str) -> bool {
+    // Which ASCII bytes may appear in a name: 1 first or later, 2 only after the first.
+    const CLASS: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut c = 0;
+        while c < 128 {
+            let b = c as u8;
+            t[c] = if b.is_ascii_alphabetic() || b == b'_' {
+                1
+            } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+                2
+            } else {
+                0
+            };
+            c += 1;
+        }
+        t
+    };
+    if let Some((&first, rest)) = name.as_bytes().split_first() {
+        if first < 128 && rest.iter().all(|&b| b < 128) {
+            return CLASS[first as usize] == 1 && rest.iter().all(|&b| CLASS[b as usize] != 0);
+        }
+    }
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
