@@ -177,6 +177,51 @@ typedef enum {
 } cibatch_input_kind;
 
 /**
+ * A job field's number, for `cibatch_job_fields`: each names the field of the getter `cibatch_job_<field>` (the
+ * input fields' getters are `cibatch_job_input_<field>`). Numbers are stable; new fields are added at the end.
+ */
+typedef enum {
+  CIBATCH_JOB_FIELD_JOB_ID = 0,
+  CIBATCH_JOB_FIELD_NAME = 1,
+  CIBATCH_JOB_FIELD_TYPE = 2,
+  CIBATCH_JOB_FIELD_STATE = 3,
+  CIBATCH_JOB_FIELD_CODE = 4,
+  CIBATCH_JOB_FIELD_MESSAGE = 5,
+  CIBATCH_JOB_FIELD_CREATION_TIME = 6,
+  CIBATCH_JOB_FIELD_START_TIME = 7,
+  CIBATCH_JOB_FIELD_END_TIME = 8,
+  CIBATCH_JOB_FIELD_PREFIX = 9,
+  CIBATCH_JOB_FIELD_MANIFEST = 10,
+  CIBATCH_JOB_FIELD_URL_FILE = 11,
+  CIBATCH_JOB_FIELD_OBJECT = 12,
+  CIBATCH_JOB_FIELD_WORKFLOW_IDS = 13,
+  CIBATCH_JOB_FIELD_TIME_INTERVAL_START = 14,
+  CIBATCH_JOB_FIELD_TIME_INTERVAL_END = 15,
+  CIBATCH_JOB_FIELD_TAG = 16,
+  CIBATCH_JOB_FIELD_TEMPLATE_ID = 17,
+  CIBATCH_JOB_FIELD_JOB_PARAM_XML = 18,
+  CIBATCH_JOB_FIELD_OUTPUT_REGION = 19,
+  CIBATCH_JOB_FIELD_OUTPUT_BUCKET = 20,
+  CIBATCH_JOB_FIELD_OUTPUT_OBJECT = 21,
+  CIBATCH_JOB_FIELD_OUTPUT_XML = 22,
+  CIBATCH_JOB_FIELD_QUEUE_ID = 23,
+  CIBATCH_JOB_FIELD_USER_DATA = 24,
+  CIBATCH_JOB_FIELD_JOB_LEVEL = 25,
+  CIBATCH_JOB_FIELD_CALLBACK = 26,
+  CIBATCH_JOB_FIELD_CALLBACK_FORMAT = 27,
+  CIBATCH_JOB_FIELD_CALLBACK_TYPE = 28,
+  CIBATCH_JOB_FIELD_CALLBACK_MQ_MODE = 29,
+  CIBATCH_JOB_FIELD_CALLBACK_MQ_REGION = 30,
+  CIBATCH_JOB_FIELD_CALLBACK_MQ_NAME = 31,
+  CIBATCH_JOB_FIELD_CALLBACK_KAFKA_REGION = 32,
+  CIBATCH_JOB_FIELD_CALLBACK_KAFKA_INSTANCE_ID = 33,
+  CIBATCH_JOB_FIELD_CALLBACK_KAFKA_TOPIC = 34,
+  CIBATCH_JOB_FIELD_QUEUE_TYPE = 35,
+  CIBATCH_JOB_FIELD_PROGRESS = 36,
+  CIBATCH_JOB_FIELD_RAW_XML = 37,
+} cibatch_job_field;
+
+/**
  * Sort order of a listing by creation time (the `order` argument).
  */
 typedef enum {
@@ -296,7 +341,28 @@ typedef struct cibatch_emulator cibatch_emulator;
 typedef struct cibatch_error cibatch_error;
 
 /**
- * One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
+ * One job. Made by the client (the caller owns it: free with `cibatch_job_free`) or borrowed from a
+ * `cibatch_job_list`, a pager or a report (valid until that is freed; never free it).
+ *
+ * Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job, valid until the job
+ * (or the list it came from) is freed, and the same pointer on every call. Getters never fail: NULL when the job is
+ * NULL or the field is absent. A job never changes once made; any number of threads may read one at once.
+ *
+ * Methods:
+ * - `cibatch_job_state_code`, `cibatch_job_is_terminal`: the state as a number, and whether it is final.
+ * - `cibatch_job_fields`: many fields in one call, by `cibatch_job_field` number.
+ * - One getter per field: `cibatch_job_id`, `cibatch_job_name`, `cibatch_job_type`, `cibatch_job_state`,
+ *   `cibatch_job_code`, `cibatch_job_message`, `cibatch_job_creation_time`, `cibatch_job_start_time`,
+ *   `cibatch_job_end_time`, `cibatch_job_input_prefix`, `cibatch_job_input_manifest`, `cibatch_job_input_url_file`,
+ *   `cibatch_job_input_object`, `cibatch_job_workflow_ids`, `cibatch_job_time_interval_start`,
+ *   `cibatch_job_time_interval_end`, `cibatch_job_tag`, `cibatch_job_template_id`, `cibatch_job_job_param_xml`,
+ *   `cibatch_job_output_region`, `cibatch_job_output_bucket`, `cibatch_job_output_object`,
+ *   `cibatch_job_output_xml`, `cibatch_job_queue_id`, `cibatch_job_user_data`, `cibatch_job_job_level`,
+ *   `cibatch_job_callback`, `cibatch_job_callback_format`, `cibatch_job_callback_type`,
+ *   `cibatch_job_callback_mq_mode`, `cibatch_job_callback_mq_region`, `cibatch_job_callback_mq_name`,
+ *   `cibatch_job_progress`, `cibatch_job_queue_type`, `cibatch_job_callback_kafka_region`,
+ *   `cibatch_job_callback_kafka_instance_id`, `cibatch_job_callback_kafka_topic`, `cibatch_job_raw_xml`.
+ * - `cibatch_job_clone` (a copy the caller owns), `cibatch_job_free`.
  */
 typedef struct cibatch_job cibatch_job;
 
@@ -417,215 +483,9 @@ const char *cibatch_version(void);
 const char *cibatch_build_id(void);
 
 /**
- * A static name for a result code (a `cibatch_result` value: `"CIBATCH_OK"`, ...), or `"CIBATCH_UNKNOWN"`.
- * Never free it.
- */
-const char *cibatch_result_name(int32_t result);
-
-/**
- * The result code this error was returned with. `CIBATCH_NULL_ARGUMENT` if `error` is NULL.
- */
-cibatch_result cibatch_error_result(const cibatch_error *error);
-
-/**
- * A full human-readable message: operation, status, code, message, request id, trace id, attempts.
- * Never contains a secret key or token. Borrowed: valid until `error` is freed. NULL if `error` is NULL.
- */
-const char *cibatch_error_message(const cibatch_error *error);
-
-/**
- * For `CIBATCH_INVALID_INPUT`, `CIBATCH_NULL_ARGUMENT` and `CIBATCH_INVALID_UTF8`: the name of the argument
- * at fault. NULL otherwise. Borrowed: valid until `error` is freed.
- */
-const char *cibatch_error_argument(const cibatch_error *error);
-
-/**
- * The HTTP status of the answer, or 0 when there was none.
- */
-uint16_t cibatch_error_status(const cibatch_error *error);
-
-/**
- * The service's error code (`"InvalidArgument"`, `"SlowDown"`, ...), or NULL. Borrowed: valid until `error`
- * is freed.
- */
-const char *cibatch_error_code(const cibatch_error *error);
-
-/**
- * The service's own `Message`, or NULL. Borrowed: valid until `error` is freed.
- */
-const char *cibatch_error_service_message(const cibatch_error *error);
-
-/**
- * The request id (from the body or the `x-ci-request-id` header), or NULL. Borrowed: valid until `error` is
- * freed.
- */
-const char *cibatch_error_request_id(const cibatch_error *error);
-
-/**
- * The trace id, or NULL. Borrowed: valid until `error` is freed.
- */
-const char *cibatch_error_trace_id(const cibatch_error *error);
-
-/**
- * How many requests were sent for the failed call (0 when none was).
- */
-uint32_t cibatch_error_attempts(const cibatch_error *error);
-
-/**
- * True when the call failed because time ran out: a connect, read or whole-call timeout
- * (`CIBATCH_TRANSPORT`), or a wait that ended first (`CIBATCH_WAIT_TIMEOUT`). False for a NULL `error`.
- */
-bool cibatch_error_is_timeout(const cibatch_error *error);
-
-/**
- * For `CIBATCH_OUTCOME_UNKNOWN`, the result of the failure behind it (`CIBATCH_TRANSPORT` for a timeout or a reset,
- * `CIBATCH_SERVICE` for a 5xx, `CIBATCH_CANCELLED`, ...); for any other error, its result. `CIBATCH_NULL_ARGUMENT`
- * if `error` is NULL.
- */
-cibatch_result cibatch_error_cause_result(const cibatch_error *error);
-
-/**
- * True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
- * exist now. False for a NULL `error`.
- */
-bool cibatch_error_is_outcome_unknown(const cibatch_error *error);
-
-/**
- * For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
- */
-size_t cibatch_error_job_id_count(const cibatch_error *error);
-
-/**
- * For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
- * `error` is freed.
- */
-const char *cibatch_error_job_id(const cibatch_error *error,
-                                 size_t index);
-
-/**
- * Frees an error. NULL does nothing.
- */
-void cibatch_error_free(cibatch_error *error);
-
-/**
  * Frees a string this library returned as `char *` (for example from `cibatch_sign`). NULL does nothing.
  */
 void cibatch_string_free(char *s);
-
-/**
- * Starts a configuration for `bucket` (`name-appid`) in `region` (`ap-beijing`) with permanent keys.
- * Defaults: HTTPS to `<bucket>.ci.<region>.myqcloud.com`, 60 s per attempt, 10 s to connect, 30 s per read,
- * 3 attempts for describe/list/cancel, create not retried. The strings are copied.
- * On success `*config_out` is a new configuration the caller frees with `cibatch_config_free`.
- */
-cibatch_result cibatch_config_new(const char *bucket,
-                                  const char *region,
-                                  const char *secret_id,
-                                  const char *secret_key,
-                                  cibatch_config **config_out,
-                                  cibatch_error **error);
-
-/**
- * A configuration from the environment: `CIBATCH_BUCKET`, `CIBATCH_REGION`, optional `CIBATCH_ENDPOINT`,
- * and `TENCENTCLOUD_SECRET_ID`/`TENCENTCLOUD_SECRET_KEY`/`TENCENTCLOUD_SESSION_TOKEN` (else `COS_SECRET_ID`/
- * `COS_SECRET_KEY`). A missing variable is `CIBATCH_INVALID_INPUT` naming it.
- * On success `*config_out` is a new configuration the caller frees with `cibatch_config_free`.
- */
-cibatch_result cibatch_config_from_env(cibatch_config **config_out,
-                                       cibatch_error **error);
-
-/**
- * Temporary credentials: the session token, sent and signed as `x-ci-security-token`. NULL or "" removes it.
- */
-cibatch_result cibatch_config_set_token(cibatch_config *config,
-                                        const char *token,
-                                        cibatch_error **error);
-
-/**
- * A full base URL (`"http://127.0.0.1:9000"`) that replaces scheme and host. NULL restores the default host.
- * Checked when the client is created.
- */
-cibatch_result cibatch_config_set_endpoint(cibatch_config *config,
-                                           const char *endpoint,
-                                           cibatch_error **error);
-
-/**
- * HTTPS (the default) or plain HTTP to the default host. Ignored when an endpoint is set.
- */
-cibatch_result cibatch_config_set_https(cibatch_config *config,
-                                        bool https,
-                                        cibatch_error **error);
-
-/**
- * Timeouts in milliseconds: `total_ms` for a whole attempt, `connect_ms` to connect, `read_ms` for any one
- * read. 0 keeps the current value; more than a day (86,400,000) is `CIBATCH_INVALID_INPUT`.
- */
-cibatch_result cibatch_config_set_timeouts(cibatch_config *config,
-                                           uint64_t total_ms,
-                                           uint64_t connect_ms,
-                                           uint64_t read_ms,
-                                           cibatch_error **error);
-
-/**
- * The `User-Agent` header, at most 512 bytes. Its characters are checked when the client is created.
- */
-cibatch_result cibatch_config_set_user_agent(cibatch_config *config,
-                                             const char *user_agent,
-                                             cibatch_error **error);
-
-/**
- * Retries: `max_attempts` in all for describe, list and cancel (1 to 10; default 3); `retry_create` also retries
- * create (off by default: the API has no idempotency token, so a create sent again can start a second job); backoff
- * before retry n is random in `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s; at most a day).
- * For `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the current value; out of range is `CIBATCH_INVALID_INPUT`.
- */
-cibatch_result cibatch_config_set_retries(cibatch_config *config,
-                                          uint32_t max_attempts,
-                                          bool retry_create,
-                                          uint64_t base_ms,
-                                          uint64_t cap_ms,
-                                          cibatch_error **error);
-
-/**
- * The largest response body read (default 8 MiB, at most 1 GiB, at least 1); past it a call fails instead of
- * growing memory. Out of range is `CIBATCH_INVALID_INPUT`.
- */
-cibatch_result cibatch_config_set_max_response_bytes(cibatch_config *config,
-                                                     uint64_t max_bytes,
-                                                     cibatch_error **error);
-
-/**
- * The deepest XML nesting accepted in a response (default 32; 4 to 256, else `CIBATCH_INVALID_INPUT`); past it a
- * call fails with `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
- */
-cibatch_result cibatch_config_set_max_xml_depth(cibatch_config *config,
-                                                uint32_t max_depth,
-                                                cibatch_error **error);
-
-/**
- * Seconds to add to this machine's clock when signing (default 0; at most a day either way, else
- * `CIBATCH_INVALID_INPUT`). The client also corrects it by itself when the service reports a skewed request time
- * and sends its `Date`.
- */
-cibatch_result cibatch_config_set_clock_offset(cibatch_config *config,
-                                               int64_t seconds,
-                                               cibatch_error **error);
-
-/**
- * A PEM file of root certificates to trust instead of the built-in (Mozilla) roots; NULL restores them. Read and
- * checked when the client is created. Certificate verification cannot be turned off.
- */
-cibatch_result cibatch_config_set_ca_bundle(cibatch_config *config,
-                                            const char *pem_path,
-                                            cibatch_error **error);
-
-/**
- * An HTTP(S) proxy URL (`"http://proxy:3128"`, reached with CONNECT). NULL (the default) honours `ALL_PROXY`,
- * `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` from the environment. Checked when the client is created.
- */
-cibatch_result cibatch_config_set_proxy(cibatch_config *config,
-                                        const char *proxy_url,
-                                        cibatch_error **error);
 
 /**
  * Fills `out` (inside a `cibatch_credentials_callback`) with SecretId, SecretKey, an optional session token
@@ -669,9 +529,27 @@ cibatch_result cibatch_config_set_logger(cibatch_config *config,
                                          cibatch_error **error);
 
 /**
- * Frees a configuration. NULL does nothing. Clients made from it are not affected.
+ * Makes a token. On success `*cancel_out` is a new token the caller frees with `cibatch_cancel_free`.
  */
-void cibatch_config_free(cibatch_config *config);
+cibatch_result cibatch_cancel_new(cibatch_cancel **cancel_out,
+                                  cibatch_error **error);
+
+/**
+ * Fires the token: calls carrying it stop within milliseconds with `CIBATCH_CANCELLED`, and later calls carrying it
+ * fail at once. Idempotent; callable from any thread, including from inside a callback. NULL does nothing.
+ */
+void cibatch_cancel_fire(const cibatch_cancel *cancel);
+
+/**
+ * Whether the token has fired. False for NULL.
+ */
+bool cibatch_cancel_is_fired(const cibatch_cancel *cancel);
+
+/**
+ * Frees the caller's token. Clients made with it keep what they need. NULL does nothing. Must not be called while
+ * another thread may still fire it.
+ */
+void cibatch_cancel_free(cibatch_cancel *cancel);
 
 /**
  * Checks `config` (bucket, region, endpoint, token, user agent; nothing is sent) and makes a client. The
@@ -740,29 +618,6 @@ bool cibatch_client_is_closed(const cibatch_client *client);
  * usable.
  */
 void cibatch_client_free(cibatch_client *client);
-
-/**
- * Makes a token. On success `*cancel_out` is a new token the caller frees with `cibatch_cancel_free`.
- */
-cibatch_result cibatch_cancel_new(cibatch_cancel **cancel_out,
-                                  cibatch_error **error);
-
-/**
- * Fires the token: calls carrying it stop within milliseconds with `CIBATCH_CANCELLED`, and later calls carrying it
- * fail at once. Idempotent; callable from any thread, including from inside a callback. NULL does nothing.
- */
-void cibatch_cancel_fire(const cibatch_cancel *cancel);
-
-/**
- * Whether the token has fired. False for NULL.
- */
-bool cibatch_cancel_is_fired(const cibatch_cancel *cancel);
-
-/**
- * Frees the caller's token. Clients made with it keep what they need. NULL does nothing. Must not be called while
- * another thread may still fire it.
- */
-void cibatch_cancel_free(cibatch_cancel *cancel);
 
 /**
  * Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
@@ -851,6 +706,151 @@ cibatch_result cibatch_client_wait_for_job(const cibatch_client *client,
                                            void *user_data,
                                            cibatch_job **job_out,
                                            cibatch_error **error);
+
+/**
+ * Starts a configuration for `bucket` (`name-appid`) in `region` (`ap-beijing`) with permanent keys.
+ * Defaults: HTTPS to `<bucket>.ci.<region>.myqcloud.com`, 60 s per attempt, 10 s to connect, 30 s per read,
+ * 3 attempts for describe/list/cancel, create not retried. The strings are copied.
+ * On success `*config_out` is a new configuration the caller frees with `cibatch_config_free`.
+ */
+cibatch_result cibatch_config_new(const char *bucket,
+                                  const char *region,
+                                  const char *secret_id,
+                                  const char *secret_key,
+                                  cibatch_config **config_out,
+                                  cibatch_error **error);
+
+/**
+ * A configuration from the environment: `CIBATCH_BUCKET`, `CIBATCH_REGION`, optional `CIBATCH_ENDPOINT`,
+ * and `TENCENTCLOUD_SECRET_ID`/`TENCENTCLOUD_SECRET_KEY`/`TENCENTCLOUD_SESSION_TOKEN` (else `COS_SECRET_ID`/
+ * `COS_SECRET_KEY`). A missing variable is `CIBATCH_INVALID_INPUT` naming it.
+ * On success `*config_out` is a new configuration the caller frees with `cibatch_config_free`.
+ */
+cibatch_result cibatch_config_from_env(cibatch_config **config_out,
+                                       cibatch_error **error);
+
+/**
+ * Temporary credentials: the session token, sent and signed as `x-ci-security-token`. NULL or "" removes it.
+ */
+cibatch_result cibatch_config_set_token(cibatch_config *config,
+                                        const char *token,
+                                        cibatch_error **error);
+
+/**
+ * A full base URL (`"http://127.0.0.1:9000"`) that replaces scheme and host. NULL restores the default host.
+ * Checked when the client is created.
+ */
+cibatch_result cibatch_config_set_endpoint(cibatch_config *config,
+                                           const char *endpoint,
+                                           cibatch_error **error);
+
+/**
+ * HTTPS (the default) or plain HTTP to the default host. Ignored when an endpoint is set.
+ */
+cibatch_result cibatch_config_set_https(cibatch_config *config,
+                                        bool https,
+                                        cibatch_error **error);
+
+/**
+ * Timeouts in milliseconds: `total_ms` for a whole attempt, `connect_ms` to connect, `read_ms` for any one
+ * read. 0 keeps the current value; more than a day (86,400,000) is `CIBATCH_INVALID_INPUT`.
+ */
+cibatch_result cibatch_config_set_timeouts(cibatch_config *config,
+                                           uint64_t total_ms,
+                                           uint64_t connect_ms,
+                                           uint64_t read_ms,
+                                           cibatch_error **error);
+
+/**
+ * The `User-Agent` header, at most 512 bytes. Its characters are checked when the client is created.
+ */
+cibatch_result cibatch_config_set_user_agent(cibatch_config *config,
+                                             const char *user_agent,
+                                             cibatch_error **error);
+
+/**
+ * How many attempts in all describe, list and cancel make (and create, with `cibatch_config_set_retry_create`):
+ * 1 to 10, default 3; out of range is `CIBATCH_INVALID_INPUT`.
+ */
+cibatch_result cibatch_config_set_max_attempts(cibatch_config *config,
+                                               uint32_t max_attempts,
+                                               cibatch_error **error);
+
+/**
+ * Whether create is retried too (default false: the API has no idempotency token, so a create sent again can
+ * start a second job; see `cibatch_config_set_resolve_creates` for the safe alternative).
+ */
+cibatch_result cibatch_config_set_retry_create(cibatch_config *config,
+                                               bool retry_create,
+                                               cibatch_error **error);
+
+/**
+ * The full-jitter exponential backoff between attempts: before retry n the client waits a random time in
+ * `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s). Each is more than 0 and at most a day, else
+ * `CIBATCH_INVALID_INPUT` and nothing changes.
+ */
+cibatch_result cibatch_config_set_backoff(cibatch_config *config,
+                                          uint64_t base_ms,
+                                          uint64_t cap_ms,
+                                          cibatch_error **error);
+
+/**
+ * A convenience over `cibatch_config_set_max_attempts`, `cibatch_config_set_retry_create` and
+ * `cibatch_config_set_backoff`, kept for compatibility: for `max_attempts`, `base_ms` and `cap_ms`, 0 keeps the
+ * current value; `retry_create` is always set. Out of range is `CIBATCH_INVALID_INPUT` and nothing changes.
+ */
+cibatch_result cibatch_config_set_retries(cibatch_config *config,
+                                          uint32_t max_attempts,
+                                          bool retry_create,
+                                          uint64_t base_ms,
+                                          uint64_t cap_ms,
+                                          cibatch_error **error);
+
+/**
+ * The largest response body read (default 8 MiB, at most 1 GiB, at least 1); past it a call fails instead of
+ * growing memory. Out of range is `CIBATCH_INVALID_INPUT`.
+ */
+cibatch_result cibatch_config_set_max_response_bytes(cibatch_config *config,
+                                                     uint64_t max_bytes,
+                                                     cibatch_error **error);
+
+/**
+ * The deepest XML nesting accepted in a response (default 32; 4 to 256, else `CIBATCH_INVALID_INPUT`); past it a
+ * call fails with `CIBATCH_INVALID_RESPONSE` instead of using unbounded memory.
+ */
+cibatch_result cibatch_config_set_max_xml_depth(cibatch_config *config,
+                                                uint32_t max_depth,
+                                                cibatch_error **error);
+
+/**
+ * Seconds to add to this machine's clock when signing (default 0; at most a day either way, else
+ * `CIBATCH_INVALID_INPUT`). The client also corrects it by itself when the service reports a skewed request time
+ * and sends its `Date`.
+ */
+cibatch_result cibatch_config_set_clock_offset(cibatch_config *config,
+                                               int64_t seconds,
+                                               cibatch_error **error);
+
+/**
+ * A PEM file of root certificates to trust instead of the built-in (Mozilla) roots; NULL restores them. Read and
+ * checked when the client is created. Certificate verification cannot be turned off.
+ */
+cibatch_result cibatch_config_set_ca_bundle(cibatch_config *config,
+                                            const char *pem_path,
+                                            cibatch_error **error);
+
+/**
+ * An HTTP(S) proxy URL (`"http://proxy:3128"`, reached with CONNECT). NULL (the default) honours `ALL_PROXY`,
+ * `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` from the environment. Checked when the client is created.
+ */
+cibatch_result cibatch_config_set_proxy(cibatch_config *config,
+                                        const char *proxy_url,
+                                        cibatch_error **error);
+
+/**
+ * Frees a configuration. NULL does nothing. Clients made from it are not affected.
+ */
+void cibatch_config_free(cibatch_config *config);
 
 /**
  * After a create fails with `CIBATCH_OUTCOME_UNKNOWN`, look for the job it may have made and return it when exactly
@@ -1081,6 +1081,97 @@ cibatch_result cibatch_emulator_set_job_state(const cibatch_emulator *emulator,
 void cibatch_emulator_free(cibatch_emulator *emulator);
 
 /**
+ * A static name for a result code (a `cibatch_result` value: `"CIBATCH_OK"`, ...), or `"CIBATCH_UNKNOWN"`.
+ * Never free it.
+ */
+const char *cibatch_result_name(int32_t result);
+
+/**
+ * The result code this error was returned with. `CIBATCH_NULL_ARGUMENT` if `error` is NULL.
+ */
+cibatch_result cibatch_error_result(const cibatch_error *error);
+
+/**
+ * A full human-readable message: operation, status, code, message, request id, trace id, attempts.
+ * Never contains a secret key or token. Borrowed: valid until `error` is freed. NULL if `error` is NULL.
+ */
+const char *cibatch_error_message(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_INVALID_INPUT`, `CIBATCH_NULL_ARGUMENT` and `CIBATCH_INVALID_UTF8`: the name of the argument
+ * at fault. NULL otherwise. Borrowed: valid until `error` is freed.
+ */
+const char *cibatch_error_argument(const cibatch_error *error);
+
+/**
+ * The HTTP status of the answer, or 0 when there was none.
+ */
+uint16_t cibatch_error_status(const cibatch_error *error);
+
+/**
+ * The service's error code (`"InvalidArgument"`, `"SlowDown"`, ...), or NULL. Borrowed: valid until `error`
+ * is freed.
+ */
+const char *cibatch_error_code(const cibatch_error *error);
+
+/**
+ * The service's own `Message`, or NULL. Borrowed: valid until `error` is freed.
+ */
+const char *cibatch_error_service_message(const cibatch_error *error);
+
+/**
+ * The request id (from the body or the `x-ci-request-id` header), or NULL. Borrowed: valid until `error` is
+ * freed.
+ */
+const char *cibatch_error_request_id(const cibatch_error *error);
+
+/**
+ * The trace id, or NULL. Borrowed: valid until `error` is freed.
+ */
+const char *cibatch_error_trace_id(const cibatch_error *error);
+
+/**
+ * How many requests were sent for the failed call (0 when none was).
+ */
+uint32_t cibatch_error_attempts(const cibatch_error *error);
+
+/**
+ * True when the call failed because time ran out: a connect, read or whole-call timeout
+ * (`CIBATCH_TRANSPORT`), or a wait that ended first (`CIBATCH_WAIT_TIMEOUT`). False for a NULL `error`.
+ */
+bool cibatch_error_is_timeout(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_OUTCOME_UNKNOWN`, the result of the failure behind it (`CIBATCH_TRANSPORT` for a timeout or a reset,
+ * `CIBATCH_SERVICE` for a 5xx, `CIBATCH_CANCELLED`, ...); for any other error, its result. `CIBATCH_NULL_ARGUMENT`
+ * if `error` is NULL.
+ */
+cibatch_result cibatch_error_cause_result(const cibatch_error *error);
+
+/**
+ * True for `CIBATCH_OUTCOME_UNKNOWN`: a create failed after its request may have reached the service, so a job may
+ * exist now. False for a NULL `error`.
+ */
+bool cibatch_error_is_outcome_unknown(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: how many jobs match the create (0 otherwise, and for NULL).
+ */
+size_t cibatch_error_job_id_count(const cibatch_error *error);
+
+/**
+ * For `CIBATCH_AMBIGUOUS_CREATE`: the ID of matching job `index`, or NULL when out of range. Borrowed: valid until
+ * `error` is freed.
+ */
+const char *cibatch_error_job_id(const cibatch_error *error,
+                                 size_t index);
+
+/**
+ * Frees an error. NULL does nothing.
+ */
+void cibatch_error_free(cibatch_error *error);
+
+/**
  * The job ID. Every `const char *` a job getter returns is borrowed: valid until the job (or the list it came
  * from) is freed. Getters return NULL when `job` is NULL or the field is absent.
  */
@@ -1282,6 +1373,23 @@ const char *cibatch_job_callback_kafka_topic(const cibatch_job *job);
 const char *cibatch_job_raw_xml(const cibatch_job *job);
 
 /**
+ * How many job fields this library knows (one more than the largest `cibatch_job_field`). Fields a newer header
+ * names and this library does not know read as NULL.
+ */
+size_t cibatch_job_field_count(void);
+
+/**
+ * Reads many fields of `job` in one call: `out[i]` becomes the field numbered `fields[i]` (a `cibatch_job_field`),
+ * exactly what its own getter returns: borrowed until the job (or its list) is freed, NULL when the field is absent
+ * or the number unknown. With `fields` NULL, reads fields `0 .. count-1` in order. Returns false, writing nothing,
+ * when `job` or `out` is NULL.
+ */
+bool cibatch_job_fields(const cibatch_job *job,
+                        const uint32_t *fields,
+                        size_t count,
+                        const char **out);
+
+/**
  * A copy of `job` that the caller owns and frees with `cibatch_job_free` (for example to keep a job from a list
  * after freeing the list). NULL if `job` is NULL.
  */
@@ -1401,6 +1509,84 @@ uint32_t cibatch_job_iter_pages_fetched(const cibatch_job_iter *iter);
 void cibatch_job_iter_free(cibatch_job_iter *iter);
 
 /**
+ * A report over batch job `job_id`: the job as described, its results counted by state, and the first
+ * `failed_limit` failed results in creation order (0 keeps none), built by paging once through every result (100
+ * a page). `on_page` (may be NULL) is called on the calling thread with `user_data` after every page (see
+ * `cibatch_report_callback`). On success `*report_out` is a new report the caller frees with
+ * `cibatch_report_free`.
+ */
+cibatch_result cibatch_client_report(const cibatch_client *client,
+                                     const char *job_id,
+                                     uint32_t failed_limit,
+                                     cibatch_report_callback on_page,
+                                     void *user_data,
+                                     cibatch_report **report_out,
+                                     cibatch_error **error);
+
+/**
+ * The batch job, as described when the report started (borrowed: valid until the report is freed).
+ */
+const cibatch_job *cibatch_report_job(const cibatch_report *report);
+
+/**
+ * Every result counted (0 for a NULL `report`).
+ */
+uint64_t cibatch_report_total(const cibatch_report *report);
+
+/**
+ * Pages fetched to build the report.
+ */
+uint32_t cibatch_report_pages(const cibatch_report *report);
+
+/**
+ * How many different states the results were in (the count/get pairs below walk them in name order).
+ */
+size_t cibatch_report_state_count(const cibatch_report *report);
+
+/**
+ * The `index`th state's name (borrowed until the report is freed), or NULL when out of range.
+ */
+const char *cibatch_report_state_name(const cibatch_report *report,
+                                      size_t index);
+
+/**
+ * How many results were in the `index`th state (0 when out of range).
+ */
+uint64_t cibatch_report_state_total(const cibatch_report *report,
+                                    size_t index);
+
+/**
+ * How many results were in `state` (e.g. `"Failed"`); 0 when none, or when an argument is NULL or not UTF-8.
+ */
+uint64_t cibatch_report_count(const cibatch_report *report,
+                              const char *state);
+
+/**
+ * Failed results kept (at most the `failed_limit` asked for; `cibatch_report_count(report, "Failed")` counts them
+ * all).
+ */
+size_t cibatch_report_failed_count(const cibatch_report *report);
+
+/**
+ * The `index`th failed result kept, in creation order (borrowed until the report is freed), or NULL when out of
+ * range.
+ */
+const cibatch_object_result *cibatch_report_failed_get(const cibatch_report *report,
+                                                       size_t index);
+
+/**
+ * What the report says of the batch job: `"in progress"`, `"completed"`, `"completed with failures"` (the batch job
+ * ended `Success`, as it does once its fan-out finished, but units failed), `"failed"` or `"cancelled"`. A static
+ * string (never freed); NULL for a NULL `report`.
+ */
+const char *cibatch_report_outcome(const cibatch_report *report);
+
+/**
+ * Frees a report and everything borrowed from it. NULL does nothing.
+ */
+void cibatch_report_free(cibatch_report *report);
+
+/**
  * A request to trigger workflow `workflow_id` over an input (`input_kind` is a `cibatch_input_kind`). Strings are
  * copied. On success `*request_out` is a new request the caller frees with `cibatch_workflow_request_free`.
  * Arguments are checked when the request is sent (`name`: 1 to 128 letters, digits, `-`, `_` or CJK characters).
@@ -1457,7 +1643,8 @@ cibatch_result cibatch_job_request_add_param_xml(cibatch_job_request *request,
                                                  cibatch_error **error);
 
 /**
- * Sets `<Output>` `Region`, `Bucket` and `Object` (placeholders such as `${InputName}` are kept as given).
+ * Sets `<Output>` `Region`, `Bucket` and `Object`, replacing any set before (placeholders such as `${InputName}`
+ * are kept as given). Other `<Output>` children stay.
  */
 cibatch_result cibatch_job_request_set_output(cibatch_job_request *request,
                                               const char *region,
@@ -1818,84 +2005,6 @@ const char *cibatch_object_result_raw_xml(const cibatch_object_result *result);
  * a report.
  */
 void cibatch_object_result_free(cibatch_object_result *result);
-
-/**
- * A report over batch job `job_id`: the job as described, its results counted by state, and the first
- * `failed_limit` failed results in creation order (0 keeps none), built by paging once through every result (100
- * a page). `on_page` (may be NULL) is called on the calling thread with `user_data` after every page (see
- * `cibatch_report_callback`). On success `*report_out` is a new report the caller frees with
- * `cibatch_report_free`.
- */
-cibatch_result cibatch_client_report(const cibatch_client *client,
-                                     const char *job_id,
-                                     uint32_t failed_limit,
-                                     cibatch_report_callback on_page,
-                                     void *user_data,
-                                     cibatch_report **report_out,
-                                     cibatch_error **error);
-
-/**
- * The batch job, as described when the report started (borrowed: valid until the report is freed).
- */
-const cibatch_job *cibatch_report_job(const cibatch_report *report);
-
-/**
- * Every result counted (0 for a NULL `report`).
- */
-uint64_t cibatch_report_total(const cibatch_report *report);
-
-/**
- * Pages fetched to build the report.
- */
-uint32_t cibatch_report_pages(const cibatch_report *report);
-
-/**
- * How many different states the results were in (the count/get pairs below walk them in name order).
- */
-size_t cibatch_report_state_count(const cibatch_report *report);
-
-/**
- * The `index`th state's name (borrowed until the report is freed), or NULL when out of range.
- */
-const char *cibatch_report_state_name(const cibatch_report *report,
-                                      size_t index);
-
-/**
- * How many results were in the `index`th state (0 when out of range).
- */
-uint64_t cibatch_report_state_total(const cibatch_report *report,
-                                    size_t index);
-
-/**
- * How many results were in `state` (e.g. `"Failed"`); 0 when none, or when an argument is NULL or not UTF-8.
- */
-uint64_t cibatch_report_count(const cibatch_report *report,
-                              const char *state);
-
-/**
- * Failed results kept (at most the `failed_limit` asked for; `cibatch_report_count(report, "Failed")` counts them
- * all).
- */
-size_t cibatch_report_failed_count(const cibatch_report *report);
-
-/**
- * The `index`th failed result kept, in creation order (borrowed until the report is freed), or NULL when out of
- * range.
- */
-const cibatch_object_result *cibatch_report_failed_get(const cibatch_report *report,
-                                                       size_t index);
-
-/**
- * What the report says of the batch job: `"in progress"`, `"completed"`, `"completed with failures"` (the batch job
- * ended `Success`, as it does once its fan-out finished, but units failed), `"failed"` or `"cancelled"`. A static
- * string (never freed); NULL for a NULL `report`.
- */
-const char *cibatch_report_outcome(const cibatch_report *report);
-
-/**
- * Frees a report and everything borrowed from it. NULL does nothing.
- */
-void cibatch_report_free(cibatch_report *report);
 
 /**
  * Computes the `Authorization` header value (`q-sign-algorithm=sha1&q-ak=...`) for any COS/CI request:

@@ -120,3 +120,23 @@ impl Job {
         }
     }
 }
+
+/// A job as an object of every flat field, named as [`JobField::name`] gives (Python's `Job.to_dict()` names);
+/// absent fields are null, `job_level` is a number, everything else text as the service gave it.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(JobField::ALL.len()))?;
+        for f in JobField::ALL {
+            let value = self.field(f);
+            match f {
+                JobField::JobLevel => {
+                    map.serialize_entry(f.name(), &value.and_then(|v| v.trim().parse::<u64>().ok()))?
+                }
+                _ => map.serialize_entry(f.name(), &value)?,
+            }
+        }
+        map.end()
+    }
+}

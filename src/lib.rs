@@ -16,12 +16,16 @@
 //! # Ok::<(), cibatch::Error>(())
 //! ```
 
+// The core has no unsafe code; the C ABI (`ffi`) is the one module that needs it.
+#![deny(unsafe_code)]
+
 mod cancel;
 mod client;
 mod config;
 mod create;
 mod error;
 #[doc(hidden)]
+#[allow(unsafe_code)]
 pub mod ffi; // the C ABI; public only so that the fuzz targets can call it
 mod fields;
 mod model;

@@ -3,7 +3,7 @@
 
 use super::{Client, Request, JOBS_PATH};
 use crate::error::{Error, Operation, Result};
-use crate::model::DescribeJobsResult;
+use crate::model::{DescribeJobsResult, Job};
 use crate::response::{parse_jobs_response, Expected};
 use crate::validate;
 
@@ -43,6 +43,30 @@ fn groups<'a>(ids: &[&'a str]) -> Vec<Vec<&'a str>> {
 }
 
 impl Client {
+    /// Describes one job. A job the service does not know is [`Error::JobNotFound`].
+    /// An answer that holds another job than the one asked for is [`Error::InvalidResponse`], never that job.
+    pub fn describe_job(&self, job_id: &str) -> Result<Job> {
+        validate::job_id(job_id)?;
+        let (mut res, _, attempts) = self.describe_request(&[job_id])?;
+        match res.jobs.iter().position(|j| j.job_id == job_id) {
+            Some(i) => Ok(res.jobs.swap_remove(i)),
+            None if res.jobs.is_empty() => {
+                Err(Error::JobNotFound { job_id: job_id.to_string(), request_id: res.request_id })
+            }
+            None => Err(Error::InvalidResponse {
+                operation: Operation::DescribeJobs,
+                status: 200,
+                reason: format!(
+                    "asked for job {job_id}, the answer holds job {:?} instead",
+                    crate::error::printable(&res.jobs[0].job_id)
+                ),
+                excerpt: String::new(),
+                request_id: res.request_id,
+                attempts,
+            }),
+        }
+    }
+
     /// Describes several jobs. IDs the service does not know come back in `non_exist_job_ids`, not as an error.
     /// IDs are sent comma-joined, in as many requests as keep each path within 4 KiB; if the service answers a
     /// joined path as one unknown ID, each ID is described on its own, so real jobs are never reported missing. `request_id` is the first request's.

@@ -1,13 +1,57 @@
 //! Walking a listing: page by page (one type's pages after the other when no type is named) and job by job (both
 //! types merged in creation order when no type is named), with the paging rules the service's documents leave open.
 
-use super::Client;
+use super::{Client, Request, JOBS_PATH};
 use crate::error::{Error, Operation, Result};
 use crate::model::{Job, JobPage, JobType, ListOptions, Order};
+use crate::response::{parse_jobs_response, Expected};
 use std::collections::{HashSet, VecDeque};
 
 /// After this many pages in a row that bring no job but a new `NextToken`, a walk stops with an error.
 pub const MAX_EMPTY_PAGES: u32 = 20;
+
+/// The largest page the service returns (`size` is 1..=100).
+const MAX_PAGE_JOBS: usize = 100;
+
+impl Client {
+    /// One page of jobs. Pass the previous page's `next_token` in `opts.next_token` for the next one,
+    /// or use [`Client::pages`] / [`Client::jobs`]. Without `opts.job_type` no `type` is sent, so the service's
+    /// undocumented default applies (it may list `Workflow` jobs only); `pages` and `jobs` cover both types.
+    pub fn list_jobs(&self, opts: &ListOptions) -> Result<JobPage> {
+        let query = opts.to_query()?;
+        let req = Request {
+            op: Operation::ListJobs,
+            method: "GET",
+            path: JOBS_PATH.to_string(),
+            query,
+            body: None,
+            retryable: true,
+        };
+        // A page holds at most 100 jobs (`size` is 1..=100).
+        let expected = Expected { jobs: MAX_PAGE_JOBS, missing: MAX_PAGE_JOBS };
+        let (resp, _) = self.call(&req, |b| parse_jobs_response(b, self.xml_limits(), expected))?;
+        Ok(JobPage {
+            jobs: resp.jobs,
+            next_token: resp.next_token,
+            request_id: resp.request_id,
+            job_type: opts.job_type.clone(),
+        })
+    }
+
+    /// Every page of a listing, starting at `opts.next_token`. Without a type (and without a token), every
+    /// `Workflow` page and then every `Job` page; [`JobPage::job_type`] says which. See [`PageCursor::next_page`]
+    /// for how a walk ends.
+    pub fn pages(&self, opts: ListOptions) -> Pages<'_> {
+        Pages { client: self, cursor: PageCursor::new(opts) }
+    }
+
+    /// Every job of a listing, across pages. Without a type (and without a token), `Workflow` and `Job` jobs
+    /// merged by (`CreationTime`, `JobId`) in the requested order, so no job is skipped whatever the service's
+    /// default `type` is.
+    pub fn jobs(&self, opts: ListOptions) -> Jobs<'_> {
+        Jobs { client: self, cursor: JobCursor::new(opts, false) }
+    }
+}
 
 /// One type's listing (or the untyped one), page by page.
 #[derive(Debug, Clone)]

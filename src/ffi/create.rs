@@ -1,8 +1,5 @@
 //! Creates whose answer was lost: the resolving mode and the lookup (`crate::create`).
 
-use super::client::{cibatch_client, cibatch_config, live};
-use super::job::cibatch_job_list;
-use super::request::{cibatch_job_request, cibatch_workflow_request};
 use super::*;
 use crate::CreateRequest;
 use std::time::{Duration, UNIX_EPOCH};
@@ -17,8 +14,8 @@ pub unsafe extern "C" fn cibatch_config_set_resolve_creates(
     on: bool,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    call(error, || {
-        arg_mut(config, "config")?.config.resolve_creates = on;
+    edit(config, error, |c| {
+        c.resolve_creates = on;
         Ok(())
     })
 }
@@ -31,11 +28,11 @@ fn find(
 ) -> FfiResult<()> {
     // SAFETY: the caller passes NULL or a live client.
     let client = unsafe { live(client) }?;
-    check_out(list_out, "list_out")?;
-    let since = UNIX_EPOCH + Duration::from_secs(since_unix.max(0) as u64);
-    let jobs = client.find_created(request, since)?;
-    give(list_out, cibatch_job_list::new(jobs, Vec::new(), None, String::new()));
-    Ok(())
+    produce(list_out, "list_out", || {
+        let since = UNIX_EPOCH + Duration::from_secs(since_unix.max(0) as u64);
+        let jobs = client.find_created(request, since)?;
+        Ok(cibatch_job_list::new(jobs, Vec::new(), None, String::new()))
+    })
 }
 
 /// The jobs `request` may have made since `since_unix` (Unix seconds; a little before the first attempt, allowing for

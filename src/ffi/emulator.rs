@@ -1,6 +1,5 @@
 //! The emulator, for C, Python and Go tests and for users' own tests.
 
-use super::client::cibatch_config;
 use super::*;
 use crate::emulator::{Emulator, EmulatorClock, EmulatorConfig, Fault};
 use crate::JobState;
@@ -103,51 +102,47 @@ pub unsafe extern "C" fn cibatch_emulator_start(
     })
 }
 
-fn emu_str(emulator: *const cibatch_emulator, f: impl FnOnce(&cibatch_emulator) -> *const c_char) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { emulator.as_ref() }.map_or(std::ptr::null(), f))
-}
-
 /// `"http://127.0.0.1:PORT"`. Every string an emulator getter returns is borrowed: valid until the emulator is
 /// freed. NULL for a NULL `emulator`.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_endpoint(emulator: *const cibatch_emulator) -> *const c_char {
-    emu_str(emulator, |e| e.endpoint.as_ptr())
+pub unsafe extern "C" fn cibatch_emulator_endpoint(emulator: *const cibatch_emulator) -> *const c_char {
+    read(emulator, |e| e.endpoint.as_ptr())
 }
 
 /// The emulated bucket, `"examplebucket-1250000000"`.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_bucket(emulator: *const cibatch_emulator) -> *const c_char {
-    emu_str(emulator, |e| e.bucket.as_ptr())
+pub unsafe extern "C" fn cibatch_emulator_bucket(emulator: *const cibatch_emulator) -> *const c_char {
+    read(emulator, |e| e.bucket.as_ptr())
 }
 
 /// The emulated region, `"ap-beijing"`.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_region(emulator: *const cibatch_emulator) -> *const c_char {
-    emu_str(emulator, |e| e.region.as_ptr())
+pub unsafe extern "C" fn cibatch_emulator_region(emulator: *const cibatch_emulator) -> *const c_char {
+    read(emulator, |e| e.region.as_ptr())
 }
 
 /// The SecretId the emulator accepts.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_secret_id(emulator: *const cibatch_emulator) -> *const c_char {
-    emu_str(emulator, |e| e.secret_id.as_ptr())
+pub unsafe extern "C" fn cibatch_emulator_secret_id(emulator: *const cibatch_emulator) -> *const c_char {
+    read(emulator, |e| e.secret_id.as_ptr())
 }
 
 /// The SecretKey the emulator accepts (a local-only test key).
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_secret_key(emulator: *const cibatch_emulator) -> *const c_char {
-    emu_str(emulator, |e| e.secret_key.as_ptr())
+pub unsafe extern "C" fn cibatch_emulator_secret_key(emulator: *const cibatch_emulator) -> *const c_char {
+    read(emulator, |e| e.secret_key.as_ptr())
 }
 
 /// The session token the emulator requires, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_session_token(emulator: *const cibatch_emulator) -> *const c_char {
-    emu_str(emulator, |e| opt_ptr(&e.token))
+pub unsafe extern "C" fn cibatch_emulator_session_token(emulator: *const cibatch_emulator) -> *const c_char {
+    read(emulator, |e| opt_ptr(&e.token))
 }
 
 /// The port it listens on (0 for a NULL `emulator`).
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_port(emulator: *const cibatch_emulator) -> u16 {
-    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.port()))
+pub unsafe extern "C" fn cibatch_emulator_port(emulator: *const cibatch_emulator) -> u16 {
+    read(emulator, |e| e.emulator.port())
 }
 
 /// A client configuration for this emulator (endpoint, bucket, region, keys, token). On success `*config_out` is
@@ -160,9 +155,7 @@ pub unsafe extern "C" fn cibatch_emulator_client_config(
 ) -> cibatch_result {
     call(error, || {
         let e = arg_ref(emulator, "emulator")?;
-        check_out(config_out, "config_out")?;
-        give(config_out, cibatch_config { config: e.emulator.client_config() });
-        Ok(())
+        produce(config_out, "config_out", || Ok(cibatch_config { config: e.emulator.client_config() }))
     })
 }
 
@@ -260,44 +253,36 @@ pub unsafe extern "C" fn cibatch_emulator_set_switch(
 
 /// Drops every queued fault.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_clear_faults(emulator: *const cibatch_emulator) {
-    guard((), || {
-        if let Some(e) = unsafe { emulator.as_ref() } {
-            e.emulator.clear_faults()
-        }
-    })
+pub unsafe extern "C" fn cibatch_emulator_clear_faults(emulator: *const cibatch_emulator) {
+    read(emulator, |e| e.emulator.clear_faults())
 }
 
 /// Jobs created so far (0 for a NULL `emulator`).
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_job_count(emulator: *const cibatch_emulator) -> usize {
-    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.job_count()))
+pub unsafe extern "C" fn cibatch_emulator_job_count(emulator: *const cibatch_emulator) -> usize {
+    read(emulator, |e| e.emulator.job_count())
 }
 
 /// Requests received so far, faulted ones included (0 for a NULL `emulator`).
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_request_count(emulator: *const cibatch_emulator) -> u64 {
-    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.request_count()))
+pub unsafe extern "C" fn cibatch_emulator_request_count(emulator: *const cibatch_emulator) -> u64 {
+    read(emulator, |e| e.emulator.request_count())
 }
 
 /// Changes how long jobs stay `Submitted` and then `Running`.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_set_timing(emulator: *const cibatch_emulator, submitted_ms: u64, running_ms: u64) {
-    guard((), || {
-        if let Some(e) = unsafe { emulator.as_ref() } {
-            e.emulator.set_timing(Duration::from_millis(submitted_ms), Duration::from_millis(running_ms))
-        }
-    })
+pub unsafe extern "C" fn cibatch_emulator_set_timing(
+    emulator: *const cibatch_emulator,
+    submitted_ms: u64,
+    running_ms: u64,
+) {
+    read(emulator, |e| e.emulator.set_timing(Duration::from_millis(submitted_ms), Duration::from_millis(running_ms)))
 }
 
 /// Puts the emulated service's clock `seconds` ahead of this machine's (negative: behind), to test clock skew.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_set_clock_skew(emulator: *const cibatch_emulator, seconds: i64) {
-    guard((), || {
-        if let Some(e) = unsafe { emulator.as_ref() } {
-            e.emulator.set_clock_skew(seconds)
-        }
-    })
+pub unsafe extern "C" fn cibatch_emulator_set_clock_skew(emulator: *const cibatch_emulator, seconds: i64) {
+    read(emulator, |e| e.emulator.set_clock_skew(seconds))
 }
 
 /// Changes what moves jobs (`clock` is a `cibatch_emulator_clock`); the job clock goes on from where it is.
@@ -326,12 +311,8 @@ pub unsafe extern "C" fn cibatch_emulator_set_clock(
 /// on, and later jobs' times are that much later. Signatures are still checked against this machine's clock.
 /// Does nothing for a NULL `emulator`.
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_advance(emulator: *const cibatch_emulator, ms: u64) {
-    guard((), || {
-        if let Some(e) = unsafe { emulator.as_ref() } {
-            e.emulator.advance(Duration::from_millis(ms))
-        }
-    })
+pub unsafe extern "C" fn cibatch_emulator_advance(emulator: *const cibatch_emulator, ms: u64) {
+    read(emulator, |e| e.emulator.advance(Duration::from_millis(ms)))
 }
 
 /// Makes job `job_id` end `Failed` with `code` and `message` instead of `Success`. `CIBATCH_INVALID_INPUT` when the
@@ -383,8 +364,8 @@ pub unsafe extern "C" fn cibatch_emulator_add_objects(
 
 /// Objects in the emulated bucket (0 for a NULL `emulator`).
 #[no_mangle]
-pub extern "C" fn cibatch_emulator_object_count(emulator: *const cibatch_emulator) -> usize {
-    guard(0, || unsafe { emulator.as_ref() }.map_or(0, |e| e.emulator.object_count()))
+pub unsafe extern "C" fn cibatch_emulator_object_count(emulator: *const cibatch_emulator) -> usize {
+    read(emulator, |e| e.emulator.object_count())
 }
 
 /// Units of batch jobs created afterwards whose object key matches `pattern` (`*` matches any run of characters)

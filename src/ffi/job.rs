@@ -2,8 +2,8 @@
 //! Jobs and lists are immutable once made: any number of threads may read one at once.
 
 use super::*;
-use crate::{Client, Job, JobField, JobState, ListOptions, PageCursor};
-use std::sync::{Arc, OnceLock};
+use crate::{Job, JobField, JobState};
+use std::sync::OnceLock;
 
 /// A job's state as a number (`cibatch_job_state_code`). `CIBATCH_STATE_OTHER` is a state this version does
 /// not know: read its text with `cibatch_job_state`.
@@ -19,7 +19,32 @@ pub enum cibatch_state {
     CIBATCH_STATE_OTHER = 6,
 }
 
-/// One job. Made by the client (free with `cibatch_job_free`) or borrowed from a `cibatch_job_list`.
+impl Fallback for cibatch_state {
+    const FALLBACK: Self = cibatch_state::CIBATCH_STATE_OTHER;
+}
+
+/// One job. Made by the client (the caller owns it: free with `cibatch_job_free`) or borrowed from a
+/// `cibatch_job_list`, a pager or a report (valid until that is freed; never free it).
+///
+/// Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job, valid until the job
+/// (or the list it came from) is freed, and the same pointer on every call. Getters never fail: NULL when the job is
+/// NULL or the field is absent. A job never changes once made; any number of threads may read one at once.
+///
+/// Methods:
+/// - `cibatch_job_state_code`, `cibatch_job_is_terminal`: the state as a number, and whether it is final.
+/// - `cibatch_job_fields`: many fields in one call, by `cibatch_job_field` number.
+/// - One getter per field: `cibatch_job_id`, `cibatch_job_name`, `cibatch_job_type`, `cibatch_job_state`,
+///   `cibatch_job_code`, `cibatch_job_message`, `cibatch_job_creation_time`, `cibatch_job_start_time`,
+///   `cibatch_job_end_time`, `cibatch_job_input_prefix`, `cibatch_job_input_manifest`, `cibatch_job_input_url_file`,
+///   `cibatch_job_input_object`, `cibatch_job_workflow_ids`, `cibatch_job_time_interval_start`,
+///   `cibatch_job_time_interval_end`, `cibatch_job_tag`, `cibatch_job_template_id`, `cibatch_job_job_param_xml`,
+///   `cibatch_job_output_region`, `cibatch_job_output_bucket`, `cibatch_job_output_object`,
+///   `cibatch_job_output_xml`, `cibatch_job_queue_id`, `cibatch_job_user_data`, `cibatch_job_job_level`,
+///   `cibatch_job_callback`, `cibatch_job_callback_format`, `cibatch_job_callback_type`,
+///   `cibatch_job_callback_mq_mode`, `cibatch_job_callback_mq_region`, `cibatch_job_callback_mq_name`,
+///   `cibatch_job_progress`, `cibatch_job_queue_type`, `cibatch_job_callback_kafka_region`,
+///   `cibatch_job_callback_kafka_instance_id`, `cibatch_job_callback_kafka_topic`, `cibatch_job_raw_xml`.
+/// - `cibatch_job_clone` (a copy the caller owns), `cibatch_job_free`.
 pub struct cibatch_job {
     job: Job,
     /// Each field turned into a C string the first time it is asked for, by `JobField` number.
@@ -50,256 +75,330 @@ pub(crate) fn state_code(state: &JobState) -> cibatch_state {
     }
 }
 
-fn get(job: *const cibatch_job, f: JobField) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { job.as_ref() }.map_or(std::ptr::null(), |j| j.ptr(f)))
+unsafe fn get(job: *const cibatch_job, f: JobField) -> *const c_char {
+    read(job, |j| j.ptr(f))
 }
 
 /// The job ID. Every `const char *` a job getter returns is borrowed: valid until the job (or the list it came
 /// from) is freed. Getters return NULL when `job` is NULL or the field is absent.
 #[no_mangle]
-pub extern "C" fn cibatch_job_id(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_id(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::JobId)
 }
 
 /// The job's name.
 #[no_mangle]
-pub extern "C" fn cibatch_job_name(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_name(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Name)
 }
 
 /// `"Workflow"` or `"Job"` (or a newer type's text).
 #[no_mangle]
-pub extern "C" fn cibatch_job_type(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_type(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Type)
 }
 
 /// The state's text: `"Submitted"`, `"Running"`, `"Success"`, `"Failed"`, `"Pause"`, `"Cancel"`, or a newer one.
 #[no_mangle]
-pub extern "C" fn cibatch_job_state(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_state(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::State)
 }
 
 /// The state as a number; `CIBATCH_STATE_OTHER` for a state this version does not know (or a NULL `job`).
 #[no_mangle]
-pub extern "C" fn cibatch_job_state_code(job: *const cibatch_job) -> cibatch_state {
-    use cibatch_state::*;
-    guard(CIBATCH_STATE_OTHER, || unsafe { job.as_ref() }.map_or(CIBATCH_STATE_OTHER, |j| state_code(&j.job.state)))
+pub unsafe extern "C" fn cibatch_job_state_code(job: *const cibatch_job) -> cibatch_state {
+    read(job, |j| state_code(&j.job.state))
 }
 
 /// True for `Success`, `Failed` and `Cancel`; false otherwise (and for a NULL `job`).
 #[no_mangle]
-pub extern "C" fn cibatch_job_is_terminal(job: *const cibatch_job) -> bool {
-    guard(false, || unsafe { job.as_ref() }.is_some_and(|j| j.job.is_terminal()))
+pub unsafe extern "C" fn cibatch_job_is_terminal(job: *const cibatch_job) -> bool {
+    read(job, |j| j.job.is_terminal())
 }
 
 /// `"Success"` unless the job failed; then the failure's code.
 #[no_mangle]
-pub extern "C" fn cibatch_job_code(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_code(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Code)
 }
 
 /// The failure's message (empty unless the job failed).
 #[no_mangle]
-pub extern "C" fn cibatch_job_message(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_message(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Message)
 }
 
 /// Creation time, `"2022-06-27T15:23:10+0800"`.
 #[no_mangle]
-pub extern "C" fn cibatch_job_creation_time(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_creation_time(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CreationTime)
 }
 
 /// When the job started running; NULL until then.
 #[no_mangle]
-pub extern "C" fn cibatch_job_start_time(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_start_time(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::StartTime)
 }
 
 /// When the job ended; NULL until then.
 #[no_mangle]
-pub extern "C" fn cibatch_job_end_time(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_end_time(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::EndTime)
 }
 
 /// The input's `Prefix`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_input_prefix(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_input_prefix(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Prefix)
 }
 
 /// The input's `Manifest`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_input_manifest(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_input_manifest(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Manifest)
 }
 
 /// The input's `UrlFile`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_input_url_file(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_input_url_file(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::UrlFile)
 }
 
 /// The input's `Object`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_input_object(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_input_object(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Object)
 }
 
 /// A Workflow job's `WorkflowIds`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_workflow_ids(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_workflow_ids(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::WorkflowIds)
 }
 
 /// `TimeInterval` `Start`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_time_interval_start(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_time_interval_start(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::TimeIntervalStart)
 }
 
 /// `TimeInterval` `End`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_time_interval_end(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_time_interval_end(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::TimeIntervalEnd)
 }
 
 /// A Job-type job's `Tag` (`"Transcode"`, ...), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_tag(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_tag(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Tag)
 }
 
 /// `JobParam` `TemplateId`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_template_id(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_template_id(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::TemplateId)
 }
 
 /// The whole `<JobParam>` element as XML (with every tag-specific container), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_job_param_xml(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_job_param_xml(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::JobParamXml)
 }
 
 /// `Output` `Region`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_output_region(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_output_region(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::OutputRegion)
 }
 
 /// `Output` `Bucket`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_output_bucket(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_output_bucket(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::OutputBucket)
 }
 
 /// `Output` `Object`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_output_object(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_output_object(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::OutputObject)
 }
 
 /// The whole `<Output>` element as XML (with `SpriteObject`, `AuObject`, ...), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_output_xml(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_output_xml(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::OutputXml)
 }
 
 /// `QueueId`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_queue_id(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_queue_id(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::QueueId)
 }
 
 /// `UserData`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_user_data(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_user_data(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::UserData)
 }
 
 /// `JobLevel` as sent by the service (`"0"` to `"2"`), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_job_level(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_job_level(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::JobLevel)
 }
 
 /// `CallBack` URL, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Callback)
 }
 
 /// `CallBackFormat` (`"XML"` or `"JSON"`), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_format(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_format(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackFormat)
 }
 
 /// `CallBackType` (`"Url"` or `"TDMQ"`), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_type(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_type(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackType)
 }
 
 /// `CallBackMqConfig` `MqMode`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_mq_mode(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_mq_mode(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackMqMode)
 }
 
 /// `CallBackMqConfig` `MqRegion`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_mq_region(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_mq_region(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackMqRegion)
 }
 
 /// `CallBackMqConfig` `MqName`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_mq_name(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_mq_name(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackMqName)
 }
 
 /// `Progress` at the top of `JobsDetail` (when the service sends it), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_progress(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_progress(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::Progress)
 }
 
 /// `QueueType` (e.g. `"SpeedTranscoding"`), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_queue_type(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_queue_type(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::QueueType)
 }
 
 /// `CallBackKafkaConfig` `Region`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_kafka_region(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_kafka_region(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackKafkaRegion)
 }
 
 /// `CallBackKafkaConfig` `InstanceId`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_kafka_instance_id(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_kafka_instance_id(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackKafkaInstanceId)
 }
 
 /// `CallBackKafkaConfig` `Topic`, or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_callback_kafka_topic(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_callback_kafka_topic(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::CallbackKafkaTopic)
 }
 
 /// The job's `<JobsDetail>` element exactly as the service sent it, for every field this library does not model.
 #[no_mangle]
-pub extern "C" fn cibatch_job_raw_xml(job: *const cibatch_job) -> *const c_char {
+pub unsafe extern "C" fn cibatch_job_raw_xml(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::RawXml)
+}
+
+/// A job field's number, for `cibatch_job_fields`: each names the field of the getter `cibatch_job_<field>` (the
+/// input fields' getters are `cibatch_job_input_<field>`). Numbers are stable; new fields are added at the end.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cibatch_job_field {
+    CIBATCH_JOB_FIELD_JOB_ID = 0,
+    CIBATCH_JOB_FIELD_NAME = 1,
+    CIBATCH_JOB_FIELD_TYPE = 2,
+    CIBATCH_JOB_FIELD_STATE = 3,
+    CIBATCH_JOB_FIELD_CODE = 4,
+    CIBATCH_JOB_FIELD_MESSAGE = 5,
+    CIBATCH_JOB_FIELD_CREATION_TIME = 6,
+    CIBATCH_JOB_FIELD_START_TIME = 7,
+    CIBATCH_JOB_FIELD_END_TIME = 8,
+    CIBATCH_JOB_FIELD_PREFIX = 9,
+    CIBATCH_JOB_FIELD_MANIFEST = 10,
+    CIBATCH_JOB_FIELD_URL_FILE = 11,
+    CIBATCH_JOB_FIELD_OBJECT = 12,
+    CIBATCH_JOB_FIELD_WORKFLOW_IDS = 13,
+    CIBATCH_JOB_FIELD_TIME_INTERVAL_START = 14,
+    CIBATCH_JOB_FIELD_TIME_INTERVAL_END = 15,
+    CIBATCH_JOB_FIELD_TAG = 16,
+    CIBATCH_JOB_FIELD_TEMPLATE_ID = 17,
+    CIBATCH_JOB_FIELD_JOB_PARAM_XML = 18,
+    CIBATCH_JOB_FIELD_OUTPUT_REGION = 19,
+    CIBATCH_JOB_FIELD_OUTPUT_BUCKET = 20,
+    CIBATCH_JOB_FIELD_OUTPUT_OBJECT = 21,
+    CIBATCH_JOB_FIELD_OUTPUT_XML = 22,
+    CIBATCH_JOB_FIELD_QUEUE_ID = 23,
+    CIBATCH_JOB_FIELD_USER_DATA = 24,
+    CIBATCH_JOB_FIELD_JOB_LEVEL = 25,
+    CIBATCH_JOB_FIELD_CALLBACK = 26,
+    CIBATCH_JOB_FIELD_CALLBACK_FORMAT = 27,
+    CIBATCH_JOB_FIELD_CALLBACK_TYPE = 28,
+    CIBATCH_JOB_FIELD_CALLBACK_MQ_MODE = 29,
+    CIBATCH_JOB_FIELD_CALLBACK_MQ_REGION = 30,
+    CIBATCH_JOB_FIELD_CALLBACK_MQ_NAME = 31,
+    CIBATCH_JOB_FIELD_CALLBACK_KAFKA_REGION = 32,
+    CIBATCH_JOB_FIELD_CALLBACK_KAFKA_INSTANCE_ID = 33,
+    CIBATCH_JOB_FIELD_CALLBACK_KAFKA_TOPIC = 34,
+    CIBATCH_JOB_FIELD_QUEUE_TYPE = 35,
+    CIBATCH_JOB_FIELD_PROGRESS = 36,
+    CIBATCH_JOB_FIELD_RAW_XML = 37,
+}
+
+/// How many job fields this library knows (one more than the largest `cibatch_job_field`). Fields a newer header
+/// names and this library does not know read as NULL.
+#[no_mangle]
+pub extern "C" fn cibatch_job_field_count() -> usize {
+    guard(0, || JobField::ALL.len())
+}
+
+/// Reads many fields of `job` in one call: `out[i]` becomes the field numbered `fields[i]` (a `cibatch_job_field`),
+/// exactly what its own getter returns: borrowed until the job (or its list) is freed, NULL when the field is absent
+/// or the number unknown. With `fields` NULL, reads fields `0 .. count-1` in order. Returns false, writing nothing,
+/// when `job` or `out` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn cibatch_job_fields(
+    job: *const cibatch_job,
+    fields: *const u32,
+    count: usize,
+    out: *mut *const c_char,
+) -> bool {
+    guard(false, || {
+        let (Some(job), false) = (job.as_ref(), out.is_null()) else { return false };
+        // SAFETY: the caller provides `count` writable slots at `out` and, unless NULL, `count` numbers at `fields`.
+        let out = std::slice::from_raw_parts_mut(out, count);
+        let wanted = |i: usize| if fields.is_null() { i } else { *fields.add(i) as usize };
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = JobField::ALL.get(wanted(i)).map_or(std::ptr::null(), |&f| job.ptr(f));
+        }
+        true
+    })
 }
 
 /// A copy of `job` that the caller owns and frees with `cibatch_job_free` (for example to keep a job from a list
 /// after freeing the list). NULL if `job` is NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_job_clone(job: *const cibatch_job) -> *mut cibatch_job {
+pub unsafe extern "C" fn cibatch_job_clone(job: *const cibatch_job) -> *mut cibatch_job {
     guard(std::ptr::null_mut(), || match unsafe { job.as_ref() } {
         Some(j) => Box::into_raw(Box::new(cibatch_job::new(j.job.clone()))),
         None => std::ptr::null_mut(),
@@ -310,132 +409,4 @@ pub extern "C" fn cibatch_job_clone(job: *const cibatch_job) -> *mut cibatch_job
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_free(job: *mut cibatch_job) {
     guard((), || free_box(job))
-}
-
-/// Jobs from a describe of several IDs or from one page of a listing.
-pub struct cibatch_job_list {
-    jobs: Vec<cibatch_job>,
-    non_exist: Vec<CString>,
-    next_token: Option<CString>,
-    request_id: CString,
-    job_type: Option<CString>,
-}
-
-impl cibatch_job_list {
-    pub(crate) fn new(jobs: Vec<Job>, non_exist: Vec<String>, next_token: Option<String>, request_id: String) -> Self {
-        cibatch_job_list {
-            jobs: jobs.into_iter().map(cibatch_job::new).collect(),
-            non_exist: non_exist.iter().map(|s| cstring(s)).collect(),
-            next_token: next_token.as_deref().map(cstring),
-            request_id: cstring(&request_id),
-            job_type: None,
-        }
-    }
-
-    /// A page of a listing, which says the type it was listed with.
-    pub(crate) fn page(page: crate::JobPage) -> Self {
-        let job_type = page.job_type.as_ref().map(|t| cstring(t.as_str()));
-        cibatch_job_list { job_type, ..cibatch_job_list::new(page.jobs, Vec::new(), page.next_token, page.request_id) }
-    }
-}
-
-/// For a page: the type it was listed with, `"Workflow"` or `"Job"`, or NULL for a page listed without a type (and
-/// for a describe result). Borrowed until the list is freed.
-#[no_mangle]
-pub extern "C" fn cibatch_job_list_type(list: *const cibatch_job_list) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { list.as_ref() }.map_or(std::ptr::null(), |l| opt_ptr(&l.job_type)))
-}
-
-/// How many jobs the list holds (0 for a NULL `list`).
-#[no_mangle]
-pub extern "C" fn cibatch_job_list_count(list: *const cibatch_job_list) -> usize {
-    guard(0, || unsafe { list.as_ref() }.map_or(0, |l| l.jobs.len()))
-}
-
-/// Job `index` (0-based), borrowed: valid until the list is freed; do not free it (use `cibatch_job_clone` to
-/// keep it). NULL when `list` is NULL or `index` is out of range.
-#[no_mangle]
-pub extern "C" fn cibatch_job_list_get(list: *const cibatch_job_list, index: usize) -> *const cibatch_job {
-    guard(std::ptr::null(), || {
-        unsafe { list.as_ref() }.and_then(|l| l.jobs.get(index)).map_or(std::ptr::null(), |j| j as *const _)
-    })
-}
-
-/// For a describe: how many of the queried IDs do not exist.
-#[no_mangle]
-pub extern "C" fn cibatch_job_list_non_exist_count(list: *const cibatch_job_list) -> usize {
-    guard(0, || unsafe { list.as_ref() }.map_or(0, |l| l.non_exist.len()))
-}
-
-/// For a describe: queried ID `index` that does not exist, borrowed until the list is freed; NULL out of range.
-#[no_mangle]
-pub extern "C" fn cibatch_job_list_non_exist_get(list: *const cibatch_job_list, index: usize) -> *const c_char {
-    guard(std::ptr::null(), || {
-        unsafe { list.as_ref() }.and_then(|l| l.non_exist.get(index)).map_or(std::ptr::null(), |s| s.as_ptr())
-    })
-}
-
-/// For a page: the token of the next page, or NULL on the last page. Borrowed until the list is freed.
-#[no_mangle]
-pub extern "C" fn cibatch_job_list_next_token(list: *const cibatch_job_list) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { list.as_ref() }.map_or(std::ptr::null(), |l| opt_ptr(&l.next_token)))
-}
-
-/// The service's request id for this answer. Borrowed until the list is freed.
-#[no_mangle]
-pub extern "C" fn cibatch_job_list_request_id(list: *const cibatch_job_list) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { list.as_ref() }.map_or(std::ptr::null(), |l| l.request_id.as_ptr()))
-}
-
-/// Frees a list and every job borrowed from it. NULL does nothing.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_job_list_free(list: *mut cibatch_job_list) {
-    guard((), || free_box(list))
-}
-
-/// Walks every page of a listing (`cibatch_client_pages`). Use from one thread at a time.
-pub struct cibatch_pager {
-    client: Arc<Client>,
-    cursor: PageCursor,
-}
-
-impl cibatch_pager {
-    pub(crate) fn new(client: Arc<Client>, opts: ListOptions) -> Self {
-        cibatch_pager { client, cursor: PageCursor::new(opts) }
-    }
-}
-
-/// Fetches the next page. On success `*page_out` is a new list the caller frees with `cibatch_job_list_free`, or
-/// NULL when the previous page was the last. Options without a type (and without a next token) walk every
-/// `"Workflow"` page and then every `"Job"` page; `cibatch_job_list_type` says which type a page holds. A type's
-/// walk ends on an empty or absent `NextToken` and on a page that repeats the token it was asked with (that page's
-/// next token reads NULL). A `NextToken` an earlier page gave, or 20 pages in a row without jobs, is
-/// `CIBATCH_INVALID_RESPONSE` (instead of looping forever); after any error the pager is done.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_pager_next(
-    pager: *mut cibatch_pager,
-    page_out: *mut *mut cibatch_job_list,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    call(error, || {
-        let pager = arg_mut(pager, "pager")?;
-        check_out(page_out, "page_out")?;
-        match pager.cursor.next_page(&pager.client).transpose()? {
-            Some(page) => give(page_out, cibatch_job_list::page(page)),
-            None => *page_out = std::ptr::null_mut(),
-        }
-        Ok(())
-    })
-}
-
-/// Pages fetched so far.
-#[no_mangle]
-pub extern "C" fn cibatch_pager_pages_fetched(pager: *const cibatch_pager) -> u32 {
-    guard(0, || unsafe { pager.as_ref() }.map_or(0, |p| p.cursor.pages_fetched()))
-}
-
-/// Frees a pager. NULL does nothing.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_pager_free(pager: *mut cibatch_pager) {
-    guard((), || free_box(pager))
 }

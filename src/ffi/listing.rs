@@ -1,8 +1,5 @@
 //! `cibatch_job_iter`: every job of a listing, both types merged when no type is named.
 
-use super::client::{cibatch_client, live};
-use super::job::{cibatch_job, cibatch_job_list};
-use super::request::cibatch_list_options;
 use super::*;
 use crate::{Client, JobCursor};
 use std::sync::Arc;
@@ -30,9 +27,7 @@ pub unsafe extern "C" fn cibatch_client_jobs(
     call(error, || {
         let client = live(client)?;
         let opts = options.as_ref().map(|o| o.options.clone()).unwrap_or_default();
-        check_out(iter_out, "iter_out")?;
-        give(iter_out, cibatch_job_iter { client, cursor: JobCursor::new(opts, keep_pages) });
-        Ok(())
+        produce(iter_out, "iter_out", || Ok(cibatch_job_iter { client, cursor: JobCursor::new(opts, keep_pages) }))
     })
 }
 
@@ -78,8 +73,8 @@ pub unsafe extern "C" fn cibatch_job_iter_take_page(
 
 /// Pages fetched so far, of every type (0 for a NULL `iter`).
 #[no_mangle]
-pub extern "C" fn cibatch_job_iter_pages_fetched(iter: *const cibatch_job_iter) -> u32 {
-    guard(0, || unsafe { iter.as_ref() }.map_or(0, |i| i.cursor.pages_fetched()))
+pub unsafe extern "C" fn cibatch_job_iter_pages_fetched(iter: *const cibatch_job_iter) -> u32 {
+    read(iter, |i| i.cursor.pages_fetched())
 }
 
 /// Frees an iterator. NULL does nothing.

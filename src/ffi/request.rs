@@ -43,6 +43,12 @@ pub struct cibatch_list_options {
     pub(crate) options: ListOptions,
 }
 
+editable! {
+    cibatch_workflow_request => request: WorkflowJobRequest as "request";
+    cibatch_job_request => request: JobRequest as "request";
+    cibatch_list_options => options: ListOptions as "options";
+}
+
 fn input(kind: u32, value: &str) -> FfiResult<Input> {
     let v = value.to_string();
     use cibatch_input_kind::*;
@@ -76,9 +82,9 @@ pub unsafe extern "C" fn cibatch_workflow_request_new(
         let name = arg_str(name, "name")?;
         let input = input(input_kind, arg_str(input_value, "input_value")?)?;
         let workflow_id = arg_str(workflow_id, "workflow_id")?;
-        check_out(request_out, "request_out")?;
-        give(request_out, cibatch_workflow_request { request: WorkflowJobRequest::new(name, input, workflow_id) });
-        Ok(())
+        produce(request_out, "request_out", || {
+            Ok(cibatch_workflow_request { request: WorkflowJobRequest::new(name, input, workflow_id) })
+        })
     })
 }
 
@@ -123,18 +129,8 @@ pub unsafe extern "C" fn cibatch_job_request_new(
     call(error, || {
         let (name, tag) = (arg_str(name, "name")?, arg_str(tag, "tag")?);
         let input = input(input_kind, arg_str(input_value, "input_value")?)?;
-        check_out(request_out, "request_out")?;
-        give(request_out, cibatch_job_request { request: JobRequest::new(name, tag, input) });
-        Ok(())
+        produce(request_out, "request_out", || Ok(cibatch_job_request { request: JobRequest::new(name, tag, input) }))
     })
-}
-
-unsafe fn edit_job(
-    request: *mut cibatch_job_request,
-    error: *mut *mut cibatch_error,
-    f: impl FnOnce(&mut JobRequest) -> FfiResult<()>,
-) -> cibatch_result {
-    call(error, || f(&mut arg_mut(request, "request")?.request))
 }
 
 /// Adds a text element to `<JobParam>`, e.g. `("TemplateId", "t1...")`.
@@ -145,7 +141,7 @@ pub unsafe extern "C" fn cibatch_job_request_add_param(
     value: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.job_param.push(XmlElement::with_text(arg_str(name, "name")?, arg_str(value, "value")?));
         Ok(())
     })
@@ -160,7 +156,7 @@ pub unsafe extern "C" fn cibatch_job_request_add_param_xml(
     xml_fragment: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.job_param.extend(fragment(arg_str(xml_fragment, "xml_fragment")?, "xml_fragment")?);
         Ok(())
     })
@@ -176,7 +172,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_output(
     object: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         let (region, bucket, object) =
             (arg_str(region, "region")?, arg_str(bucket, "bucket")?, arg_str(object, "object")?);
         r.set_output(region, bucket, object);
@@ -191,7 +187,7 @@ pub unsafe extern "C" fn cibatch_job_request_add_output_xml(
     xml_fragment: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.output.extend(fragment(arg_str(xml_fragment, "xml_fragment")?, "xml_fragment")?);
         Ok(())
     })
@@ -204,7 +200,7 @@ pub unsafe extern "C" fn cibatch_job_request_add_operation_xml(
     xml_fragment: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.extra_operation.extend(fragment(arg_str(xml_fragment, "xml_fragment")?, "xml_fragment")?);
         Ok(())
     })
@@ -223,7 +219,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_options(
     callback_type: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         let own = |s: Option<&str>| s.map(str::to_string);
         r.queue_id = own(arg_opt_str(queue_id, "queue_id")?);
         r.user_data = own(arg_opt_str(user_data, "user_data")?);
@@ -241,7 +237,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_job_level(
     level: u8,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.job_level = Some(level);
         Ok(())
     })
@@ -256,7 +252,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_callback_mq(
     mq_name: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.callback_mq_config = Some(CallBackMqConfig {
             mq_mode: arg_opt_str(mq_mode, "mq_mode")?.map(str::to_string),
             mq_region: arg_opt_str(mq_region, "mq_region")?.map(str::to_string),
@@ -275,7 +271,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_callback_kafka(
     topic: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.callback_kafka_config = Some(crate::CallBackKafkaConfig {
             region: arg_opt_str(region, "region")?.map(str::to_string),
             instance_id: arg_opt_str(instance_id, "instance_id")?.map(str::to_string),
@@ -293,7 +289,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_queue_type(
     queue_type: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.queue_type = arg_opt_str(queue_type, "queue_type")?.map(str::to_string);
         Ok(())
     })
@@ -308,7 +304,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_time_interval(
     end: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_job(request, error, |r| {
+    edit(request, error, |r| {
         r.time_interval = Some(TimeInterval {
             start: arg_opt_str(start, "start")?.map(str::to_string),
             end: arg_opt_str(end, "end")?.map(str::to_string),
@@ -330,19 +326,7 @@ pub unsafe extern "C" fn cibatch_list_options_new(
     options_out: *mut *mut cibatch_list_options,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    call(error, || {
-        check_out(options_out, "options_out")?;
-        give(options_out, cibatch_list_options { options: ListOptions::default() });
-        Ok(())
-    })
-}
-
-unsafe fn edit_list(
-    options: *mut cibatch_list_options,
-    error: *mut *mut cibatch_error,
-    f: impl FnOnce(&mut ListOptions) -> FfiResult<()>,
-) -> cibatch_result {
-    call(error, || f(&mut arg_mut(options, "options")?.options))
+    call(error, || produce(options_out, "options_out", || Ok(cibatch_list_options { options: ListOptions::default() })))
 }
 
 /// Only `"Workflow"` or `"Job"` jobs. NULL (the default): one page (`cibatch_client_list_jobs`) is sent without a
@@ -354,7 +338,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_type(
     job_type: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_list(options, error, |o| {
+    edit(options, error, |o| {
         o.job_type = arg_opt_str(job_type, "job_type")?.map(JobType::parse);
         Ok(())
     })
@@ -367,7 +351,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_order(
     order: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_list(options, error, |o| {
+    edit(options, error, |o| {
         o.order_by_time = Some(match order {
             o if o == cibatch_order::CIBATCH_ORDER_DESC as u32 => Order::Desc,
             o if o == cibatch_order::CIBATCH_ORDER_ASC as u32 => Order::Asc,
@@ -384,7 +368,7 @@ pub unsafe extern "C" fn cibatch_list_options_add_state(
     state: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_list(options, error, |o| {
+    edit(options, error, |o| {
         o.states.push(JobState::parse(arg_str(state, "state")?));
         Ok(())
     })
@@ -397,7 +381,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_size(
     size: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_list(options, error, |o| {
+    edit(options, error, |o| {
         o.size = (size > 0).then_some(size);
         Ok(())
     })
@@ -410,7 +394,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_next_token(
     next_token: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_list(options, error, |o| {
+    edit(options, error, |o| {
         o.next_token = arg_opt_str(next_token, "next_token")?.map(str::to_string);
         Ok(())
     })
@@ -428,7 +412,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_filters(
     name: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit_list(options, error, |o| {
+    edit(options, error, |o| {
         let own = |s: Option<&str>| s.map(str::to_string);
         o.start_creation_time = own(arg_opt_str(start_creation_time, "start_creation_time")?);
         o.end_creation_time = own(arg_opt_str(end_creation_time, "end_creation_time")?);

@@ -2,20 +2,9 @@
 //! `cibatch_object_result`, and the report (`cibatch_report`). Results, pages and reports are immutable once made:
 //! any number of threads may read one at once.
 
-use super::client::{cibatch_client, live};
-use super::job::{cibatch_job, cibatch_state, state_code};
-use super::request::cibatch_order;
 use super::*;
-use crate::{
-    Client, JobState, ObjectResult, Order, Report, ReportOptions, ResultCursor, ResultOptions, ResultPage, ResultSource,
-};
-use std::ffi::c_void;
+use crate::{Client, ObjectResult, ResultCursor, ResultPage, ResultSource};
 use std::sync::{Arc, OnceLock};
-
-/// Filters and page size for a batch job's per-object results. Not thread-safe: use it from one thread at a time.
-pub struct cibatch_result_options {
-    options: ResultOptions,
-}
 
 /// What one unit of a batch job (a workflow execution or a media job) did with one input object. Made by
 /// `cibatch_results_pager_next` (free with `cibatch_object_result_free`) or borrowed from a page or a report.
@@ -39,10 +28,11 @@ enum RField {
     Progress,
     RawXml,
 }
+
 const RFIELDS: usize = RField::RawXml as usize + 1;
 
 impl cibatch_object_result {
-    fn new(result: ObjectResult) -> Self {
+    pub(crate) fn new(result: ObjectResult) -> Self {
         cibatch_object_result { result, strings: std::array::from_fn(|_| OnceLock::new()) }
     }
 
@@ -69,8 +59,8 @@ impl cibatch_object_result {
     }
 }
 
-fn rget(result: *const cibatch_object_result, f: RField) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { result.as_ref() }.map_or(std::ptr::null(), |r| r.ptr(f)))
+unsafe fn rget(result: *const cibatch_object_result, f: RField) -> *const c_char {
+    read(result, |r| r.ptr(f))
 }
 
 /// One page of object results (`cibatch_results_pager_next_page`, `cibatch_client_list_results`).
@@ -106,120 +96,6 @@ pub struct cibatch_results_pager {
     job: cibatch_job,
 }
 
-/// A batch job and what its units did (`cibatch_client_report`).
-pub struct cibatch_report {
-    report: Report,
-    job: cibatch_job,
-    states: Vec<(CString, u64)>,
-    failed: Vec<cibatch_object_result>,
-}
-
-/// Called by `cibatch_client_report` after every page, on the calling thread, with the pages fetched, the results
-/// counted and how many of them failed so far. Return true to go on, false to stop (the report then returns
-/// `CIBATCH_CANCELLED`). `user_data` is passed through untouched.
-pub type cibatch_report_callback =
-    Option<unsafe extern "C" fn(user_data: *mut c_void, pages: u32, results: u64, failed: u64) -> bool>;
-
-/// Empty result options: every result, the service's page size (10). On success `*options_out` is new options the
-/// caller frees with `cibatch_result_options_free`.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_result_options_new(
-    options_out: *mut *mut cibatch_result_options,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    call(error, || {
-        check_out(options_out, "options_out")?;
-        give(options_out, cibatch_result_options { options: ResultOptions::default() });
-        Ok(())
-    })
-}
-
-unsafe fn edit(
-    options: *mut cibatch_result_options,
-    error: *mut *mut cibatch_error,
-    f: impl FnOnce(&mut ResultOptions) -> FfiResult<()>,
-) -> cibatch_result {
-    call(error, || f(&mut arg_mut(options, "options")?.options))
-}
-
-/// Adds a state to match (`"Failed"`, `"Success"`, `"Running"`, `"Cancel"`, ...); none added means all states.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_result_options_add_state(
-    options: *mut cibatch_result_options,
-    state: *const c_char,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    edit(options, error, |o| {
-        o.states.push(JobState::parse(arg_str(state, "state")?));
-        Ok(())
-    })
-}
-
-/// Only the result of this input object key (NULL: every object). The key is copied.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_result_options_set_object(
-    options: *mut cibatch_result_options,
-    object: *const c_char,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    edit(options, error, |o| {
-        o.object = arg_opt_str(object, "object")?.map(str::to_string);
-        Ok(())
-    })
-}
-
-/// Only results created between `start` and `end` (like `"2022-02-25T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
-/// too, and sent as `+hhmm`); either may be NULL (no bound). Checked when the walk starts.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_result_options_set_creation_range(
-    options: *mut cibatch_result_options,
-    start: *const c_char,
-    end: *const c_char,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    edit(options, error, |o| {
-        o.start_creation_time = arg_opt_str(start, "start")?.map(str::to_string);
-        o.end_creation_time = arg_opt_str(end, "end")?.map(str::to_string);
-        Ok(())
-    })
-}
-
-/// Sort by creation time (`order` is a `cibatch_order`).
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_result_options_set_order(
-    options: *mut cibatch_result_options,
-    order: u32,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    edit(options, error, |o| {
-        o.order_by_time = Some(match order {
-            o if o == cibatch_order::CIBATCH_ORDER_DESC as u32 => Order::Desc,
-            o if o == cibatch_order::CIBATCH_ORDER_ASC as u32 => Order::Asc,
-            _ => return Err(Error::invalid("order", format!("{order} is not a cibatch_order")).into()),
-        });
-        Ok(())
-    })
-}
-
-/// Page size, 1 to 100 (else `CIBATCH_INVALID_INPUT` when the walk starts); 0 for the service's default (10).
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_result_options_set_size(
-    options: *mut cibatch_result_options,
-    size: u32,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    edit(options, error, |o| {
-        o.size = (size > 0).then_some(size);
-        Ok(())
-    })
-}
-
-/// Frees result options. NULL does nothing.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_result_options_free(options: *mut cibatch_result_options) {
-    guard((), || free_box(options))
-}
-
 /// A pager over every per-object result of batch job `job_id`, whatever its type: the job is described first (a
 /// job the service does not know is `CIBATCH_JOB_NOT_FOUND`), then the executions of each of its workflow IDs are
 /// walked in turn (a `"Workflow"` batch job) or the media jobs of its tag (a `"Job"` one). `options` may be NULL
@@ -236,19 +112,19 @@ pub unsafe extern "C" fn cibatch_client_results(
     call(error, || {
         let (client, job_id) = (live(client)?, arg_str(job_id, "job_id")?);
         let opts = options.as_ref().map(|o| o.options.clone()).unwrap_or_default();
-        check_out(pager_out, "pager_out")?;
-        let cursor = client.results_of(client.describe_job(job_id)?, &opts).map(|r| r.into_cursor())?;
-        let job = cibatch_job::new(cursor.job().clone());
-        give(pager_out, cibatch_results_pager { client, cursor, job });
-        Ok(())
+        produce(pager_out, "pager_out", || {
+            let cursor = client.results_of(client.describe_job(job_id)?, &opts).map(|r| r.into_cursor())?;
+            let job = cibatch_job::new(cursor.job().clone());
+            Ok(cibatch_results_pager { client, cursor, job })
+        })
     })
 }
 
 /// The batch job the pager walks, as described when it was made (borrowed: valid until the pager is freed; NULL for
 /// a NULL `pager`).
 #[no_mangle]
-pub extern "C" fn cibatch_results_pager_job(pager: *const cibatch_results_pager) -> *const cibatch_job {
-    guard(std::ptr::null(), || unsafe { pager.as_ref() }.map_or(std::ptr::null(), |p| &p.job as *const cibatch_job))
+pub unsafe extern "C" fn cibatch_results_pager_job(pager: *const cibatch_results_pager) -> *const cibatch_job {
+    read(pager, |p| &p.job as *const cibatch_job)
 }
 
 /// Fetches the next page. On success `*page_out` is a new page the caller frees with `cibatch_result_page_free`, or
@@ -293,8 +169,8 @@ pub unsafe extern "C" fn cibatch_results_pager_next(
 
 /// Pages fetched so far (0 for a NULL `pager`).
 #[no_mangle]
-pub extern "C" fn cibatch_results_pager_pages_fetched(pager: *const cibatch_results_pager) -> u32 {
-    guard(0, || unsafe { pager.as_ref() }.map_or(0, |p| p.cursor.pages_fetched()))
+pub unsafe extern "C" fn cibatch_results_pager_pages_fetched(pager: *const cibatch_results_pager) -> u32 {
+    read(pager, |p| p.cursor.pages_fetched())
 }
 
 /// Frees a results pager. NULL does nothing.
@@ -330,52 +206,50 @@ pub unsafe extern "C" fn cibatch_client_list_results(
             (None, Some(t)) => ResultSource::Tag(t.to_string()),
             _ => return Err(Error::invalid("workflow_id", "give exactly one of workflow_id and tag").into()),
         };
-        check_out(page_out, "page_out")?;
-        let page = client.list_results(job_id, &source, &opts, next_token)?;
-        give(page_out, cibatch_result_page::new(page));
-        Ok(())
+        produce(page_out, "page_out", || {
+            let page = client.list_results(job_id, &source, &opts, next_token)?;
+            Ok(cibatch_result_page::new(page))
+        })
     })
 }
 
 /// Results on the page (0 for a NULL `page`).
 #[no_mangle]
-pub extern "C" fn cibatch_result_page_count(page: *const cibatch_result_page) -> usize {
-    guard(0, || unsafe { page.as_ref() }.map_or(0, |p| p.results.len()))
+pub unsafe extern "C" fn cibatch_result_page_count(page: *const cibatch_result_page) -> usize {
+    read(page, |p| p.results.len())
 }
 
 /// The result at `index` (borrowed: valid until the page is freed), or NULL when out of range.
 #[no_mangle]
-pub extern "C" fn cibatch_result_page_get(
+pub unsafe extern "C" fn cibatch_result_page_get(
     page: *const cibatch_result_page,
     index: usize,
 ) -> *const cibatch_object_result {
-    guard(std::ptr::null(), || {
-        unsafe { page.as_ref() }.and_then(|p| p.results.get(index)).map_or(std::ptr::null(), |r| r as *const _)
-    })
+    read(page, |p| p.results.get(index).map_or(std::ptr::null(), |r| r as *const _))
 }
 
 /// The token of this source's next page, or NULL on its last page (borrowed until the page is freed).
 #[no_mangle]
-pub extern "C" fn cibatch_result_page_next_token(page: *const cibatch_result_page) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { page.as_ref() }.map_or(std::ptr::null(), |p| opt_ptr(&p.next_token)))
+pub unsafe extern "C" fn cibatch_result_page_next_token(page: *const cibatch_result_page) -> *const c_char {
+    read(page, |p| opt_ptr(&p.next_token))
 }
 
 /// The page's request ID (borrowed until the page is freed), or NULL for a NULL `page`.
 #[no_mangle]
-pub extern "C" fn cibatch_result_page_request_id(page: *const cibatch_result_page) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { page.as_ref() }.map_or(std::ptr::null(), |p| p.request_id.as_ptr()))
+pub unsafe extern "C" fn cibatch_result_page_request_id(page: *const cibatch_result_page) -> *const c_char {
+    read(page, |p| p.request_id.as_ptr())
 }
 
 /// The workflow ID this page was listed for, or NULL for a page of a tag (borrowed until the page is freed).
 #[no_mangle]
-pub extern "C" fn cibatch_result_page_workflow_id(page: *const cibatch_result_page) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { page.as_ref() }.map_or(std::ptr::null(), |p| opt_ptr(&p.workflow_id)))
+pub unsafe extern "C" fn cibatch_result_page_workflow_id(page: *const cibatch_result_page) -> *const c_char {
+    read(page, |p| opt_ptr(&p.workflow_id))
 }
 
 /// The tag this page was listed for, or NULL for a page of a workflow (borrowed until the page is freed).
 #[no_mangle]
-pub extern "C" fn cibatch_result_page_tag(page: *const cibatch_result_page) -> *const c_char {
-    guard(std::ptr::null(), || unsafe { page.as_ref() }.map_or(std::ptr::null(), |p| opt_ptr(&p.tag)))
+pub unsafe extern "C" fn cibatch_result_page_tag(page: *const cibatch_result_page) -> *const c_char {
+    read(page, |p| opt_ptr(&p.tag))
 }
 
 /// Frees a page and the results borrowed from it. NULL does nothing.
@@ -387,81 +261,79 @@ pub unsafe extern "C" fn cibatch_result_page_free(page: *mut cibatch_result_page
 /// The input object's key. Every `const char *` an object-result getter returns is borrowed: valid until the result
 /// (or the page or report it came from) is freed. Getters return NULL when `result` is NULL or the field is absent.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_object(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_object(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::Object)
 }
 
 /// The unit's state as the service wrote it (`"Success"`, `"Failed"`, ...).
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_state(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_state(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::State)
 }
 
 /// The state as a number; `CIBATCH_STATE_OTHER` for a state this version does not know (or a NULL `result`).
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_state_code(result: *const cibatch_object_result) -> cibatch_state {
-    guard(cibatch_state::CIBATCH_STATE_OTHER, || {
-        unsafe { result.as_ref() }.map_or(cibatch_state::CIBATCH_STATE_OTHER, |r| state_code(&r.result.state))
-    })
+pub unsafe extern "C" fn cibatch_object_result_state_code(result: *const cibatch_object_result) -> cibatch_state {
+    read(result, |r| state_code(&r.result.state))
 }
 
 /// The media job's `Code` (`"Success"` unless it failed); empty for a workflow execution.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_code(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_code(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::Code)
 }
 
 /// The media job's `Message` (why it failed); empty when none.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_message(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_message(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::Message)
 }
 
 /// The unit's ID: the workflow execution's `RunId` or the media job's `JobId`.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_unit_id(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_unit_id(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::UnitId)
 }
 
 /// The workflow the execution ran, or NULL (media jobs).
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_workflow_id(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_workflow_id(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::WorkflowId)
 }
 
 /// The media job's tag, or NULL (workflow executions).
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_tag(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_tag(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::Tag)
 }
 
 /// Creation time (`+hhmm` form when readable; `+08:00` answers are converted), or NULL.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_creation_time(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_creation_time(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::CreationTime)
 }
 
 /// Start time, or NULL while unset.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_start_time(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_start_time(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::StartTime)
 }
 
 /// End time, or NULL while unset.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_end_time(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_end_time(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::EndTime)
 }
 
 /// The media job's `Progress`, or NULL when absent.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_progress(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_progress(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::Progress)
 }
 
 /// The item's element (`<WorkflowExecutionList>` or `<JobsDetail>`) exactly as received, for fields not modelled.
 #[no_mangle]
-pub extern "C" fn cibatch_object_result_raw_xml(result: *const cibatch_object_result) -> *const c_char {
+pub unsafe extern "C" fn cibatch_object_result_raw_xml(result: *const cibatch_object_result) -> *const c_char {
     rget(result, RField::RawXml)
 }
 
@@ -470,129 +342,4 @@ pub extern "C" fn cibatch_object_result_raw_xml(result: *const cibatch_object_re
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_object_result_free(result: *mut cibatch_object_result) {
     guard((), || free_box(result))
-}
-
-/// A report over batch job `job_id`: the job as described, its results counted by state, and the first
-/// `failed_limit` failed results in creation order (0 keeps none), built by paging once through every result (100
-/// a page). `on_page` (may be NULL) is called on the calling thread with `user_data` after every page (see
-/// `cibatch_report_callback`). On success `*report_out` is a new report the caller frees with
-/// `cibatch_report_free`.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_client_report(
-    client: *const cibatch_client,
-    job_id: *const c_char,
-    failed_limit: u32,
-    on_page: cibatch_report_callback,
-    user_data: *mut c_void,
-    report_out: *mut *mut cibatch_report,
-    error: *mut *mut cibatch_error,
-) -> cibatch_result {
-    call(error, || {
-        let (client, job_id) = (live(client)?, arg_str(job_id, "job_id")?);
-        check_out(report_out, "report_out")?;
-        let opts = ReportOptions { failed_limit: failed_limit as usize, ..ReportOptions::default() };
-        let report = client.report_with(job_id, &opts, |p| match on_page {
-            // SAFETY: the caller supplied a function that accepts its own user_data.
-            Some(cb) => cb(user_data, p.pages, p.results, p.failed),
-            None => true,
-        })?;
-        let job = cibatch_job::new(report.job.clone());
-        let states = report.counts.iter().map(|(s, n)| (cstring(s), *n)).collect();
-        let failed = report.failed.iter().cloned().map(cibatch_object_result::new).collect();
-        give(report_out, cibatch_report { report, job, states, failed });
-        Ok(())
-    })
-}
-
-/// The batch job, as described when the report started (borrowed: valid until the report is freed).
-#[no_mangle]
-pub extern "C" fn cibatch_report_job(report: *const cibatch_report) -> *const cibatch_job {
-    guard(std::ptr::null(), || unsafe { report.as_ref() }.map_or(std::ptr::null(), |r| &r.job as *const cibatch_job))
-}
-
-/// Every result counted (0 for a NULL `report`).
-#[no_mangle]
-pub extern "C" fn cibatch_report_total(report: *const cibatch_report) -> u64 {
-    guard(0, || unsafe { report.as_ref() }.map_or(0, |r| r.report.total))
-}
-
-/// Pages fetched to build the report.
-#[no_mangle]
-pub extern "C" fn cibatch_report_pages(report: *const cibatch_report) -> u32 {
-    guard(0, || unsafe { report.as_ref() }.map_or(0, |r| r.report.pages))
-}
-
-/// How many different states the results were in (the count/get pairs below walk them in name order).
-#[no_mangle]
-pub extern "C" fn cibatch_report_state_count(report: *const cibatch_report) -> usize {
-    guard(0, || unsafe { report.as_ref() }.map_or(0, |r| r.states.len()))
-}
-
-/// The `index`th state's name (borrowed until the report is freed), or NULL when out of range.
-#[no_mangle]
-pub extern "C" fn cibatch_report_state_name(report: *const cibatch_report, index: usize) -> *const c_char {
-    guard(std::ptr::null(), || {
-        unsafe { report.as_ref() }.and_then(|r| r.states.get(index)).map_or(std::ptr::null(), |(s, _)| s.as_ptr())
-    })
-}
-
-/// How many results were in the `index`th state (0 when out of range).
-#[no_mangle]
-pub extern "C" fn cibatch_report_state_total(report: *const cibatch_report, index: usize) -> u64 {
-    guard(0, || unsafe { report.as_ref() }.and_then(|r| r.states.get(index)).map_or(0, |(_, n)| *n))
-}
-
-/// How many results were in `state` (e.g. `"Failed"`); 0 when none, or when an argument is NULL or not UTF-8.
-#[no_mangle]
-pub extern "C" fn cibatch_report_count(report: *const cibatch_report, state: *const c_char) -> u64 {
-    guard(0, || {
-        let Some(r) = (unsafe { report.as_ref() }) else { return 0 };
-        match unsafe { arg_str(state, "state") } {
-            Ok(s) => r.report.count(&JobState::parse(s)),
-            Err(_) => 0,
-        }
-    })
-}
-
-/// Failed results kept (at most the `failed_limit` asked for; `cibatch_report_count(report, "Failed")` counts them
-/// all).
-#[no_mangle]
-pub extern "C" fn cibatch_report_failed_count(report: *const cibatch_report) -> usize {
-    guard(0, || unsafe { report.as_ref() }.map_or(0, |r| r.failed.len()))
-}
-
-/// The `index`th failed result kept, in creation order (borrowed until the report is freed), or NULL when out of
-/// range.
-#[no_mangle]
-pub extern "C" fn cibatch_report_failed_get(
-    report: *const cibatch_report,
-    index: usize,
-) -> *const cibatch_object_result {
-    guard(std::ptr::null(), || {
-        unsafe { report.as_ref() }.and_then(|r| r.failed.get(index)).map_or(std::ptr::null(), |f| f as *const _)
-    })
-}
-
-/// What the report says of the batch job: `"in progress"`, `"completed"`, `"completed with failures"` (the batch job
-/// ended `Success`, as it does once its fan-out finished, but units failed), `"failed"` or `"cancelled"`. A static
-/// string (never freed); NULL for a NULL `report`.
-#[no_mangle]
-pub extern "C" fn cibatch_report_outcome(report: *const cibatch_report) -> *const c_char {
-    guard(std::ptr::null(), || {
-        let Some(r) = (unsafe { report.as_ref() }) else { return std::ptr::null() };
-        let s: &'static [u8] = match r.report.outcome() {
-            crate::ReportOutcome::InProgress => b"in progress\0",
-            crate::ReportOutcome::Completed => b"completed\0",
-            crate::ReportOutcome::CompletedWithFailures => b"completed with failures\0",
-            crate::ReportOutcome::Failed => b"failed\0",
-            crate::ReportOutcome::Cancelled => b"cancelled\0",
-        };
-        s.as_ptr().cast()
-    })
-}
-
-/// Frees a report and everything borrowed from it. NULL does nothing.
-#[no_mangle]
-pub unsafe extern "C" fn cibatch_report_free(report: *mut cibatch_report) {
-    guard((), || free_box(report))
 }

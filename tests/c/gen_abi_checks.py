@@ -101,6 +101,8 @@ for ret, name, ptext in decls:
     elif name == "cibatch_build_id":
         print(f'  CHECK({call} != NULL && strlen({call}) == 16 && strspn({call}, "0123456789abcdef") == 16, '
               f'"{name}() is 16 hex digits");')
+    elif name == "cibatch_job_field_count":
+        print(f'  CHECK({call} > CIBATCH_JOB_FIELD_RAW_XML, "{name}() counts every field the header names");')
     elif name == "cibatch_result_name":
         print(f'  CHECK_EQ_STR({call}, "CIBATCH_OK", "{name}(0)");')
     else:

@@ -125,6 +125,66 @@ static cibatch_job *create_workflow(const char *name) {
   return job;
 }
 
+/* cibatch_job_fields gives, for each field number, exactly the pointer the field's own getter gives. */
+static void check_bulk_fields(const cibatch_job *job) {
+  static const struct {
+    uint32_t field;
+    const char *(*getter)(const cibatch_job *);
+  } table[] = {
+      {CIBATCH_JOB_FIELD_JOB_ID, cibatch_job_id},
+      {CIBATCH_JOB_FIELD_NAME, cibatch_job_name},
+      {CIBATCH_JOB_FIELD_TYPE, cibatch_job_type},
+      {CIBATCH_JOB_FIELD_STATE, cibatch_job_state},
+      {CIBATCH_JOB_FIELD_CODE, cibatch_job_code},
+      {CIBATCH_JOB_FIELD_MESSAGE, cibatch_job_message},
+      {CIBATCH_JOB_FIELD_CREATION_TIME, cibatch_job_creation_time},
+      {CIBATCH_JOB_FIELD_START_TIME, cibatch_job_start_time},
+      {CIBATCH_JOB_FIELD_END_TIME, cibatch_job_end_time},
+      {CIBATCH_JOB_FIELD_PREFIX, cibatch_job_input_prefix},
+      {CIBATCH_JOB_FIELD_MANIFEST, cibatch_job_input_manifest},
+      {CIBATCH_JOB_FIELD_URL_FILE, cibatch_job_input_url_file},
+      {CIBATCH_JOB_FIELD_OBJECT, cibatch_job_input_object},
+      {CIBATCH_JOB_FIELD_WORKFLOW_IDS, cibatch_job_workflow_ids},
+      {CIBATCH_JOB_FIELD_TIME_INTERVAL_START, cibatch_job_time_interval_start},
+      {CIBATCH_JOB_FIELD_TIME_INTERVAL_END, cibatch_job_time_interval_end},
+      {CIBATCH_JOB_FIELD_TAG, cibatch_job_tag},
+      {CIBATCH_JOB_FIELD_TEMPLATE_ID, cibatch_job_template_id},
+      {CIBATCH_JOB_FIELD_JOB_PARAM_XML, cibatch_job_job_param_xml},
+      {CIBATCH_JOB_FIELD_OUTPUT_REGION, cibatch_job_output_region},
+      {CIBATCH_JOB_FIELD_OUTPUT_BUCKET, cibatch_job_output_bucket},
+      {CIBATCH_JOB_FIELD_OUTPUT_OBJECT, cibatch_job_output_object},
+      {CIBATCH_JOB_FIELD_OUTPUT_XML, cibatch_job_output_xml},
+      {CIBATCH_JOB_FIELD_QUEUE_ID, cibatch_job_queue_id},
+      {CIBATCH_JOB_FIELD_USER_DATA, cibatch_job_user_data},
+      {CIBATCH_JOB_FIELD_JOB_LEVEL, cibatch_job_job_level},
+      {CIBATCH_JOB_FIELD_CALLBACK, cibatch_job_callback},
+      {CIBATCH_JOB_FIELD_CALLBACK_FORMAT, cibatch_job_callback_format},
+      {CIBATCH_JOB_FIELD_CALLBACK_TYPE, cibatch_job_callback_type},
+      {CIBATCH_JOB_FIELD_CALLBACK_MQ_MODE, cibatch_job_callback_mq_mode},
+      {CIBATCH_JOB_FIELD_CALLBACK_MQ_REGION, cibatch_job_callback_mq_region},
+      {CIBATCH_JOB_FIELD_CALLBACK_MQ_NAME, cibatch_job_callback_mq_name},
+      {CIBATCH_JOB_FIELD_CALLBACK_KAFKA_REGION, cibatch_job_callback_kafka_region},
+      {CIBATCH_JOB_FIELD_CALLBACK_KAFKA_INSTANCE_ID, cibatch_job_callback_kafka_instance_id},
+      {CIBATCH_JOB_FIELD_CALLBACK_KAFKA_TOPIC, cibatch_job_callback_kafka_topic},
+      {CIBATCH_JOB_FIELD_QUEUE_TYPE, cibatch_job_queue_type},
+      {CIBATCH_JOB_FIELD_PROGRESS, cibatch_job_progress},
+      {CIBATCH_JOB_FIELD_RAW_XML, cibatch_job_raw_xml},
+  };
+  size_t n = sizeof table / sizeof table[0];
+  const char *all[64];
+  uint32_t picked[3] = {CIBATCH_JOB_FIELD_RAW_XML, 9999, CIBATCH_JOB_FIELD_JOB_ID};
+  const char *some[3] = {"x", "x", "x"};
+  CHECK_EQ_INT(cibatch_job_field_count(), n, "every field has a number");
+  CHECK(cibatch_job_fields(job, NULL, n, all), "read all");
+  for (size_t i = 0; i < n; i++) {
+    CHECK_EQ_INT(table[i].field, i, "numbers in order");
+    CHECK(all[table[i].field] == table[i].getter(job), "same pointer as the getter");
+  }
+  CHECK(cibatch_job_fields(job, picked, 3, some), "read named fields");
+  CHECK(some[0] == cibatch_job_raw_xml(job) && some[1] == NULL && some[2] == cibatch_job_id(job), "named fields");
+  CHECK(!cibatch_job_fields(NULL, picked, 3, some) && !cibatch_job_fields(job, picked, 3, NULL), "NULL refused");
+}
+
 static void test_create(void) {
   cibatch_job *wf = create_workflow("c-workflow");
   CHECK_EQ_STR(cibatch_job_state(wf), "Submitted", "new job state");
@@ -183,6 +243,7 @@ static void test_create(void) {
     CHECK_EQ_STR(cibatch_job_callback_mq_name(job), "q1", "mq name");
     CHECK(cibatch_job_time_interval_end(job) == NULL, "absent end");
     CHECK(strstr(cibatch_job_raw_xml(job), "<FutureField>v</FutureField>") != NULL, "raw xml keeps unmodelled fields");
+    check_bulk_fields(job);
     cibatch_job_free(job);
 
     {
@@ -450,7 +511,20 @@ static void test_error_kinds(void) {
   /* Transport: nothing listens there. */
   OK(cibatch_emulator_client_config(emu, &cfg, E));
   OK(cibatch_config_set_endpoint(cfg, "http://127.0.0.1:1", E));
-  OK(cibatch_config_set_retries(cfg, 2, false, 1, 5, E));
+  /* The per-knob retry setters: out of range is refused and changes nothing. */
+  OK(cibatch_config_set_max_attempts(cfg, 2, E));
+  CHECK_EQ_INT(cibatch_config_set_max_attempts(cfg, 0, &err), CIBATCH_INVALID_INPUT, "0 attempts");
+  CHECK_EQ_STR(cibatch_error_argument(err), "max_attempts", "names max_attempts");
+  cibatch_error_free(err);
+  err = NULL;
+  CHECK_EQ_INT(cibatch_config_set_max_attempts(cfg, 11, NULL), CIBATCH_INVALID_INPUT, "11 attempts");
+  OK(cibatch_config_set_retry_create(cfg, false, E));
+  OK(cibatch_config_set_backoff(cfg, 1, 5, E));
+  CHECK_EQ_INT(cibatch_config_set_backoff(cfg, 0, 5, &err), CIBATCH_INVALID_INPUT, "zero base");
+  CHECK_EQ_STR(cibatch_error_argument(err), "base_ms", "names base_ms");
+  cibatch_error_free(err);
+  err = NULL;
+  CHECK_EQ_INT(cibatch_config_set_backoff(cfg, 1, 86400001, NULL), CIBATCH_INVALID_INPUT, "cap over a day");
   OK(cibatch_client_new(cfg, &c, E));
   err = NULL;
   r = cibatch_client_list_jobs(c, NULL, &page, &err);

@@ -27,18 +27,9 @@ pub fn one_line(s: &str) -> String {
     out
 }
 
-/// A job as a JSON object, every field named as in Python's `Job.to_dict()`; times as the service gave them.
+/// A job as a JSON object, every field named as in Python's `Job.to_dict()` (the core's `Serialize`).
 pub fn job_json(job: &Job) -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    for f in JobField::ALL {
-        let value = job.field(f);
-        let json = match f {
-            JobField::JobLevel => value.and_then(|v| v.trim().parse::<u64>().ok()).map(Into::into),
-            _ => value.map(Into::into),
-        };
-        map.insert(f.name().to_string(), json.unwrap_or(serde_json::Value::Null));
-    }
-    serde_json::Value::Object(map)
+    serde_json::to_value(job).unwrap_or_default()
 }
 
 pub struct Printer {
