@@ -60,6 +60,12 @@ pub(crate) fn parse_jobs_response(body: &str, limits: XmlLimits, expected: Expec
             "JobsDetail" => {
                 let job = read_job(&mut scan, body, at)?;
                 check_root(root)?;
+                if out.jobs.is_empty() {
+                    // Room for as many more jobs as the rest of the body holds if they are the size of the first
+                    // (at most what the request can return, and 1,000), rather than growing and copying.
+                    let more = body.len().saturating_sub(at + job.raw_xml.len()) / job.raw_xml.len().max(1);
+                    out.jobs.reserve_exact(1 + more.min(expected.jobs - 1).min(1000));
+                }
                 out.jobs.push(job);
             }
             // The Go SDK reads the singular form; accept both.

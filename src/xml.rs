@@ -274,10 +274,20 @@ pub fn is_xml_name(name: &str) -> bool {
         }
         t
     };
-    if let Some((&first, rest)) = name.as_bytes().split_first() {
-        if first < 128 && rest.iter().all(|&b| b < 128) {
-            return CLASS[first as usize] == 1 && rest.iter().all(|&b| CLASS[b as usize] != 0);
+    // ASCII names (all the service sends) by table; any other byte sends the name to the character rules below.
+    match name.as_bytes().split_first() {
+        None => return false,
+        Some((&first, rest)) if first < 128 => {
+            if CLASS[first as usize] != 1 {
+                return false;
+            }
+            match rest.iter().find(|&&b| b >= 128 || CLASS[b as usize] == 0) {
+                None => return true,
+                Some(&b) if b < 128 => return false,
+                Some(_) => {}
+            }
         }
+        Some(_) => {}
     }
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
