@@ -786,8 +786,8 @@ cibatch_result cibatch_config_set_retry_create(cibatch_config *config,
 
 /**
  * The full-jitter exponential backoff between attempts: before retry n the client waits a random time in
- * `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s). Each is more than 0 and at most a day, else
- * `CIBATCH_INVALID_INPUT` and nothing changes.
+ * `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s). 0 keeps the current value of either; a value
+ * above a day is `CIBATCH_INVALID_INPUT` and nothing changes.
  */
 cibatch_result cibatch_config_set_backoff(cibatch_config *config,
                                           uint64_t base_ms,

@@ -67,13 +67,14 @@ func cibatchGoCredentials(handle C.uintptr_t, out *C.cibatch_credentials) C.bool
 		st.logger.Warn("cibatch: the credentials provider failed", "error", err)
 		return false
 	}
-	if checkText("credentials", creds.SecretID, creds.SecretKey, creds.Token) != nil {
+	var cs cStrings
+	defer cs.free()
+	id, key, token := cs.str("credentials", creds.SecretID), cs.str("credentials", creds.SecretKey),
+		cs.opt("credentials", creds.Token)
+	if cs.err != nil {
+		st.logger.Warn("cibatch: credentials refused", "error", cs.err)
 		return false
 	}
-	id, key, token := cstr(creds.SecretID), cstr(creds.SecretKey), cstrOpt(creds.Token)
-	defer free(id)
-	defer free(key)
-	defer free(token)
 	var expires int64
 	if !creds.Expires.IsZero() {
 		expires = creds.Expires.Unix()

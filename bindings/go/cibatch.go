@@ -31,49 +31,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unsafe"
 )
 
 // Version is the version of the linked libcibatch.
 func Version() string { return C.GoString(C.cibatch_version()) }
-
-// cstr copies s into C memory; the caller frees it with C.free. A NUL inside s cannot cross into C: the caller
-// checks with checkText first.
-func cstr(s string) *C.char { return C.CString(s) }
-
-// cstrOpt is cstr, or NULL for "".
-func cstrOpt(s string) *C.char {
-	if s == "" {
-		return nil
-	}
-	return C.CString(s)
-}
-
-func free(p *C.char) {
-	if p != nil {
-		C.free(unsafe.Pointer(p))
-	}
-}
-
-// checkText refuses strings C cannot carry: a NUL would silently end the string early.
-func checkText(name string, values ...string) error {
-	for _, v := range values {
-		for i := 0; i < len(v); i++ {
-			if v[i] == 0 {
-				return &Error{Kind: KindInvalidArgument, Argument: name,
-					Message: fmt.Sprintf("invalid argument `%s`: contains NUL", name)}
-			}
-		}
-	}
-	return nil
-}
-
-func goStr(p *C.char) string {
-	if p == nil {
-		return ""
-	}
-	return C.GoString(p)
-}
 
 // millis converts a duration to whole milliseconds, at least 1 for a positive duration, 0 for none.
 func millis(d time.Duration) C.uint64_t {
@@ -85,6 +46,19 @@ func millis(d time.Duration) C.uint64_t {
 		ms = 1
 	}
 	return C.uint64_t(ms)
+}
+
+// timeArg is a time for the library: the string as given (the library reads +0800, +08:00 and Z and sends +hhmm),
+// or t in the documented form.
+func timeArg(name, s string, t time.Time) (string, error) {
+	if t.IsZero() {
+		return s, nil
+	}
+	if s != "" {
+		return "", &Error{Kind: KindInvalidArgument, Argument: name,
+			Message: "invalid argument `" + name + "`: set the string or the time.Time form, not both"}
+	}
+	return t.Format("2006-01-02T15:04:05-0700"), nil
 }
 
 // withContext returns ctx's error if it is already done, else the time left before its deadline (0: none).

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // EmulatorOptions configures StartEmulator. Zero values take the defaults.
@@ -46,11 +47,12 @@ type Emulator struct {
 
 // StartEmulator starts an emulator. Close it when done.
 func StartEmulator(o EmulatorOptions) (*Emulator, error) {
-	if err := checkText("Token", o.Token); err != nil {
-		return nil, err
+	var cs cStrings
+	defer cs.free()
+	token := cs.opt("Token", o.Token)
+	if cs.err != nil {
+		return nil, cs.err
 	}
-	token := cstrOpt(o.Token)
-	defer free(token)
 	var ptr *C.cibatch_emulator
 	var cerr *C.cibatch_error
 	if err := check(C.cibatch_emulator_start(C.uint16_t(o.Port), token, millis(o.Submitted), millis(o.Running), &ptr,
@@ -190,11 +192,12 @@ func (e *Emulator) Inject(f Fault, times int) error {
 
 // InjectStatus answers the next `times` requests with HTTP status and an <Error> carrying code.
 func (e *Emulator) InjectStatus(status int, code string, times int) error {
-	if err := checkText("code", code); err != nil {
-		return err
+	var cs cStrings
+	defer cs.free()
+	c := cs.str("code", code)
+	if cs.err != nil {
+		return cs.err
 	}
-	c := cstr(code)
-	defer free(c)
 	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_emulator_inject_status(p, C.uint16_t(status), c, C.uint32_t(times), cerr)
 	})
@@ -260,13 +263,12 @@ func (e *Emulator) SetClockSkew(d time.Duration) {
 
 // FailJob makes a job end Failed with code and message.
 func (e *Emulator) FailJob(jobID, code, message string) error {
-	if err := checkText("FailJob", jobID, code, message); err != nil {
-		return err
+	var cs cStrings
+	defer cs.free()
+	id, c, m := cs.str("FailJob", jobID), cs.str("FailJob", code), cs.str("FailJob", message)
+	if cs.err != nil {
+		return cs.err
 	}
-	id, c, m := cstr(jobID), cstr(code), cstr(message)
-	defer free(id)
-	defer free(c)
-	defer free(m)
 	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_emulator_fail_job(p, id, c, m, cerr)
 	})
@@ -274,12 +276,12 @@ func (e *Emulator) FailJob(jobID, code, message string) error {
 
 // SetJobState puts a job in state now; it stays there.
 func (e *Emulator) SetJobState(jobID, state string) error {
-	if err := checkText("SetJobState", jobID, state); err != nil {
-		return err
+	var cs cStrings
+	defer cs.free()
+	id, st := cs.str("SetJobState", jobID), cs.str("SetJobState", state)
+	if cs.err != nil {
+		return cs.err
 	}
-	id, st := cstr(jobID), cstr(state)
-	defer free(id)
-	defer free(st)
 	return e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_emulator_set_job_state(p, id, st, cerr)
 	})
@@ -289,16 +291,16 @@ func (e *Emulator) SetJobState(jobID, state string) error {
 // under its Prefix (or its one Object): one workflow execution per object per workflow ID, or one media job per
 // object; they run while it runs and end with it.
 func (e *Emulator) AddObjects(keys ...string) error {
-	if err := checkText("keys", keys...); err != nil {
-		return err
+	var cs cStrings
+	defer cs.free()
+	ks := unsafe.Slice(cs.array("keys", keys), len(keys))
+	if cs.err != nil {
+		return cs.err
 	}
-	for _, key := range keys {
-		k := cstr(key)
-		err := e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
+	for _, k := range ks {
+		if err := e.do(func(p *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
 			return C.cibatch_emulator_add_objects(p, k, nil, 1, cerr)
-		})
-		free(k)
-		if err != nil {
+		}); err != nil {
 			return err
 		}
 	}
@@ -307,16 +309,16 @@ func (e *Emulator) AddObjects(keys ...string) error {
 
 // AddNumberedObjects adds count objects "<prefix>00000<suffix>", "<prefix>00001<suffix>", ... in one call.
 func (e *Emulator) AddNumberedObjects(prefix string, count int, suffix string) error {
-	if err := checkText("AddNumberedObjects", prefix, suffix); err != nil {
-		return err
+	var cs cStrings
+	defer cs.free()
+	p, s := cs.str("AddNumberedObjects", prefix), cs.str("AddNumberedObjects", suffix)
+	if cs.err != nil {
+		return cs.err
 	}
 	n, err := intArg("count", int64(count), 1_000_000)
 	if err != nil {
 		return err
 	}
-	p, s := cstr(prefix), cstr(suffix)
-	defer free(p)
-	defer free(s)
 	return e.do(func(em *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_emulator_add_objects(em, p, s, C.uint32_t(n), cerr)
 	})
@@ -335,13 +337,12 @@ func (e *Emulator) ObjectCount() int {
 // FailObjects makes the units of batch jobs created afterwards whose object key matches pattern ("*" matches any
 // run of characters) end Failed with code and message; the batch job itself still ends Success.
 func (e *Emulator) FailObjects(pattern, code, message string) error {
-	if err := checkText("FailObjects", pattern, code, message); err != nil {
-		return err
+	var cs cStrings
+	defer cs.free()
+	p, c, m := cs.str("FailObjects", pattern), cs.str("FailObjects", code), cs.str("FailObjects", message)
+	if cs.err != nil {
+		return cs.err
 	}
-	p, c, m := cstr(pattern), cstr(code), cstr(message)
-	defer free(p)
-	defer free(c)
-	defer free(m)
 	return e.do(func(em *C.cibatch_emulator, cerr **C.cibatch_error) C.cibatch_result {
 		return C.cibatch_emulator_fail_objects(em, p, c, m, cerr)
 	})

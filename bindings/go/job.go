@@ -2,6 +2,21 @@ package cibatch
 
 /*
 #include "cibatch.h"
+
+// Reads the first count fields of a job (cibatch_job_field numbers 0 .. count-1) into out, and whether it ended: one
+// cgo call per job instead of one per field.
+static bool cibatch_go_job(const cibatch_job *job, size_t count, const char **out) {
+	if (!cibatch_job_fields(job, NULL, count, out)) {
+		for (size_t i = 0; i < count; i++) {
+			out[i] = NULL;
+		}
+	}
+	return cibatch_job_is_terminal(job);
+}
+
+static bool cibatch_go_list_job(const cibatch_job_list *list, size_t i, size_t count, const char **out) {
+	return cibatch_go_job(cibatch_job_list_get(list, i), count, out);
+}
 */
 import "C"
 
@@ -50,36 +65,73 @@ type Job struct {
 // IsTerminal reports whether the job ended: Success, Failed or Cancel.
 func (j *Job) IsTerminal() bool { return j.terminal }
 
+// jobFields fills each field of a Job from the field numbered by the header's cibatch_job_field (the index).
+// A test checks that every field the header names has its setter here, and that it sets the Job field of that name.
+var jobFields = [...]func(*Job, string){
+	C.CIBATCH_JOB_FIELD_JOB_ID:                     func(j *Job, v string) { j.JobID = v },
+	C.CIBATCH_JOB_FIELD_NAME:                       func(j *Job, v string) { j.Name = v },
+	C.CIBATCH_JOB_FIELD_TYPE:                       func(j *Job, v string) { j.Type = v },
+	C.CIBATCH_JOB_FIELD_STATE:                      func(j *Job, v string) { j.State = v },
+	C.CIBATCH_JOB_FIELD_CODE:                       func(j *Job, v string) { j.Code = v },
+	C.CIBATCH_JOB_FIELD_MESSAGE:                    func(j *Job, v string) { j.Message = v },
+	C.CIBATCH_JOB_FIELD_CREATION_TIME:              func(j *Job, v string) { j.CreationTime = v },
+	C.CIBATCH_JOB_FIELD_START_TIME:                 func(j *Job, v string) { j.StartTime = v },
+	C.CIBATCH_JOB_FIELD_END_TIME:                   func(j *Job, v string) { j.EndTime = v },
+	C.CIBATCH_JOB_FIELD_PREFIX:                     func(j *Job, v string) { j.Prefix = v },
+	C.CIBATCH_JOB_FIELD_MANIFEST:                   func(j *Job, v string) { j.Manifest = v },
+	C.CIBATCH_JOB_FIELD_URL_FILE:                   func(j *Job, v string) { j.URLFile = v },
+	C.CIBATCH_JOB_FIELD_OBJECT:                     func(j *Job, v string) { j.Object = v },
+	C.CIBATCH_JOB_FIELD_WORKFLOW_IDS:               func(j *Job, v string) { j.WorkflowIDs = v },
+	C.CIBATCH_JOB_FIELD_TIME_INTERVAL_START:        func(j *Job, v string) { j.TimeIntervalStart = v },
+	C.CIBATCH_JOB_FIELD_TIME_INTERVAL_END:          func(j *Job, v string) { j.TimeIntervalEnd = v },
+	C.CIBATCH_JOB_FIELD_TAG:                        func(j *Job, v string) { j.Tag = v },
+	C.CIBATCH_JOB_FIELD_TEMPLATE_ID:                func(j *Job, v string) { j.TemplateID = v },
+	C.CIBATCH_JOB_FIELD_JOB_PARAM_XML:              func(j *Job, v string) { j.JobParamXML = v },
+	C.CIBATCH_JOB_FIELD_OUTPUT_REGION:              func(j *Job, v string) { j.OutputRegion = v },
+	C.CIBATCH_JOB_FIELD_OUTPUT_BUCKET:              func(j *Job, v string) { j.OutputBucket = v },
+	C.CIBATCH_JOB_FIELD_OUTPUT_OBJECT:              func(j *Job, v string) { j.OutputObject = v },
+	C.CIBATCH_JOB_FIELD_OUTPUT_XML:                 func(j *Job, v string) { j.OutputXML = v },
+	C.CIBATCH_JOB_FIELD_QUEUE_ID:                   func(j *Job, v string) { j.QueueID = v },
+	C.CIBATCH_JOB_FIELD_USER_DATA:                  func(j *Job, v string) { j.UserData = v },
+	C.CIBATCH_JOB_FIELD_JOB_LEVEL:                  func(j *Job, v string) { j.JobLevel = jobLevel(v) },
+	C.CIBATCH_JOB_FIELD_CALLBACK:                   func(j *Job, v string) { j.CallBack = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_FORMAT:            func(j *Job, v string) { j.CallBackFormat = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_TYPE:              func(j *Job, v string) { j.CallBackType = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_MQ_MODE:           func(j *Job, v string) { j.CallBackMqMode = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_MQ_REGION:         func(j *Job, v string) { j.CallBackMqRegion = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_MQ_NAME:           func(j *Job, v string) { j.CallBackMqName = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_KAFKA_REGION:      func(j *Job, v string) { j.CallBackKafkaRegion = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_KAFKA_INSTANCE_ID: func(j *Job, v string) { j.CallBackKafkaInstanceID = v },
+	C.CIBATCH_JOB_FIELD_CALLBACK_KAFKA_TOPIC:       func(j *Job, v string) { j.CallBackKafkaTopic = v },
+	C.CIBATCH_JOB_FIELD_QUEUE_TYPE:                 func(j *Job, v string) { j.QueueType = v },
+	C.CIBATCH_JOB_FIELD_PROGRESS:                   func(j *Job, v string) { j.Progress = v },
+	C.CIBATCH_JOB_FIELD_RAW_XML:                    func(j *Job, v string) { j.RawXML = v },
+}
+
+// jobLevel is JobLevel's number, -1 when absent.
+func jobLevel(v string) int {
+	if l, err := strconv.Atoi(v); err == nil {
+		return l
+	}
+	return -1
+}
+
+// jobFieldValues receives a job's fields from C: C pointers in Go memory, which cgo allows.
+type jobFieldValues [len(jobFields)]*C.char
+
+// job copies the fields read into a Job.
+func (f *jobFieldValues) job(terminal C.bool) Job {
+	j := Job{terminal: bool(terminal)}
+	for i, set := range jobFields {
+		set(&j, goStr(f[i]))
+	}
+	return j
+}
+
 // jobFrom copies a C job (owned or borrowed) into Go memory.
 func jobFrom(p *C.cibatch_job) Job {
-	s := func(v *C.char) string { return goStr(v) }
-	level := -1
-	if l, err := strconv.Atoi(s(C.cibatch_job_job_level(p))); err == nil {
-		level = l
-	}
-	return Job{
-		JobID: s(C.cibatch_job_id(p)), Name: s(C.cibatch_job_name(p)), Type: s(C.cibatch_job_type(p)),
-		State: s(C.cibatch_job_state(p)), Code: s(C.cibatch_job_code(p)), Message: s(C.cibatch_job_message(p)),
-		CreationTime: s(C.cibatch_job_creation_time(p)), StartTime: s(C.cibatch_job_start_time(p)),
-		EndTime: s(C.cibatch_job_end_time(p)),
-		Prefix:  s(C.cibatch_job_input_prefix(p)), Manifest: s(C.cibatch_job_input_manifest(p)),
-		URLFile: s(C.cibatch_job_input_url_file(p)), Object: s(C.cibatch_job_input_object(p)),
-		WorkflowIDs: s(C.cibatch_job_workflow_ids(p)), TimeIntervalStart: s(C.cibatch_job_time_interval_start(p)),
-		TimeIntervalEnd: s(C.cibatch_job_time_interval_end(p)),
-		Tag:             s(C.cibatch_job_tag(p)), TemplateID: s(C.cibatch_job_template_id(p)),
-		JobParamXML: s(C.cibatch_job_job_param_xml(p)), OutputRegion: s(C.cibatch_job_output_region(p)),
-		OutputBucket: s(C.cibatch_job_output_bucket(p)), OutputObject: s(C.cibatch_job_output_object(p)),
-		OutputXML: s(C.cibatch_job_output_xml(p)), QueueID: s(C.cibatch_job_queue_id(p)),
-		UserData: s(C.cibatch_job_user_data(p)), JobLevel: level, CallBack: s(C.cibatch_job_callback(p)),
-		CallBackFormat: s(C.cibatch_job_callback_format(p)), CallBackType: s(C.cibatch_job_callback_type(p)),
-		CallBackMqMode: s(C.cibatch_job_callback_mq_mode(p)), CallBackMqRegion: s(C.cibatch_job_callback_mq_region(p)),
-		CallBackMqName: s(C.cibatch_job_callback_mq_name(p)), RawXML: s(C.cibatch_job_raw_xml(p)),
-		CallBackKafkaRegion:     s(C.cibatch_job_callback_kafka_region(p)),
-		CallBackKafkaInstanceID: s(C.cibatch_job_callback_kafka_instance_id(p)),
-		CallBackKafkaTopic:      s(C.cibatch_job_callback_kafka_topic(p)),
-		QueueType:               s(C.cibatch_job_queue_type(p)), Progress: s(C.cibatch_job_progress(p)),
-		terminal: bool(C.cibatch_job_is_terminal(p)),
-	}
+	var f jobFieldValues
+	return f.job(C.cibatch_go_job(p, C.size_t(len(f)), &f[0]))
 }
 
 // takeJob copies and frees an owned C job.
@@ -109,8 +161,9 @@ func takeList(l *C.cibatch_job_list) (jobs []Job, missing []string, next, reques
 	defer C.cibatch_job_list_free(l)
 	n := int(C.cibatch_job_list_count(l))
 	jobs = make([]Job, 0, n)
+	var f jobFieldValues
 	for i := 0; i < n; i++ {
-		jobs = append(jobs, jobFrom(C.cibatch_job_list_get(l, C.size_t(i))))
+		jobs = append(jobs, f.job(C.cibatch_go_list_job(l, C.size_t(i), C.size_t(len(f)), &f[0])))
 	}
 	for i := 0; i < int(C.cibatch_job_list_non_exist_count(l)); i++ {
 		missing = append(missing, goStr(C.cibatch_job_list_non_exist_get(l, C.size_t(i))))

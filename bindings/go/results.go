@@ -99,11 +99,8 @@ type ResultOptions struct {
 	WorkflowID, Tag, NextToken string
 }
 
-func (o *ResultOptions) build() (*C.cibatch_result_options, error) {
-	if err := checkText("ResultOptions", append([]string{o.Object, o.OrderByTime, o.StartCreationTime,
-		o.EndCreationTime, o.WorkflowID, o.Tag, o.NextToken}, o.States...)...); err != nil {
-		return nil, err
-	}
+// build makes the C options; the caller frees them with C.cibatch_result_options_free.
+func (o *ResultOptions) build() (opts *C.cibatch_result_options, err error) {
 	start, err := timeArg("StartCreationTime", o.StartCreationTime, o.StartCreationAt)
 	if err != nil {
 		return nil, err
@@ -112,34 +109,38 @@ func (o *ResultOptions) build() (*C.cibatch_result_options, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts *C.cibatch_result_options
+	const arg = "ResultOptions"
+	var cs cStrings
+	defer cs.free()
+	states := make([]*C.char, len(o.States))
+	for i, st := range o.States {
+		states[i] = cs.str(arg, st)
+	}
+	object, from, to := cs.opt(arg, o.Object), cs.opt(arg, start), cs.opt(arg, end)
+	cs.check(arg, o.OrderByTime)
+	if cs.err != nil {
+		return nil, cs.err
+	}
 	var cerr *C.cibatch_error
 	if err := check(C.cibatch_result_options_new(&opts, &cerr), cerr); err != nil {
 		return nil, err
 	}
-	ok := false
 	defer func() {
-		if !ok {
+		if err != nil {
 			C.cibatch_result_options_free(opts)
+			opts = nil
 		}
 	}()
-	for _, st := range o.States {
-		s := cstr(st)
-		err := check(C.cibatch_result_options_add_state(opts, s, &cerr), cerr)
-		free(s)
-		if err != nil {
-			return nil, err
+	for _, st := range states {
+		if err := check(C.cibatch_result_options_add_state(opts, st, &cerr), cerr); err != nil {
+			return opts, err
 		}
 	}
-	obj, from, to := cstrOpt(o.Object), cstrOpt(start), cstrOpt(end)
-	defer free(obj)
-	defer free(from)
-	defer free(to)
-	if err := check(C.cibatch_result_options_set_object(opts, obj, &cerr), cerr); err != nil {
-		return nil, err
+	if err := check(C.cibatch_result_options_set_object(opts, object, &cerr), cerr); err != nil {
+		return opts, err
 	}
 	if err := check(C.cibatch_result_options_set_creation_range(opts, from, to, &cerr), cerr); err != nil {
-		return nil, err
+		return opts, err
 	}
 	switch o.OrderByTime {
 	case "":
@@ -149,48 +150,49 @@ func (o *ResultOptions) build() (*C.cibatch_result_options, error) {
 			order = C.CIBATCH_ORDER_ASC
 		}
 		if err := check(C.cibatch_result_options_set_order(opts, order, &cerr), cerr); err != nil {
-			return nil, err
+			return opts, err
 		}
 	default:
-		return nil, &Error{Kind: KindInvalidArgument, Argument: "OrderByTime",
+		return opts, &Error{Kind: KindInvalidArgument, Argument: "OrderByTime",
 			Message: "invalid argument `OrderByTime`: " + o.OrderByTime + " is not Desc or Asc"}
 	}
 	if o.Size != 0 {
 		size, err := intArg("Size", int64(o.Size), 100)
 		if err != nil {
-			return nil, err
+			return opts, err
 		}
 		if size == 0 {
-			return nil, &Error{Kind: KindInvalidArgument, Argument: "Size", Message: "invalid argument `Size`: must be 1..100"}
+			return opts, &Error{Kind: KindInvalidArgument, Argument: "Size", Message: "invalid argument `Size`: must be 1..100"}
 		}
 		if err := check(C.cibatch_result_options_set_size(opts, C.uint32_t(size), &cerr), cerr); err != nil {
-			return nil, err
+			return opts, err
 		}
 	}
-	ok = true
 	return opts, nil
 }
 
 // ListResults fetches one page of batch job jobID's results from one source (o.WorkflowID or o.Tag), starting at
 // o.NextToken. Nothing is described first; Results finds the sources itself.
 func (c *Client) ListResults(ctx context.Context, jobID string, o ResultOptions) (ResultPage, error) {
-	if err := checkText("jobID", jobID); err != nil {
-		return ResultPage{}, err
+	var cs cStrings
+	defer cs.free()
+	id := cs.str("jobID", jobID)
+	if cs.err != nil {
+		return ResultPage{}, cs.err
 	}
 	if (o.WorkflowID == "") == (o.Tag == "") {
 		return ResultPage{}, &Error{Kind: KindInvalidArgument, Argument: "WorkflowID",
 			Message: "invalid argument `WorkflowID`: set exactly one of WorkflowID and Tag"}
+	}
+	wf, tag, next := cs.opt("ResultOptions", o.WorkflowID), cs.opt("ResultOptions", o.Tag), cs.opt("ResultOptions", o.NextToken)
+	if cs.err != nil {
+		return ResultPage{}, cs.err
 	}
 	opts, err := o.build()
 	if err != nil {
 		return ResultPage{}, err
 	}
 	defer C.cibatch_result_options_free(opts)
-	id, wf, tag, next := cstr(jobID), cstrOpt(o.WorkflowID), cstrOpt(o.Tag), cstrOpt(o.NextToken)
-	defer free(id)
-	defer free(wf)
-	defer free(tag)
-	defer free(next)
 	var page ResultPage
 	err = c.use(ctx, func(h *C.cibatch_client) error {
 		var out *C.cibatch_result_page
@@ -212,8 +214,11 @@ func (c *Client) ListResults(ctx context.Context, jobID string, o ResultOptions)
 func (c *Client) Results(ctx context.Context, jobID string, o ResultOptions) iter.Seq2[ObjectResult, error] {
 	return func(yield func(ObjectResult, error) bool) {
 		fail := func(err error) { yield(ObjectResult{}, err) }
-		if err := checkText("jobID", jobID); err != nil {
-			fail(err)
+		var cs cStrings
+		defer cs.free()
+		id := cs.str("jobID", jobID)
+		if cs.err != nil {
+			fail(cs.err)
 			return
 		}
 		o.WorkflowID, o.Tag, o.NextToken = "", "", ""
@@ -223,27 +228,12 @@ func (c *Client) Results(ctx context.Context, jobID string, o ResultOptions) ite
 			return
 		}
 		defer C.cibatch_result_options_free(opts)
-		left, err := withContext(ctx)
-		if err == nil && c.closed.Load() {
-			err = errClosed
-		}
-		if err == nil {
-			err = c.cb.refuseInsideProvider()
-		}
+		handle, release, err := c.handle(ctx)
 		if err != nil {
 			fail(err)
 			return
 		}
-		handle := c.ptr
-		if ctx.Done() != nil {
-			derived, release, err := derive(c.ptr, ctx, left)
-			if err != nil {
-				fail(err)
-				return
-			}
-			defer release()
-			handle = derived
-		}
+		defer release()
 		cb := c.cb
 		// step runs one C call inside a callback scope (a logging callback's panic is raised here).
 		step := func(f func(cerr **C.cibatch_error) C.cibatch_result) (err error) {
@@ -252,8 +242,6 @@ func (c *Client) Results(ctx context.Context, jobID string, o ResultOptions) ite
 			var cerr *C.cibatch_error
 			return check(f(&cerr), cerr)
 		}
-		id := cstr(jobID)
-		defer free(id)
 		var pager *C.cibatch_results_pager
 		// The pager keeps what it needs of the handle (connections, callbacks, ctx's token) until it is freed.
 		err = step(func(cerr **C.cibatch_error) C.cibatch_result {
@@ -348,8 +336,11 @@ func cibatchGoReportCallback(handle C.uintptr_t, pages C.uint32_t, results, fail
 // failed results in creation order, paging once through every result (100 a page). The outcome is "completed with
 // failures" when the batch job ended Success (as it does once its fan-out finished) but units failed.
 func (c *Client) Report(ctx context.Context, jobID string, o ReportOptions) (Report, error) {
-	if err := checkText("jobID", jobID); err != nil {
-		return Report{}, err
+	var cs cStrings
+	defer cs.free()
+	id := cs.str("jobID", jobID)
+	if cs.err != nil {
+		return Report{}, cs.err
 	}
 	limit := o.FailedLimit
 	switch {
@@ -363,8 +354,6 @@ func (c *Client) Report(ctx context.Context, jobID string, o ReportOptions) (Rep
 	st := &reportState{ctx: ctx, onPage: o.OnPage}
 	handle := cgo.NewHandle(st)
 	defer handle.Delete()
-	id := cstr(jobID)
-	defer free(id)
 	var rep Report
 	err := c.use(ctx, func(h *C.cibatch_client) error {
 		var out *C.cibatch_report

@@ -157,6 +157,23 @@ pub unsafe extern "C" fn cibatch_client_free(client: *mut cibatch_client) {
     guard((), || free_box(client))
 }
 
+/// A create: the client and request checked, then the job the service made into `*job_out`.
+///
+/// # Safety
+/// As the create exports' arguments.
+unsafe fn create<R>(
+    client: *const cibatch_client,
+    request: *const R,
+    job_out: *mut *mut cibatch_job,
+    error: *mut *mut cibatch_error,
+    send: impl FnOnce(&Client, &R) -> crate::Result<crate::Job>,
+) -> cibatch_result {
+    call(error, || {
+        let (client, request) = (live(client)?, arg_ref(request, "request")?);
+        produce(job_out, "job_out", || Ok(cibatch_job::new(send(&client, request)?)))
+    })
+}
+
 /// Creates a Workflow job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
 /// caller frees with `cibatch_job_free`.
 #[no_mangle]
@@ -166,10 +183,7 @@ pub unsafe extern "C" fn cibatch_client_create_workflow_job(
     job_out: *mut *mut cibatch_job,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    call(error, || {
-        let (client, request) = (live(client)?, arg_ref(request, "request")?);
-        produce(job_out, "job_out", || Ok(cibatch_job::new(client.create_workflow_job(&request.request)?)))
-    })
+    create(client, request, job_out, error, |client, r| client.create_workflow_job(&r.request))
 }
 
 /// Creates a Job-type job (not retried unless `retry_create` is set). On success `*job_out` is a new job the
@@ -181,10 +195,7 @@ pub unsafe extern "C" fn cibatch_client_create_job(
     job_out: *mut *mut cibatch_job,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    call(error, || {
-        let (client, request) = (live(client)?, arg_ref(request, "request")?);
-        produce(job_out, "job_out", || Ok(cibatch_job::new(client.create_job(&request.request)?)))
-    })
+    create(client, request, job_out, error, |client, r| client.create_job(&r.request))
 }
 
 /// Describes one job. A job the service does not know is `CIBATCH_JOB_NOT_FOUND`. On success `*job_out` is a new

@@ -156,8 +156,8 @@ pub unsafe extern "C" fn cibatch_config_set_retry_create(
 }
 
 /// The full-jitter exponential backoff between attempts: before retry n the client waits a random time in
-/// `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s). Each is more than 0 and at most a day, else
-/// `CIBATCH_INVALID_INPUT` and nothing changes.
+/// `[0, min(cap_ms, base_ms * 2^(n-1))]` (defaults 200 ms and 5 s). 0 keeps the current value of either; a value
+/// above a day is `CIBATCH_INVALID_INPUT` and nothing changes.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_config_set_backoff(
     config: *mut cibatch_config,
@@ -166,10 +166,16 @@ pub unsafe extern "C" fn cibatch_config_set_backoff(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(config, error, |c| {
-        let (base, cap) = (Duration::from_millis(base_ms), Duration::from_millis(cap_ms));
-        check_duration("base_ms", base)?;
-        check_duration("cap_ms", cap)?;
-        (c.backoff_base, c.backoff_cap) = (base, cap);
+        let checked = |argument, ms: u64| -> FfiResult<Option<Duration>> {
+            if ms == 0 {
+                return Ok(None);
+            }
+            check_duration(argument, Duration::from_millis(ms))?;
+            Ok(Some(Duration::from_millis(ms)))
+        };
+        let (base, cap) = (checked("base_ms", base_ms)?, checked("cap_ms", cap_ms)?);
+        c.backoff_base = base.unwrap_or(c.backoff_base);
+        c.backoff_cap = cap.unwrap_or(c.backoff_cap);
         Ok(())
     })
 }

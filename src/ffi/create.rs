@@ -20,14 +20,15 @@ pub unsafe extern "C" fn cibatch_config_set_resolve_creates(
     })
 }
 
-fn find(
+/// # Safety
+/// `client` is NULL or a live handle; `list_out` is NULL or points to storage for one pointer.
+unsafe fn find(
     client: *const cibatch_client,
     request: CreateRequest<'_>,
     since_unix: i64,
     list_out: *mut *mut cibatch_job_list,
 ) -> FfiResult<()> {
-    // SAFETY: the caller passes NULL or a live client.
-    let client = unsafe { live(client) }?;
+    let client = live(client)?;
     produce(list_out, "list_out", || {
         let since = UNIX_EPOCH + Duration::from_secs(since_unix.max(0) as u64);
         let jobs = client.find_created(request, since)?;

@@ -108,12 +108,9 @@ pub unsafe extern "C" fn cibatch_pager_next(
 ) -> cibatch_result {
     call(error, || {
         let pager = arg_mut(pager, "pager")?;
-        check_out(page_out, "page_out")?;
-        match pager.cursor.next_page(&pager.client).transpose()? {
-            Some(page) => give(page_out, cibatch_job_list::page(page)),
-            None => *page_out = std::ptr::null_mut(),
-        }
-        Ok(())
+        produce_next(page_out, "page_out", || {
+            Ok(pager.cursor.next_page(&pager.client).transpose()?.map(cibatch_job_list::page))
+        })
     })
 }
 

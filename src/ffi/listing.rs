@@ -42,12 +42,7 @@ pub unsafe extern "C" fn cibatch_job_iter_next(
 ) -> cibatch_result {
     call(error, || {
         let iter = arg_mut(iter, "iter")?;
-        check_out(job_out, "job_out")?;
-        match iter.cursor.next_job(&iter.client).transpose()? {
-            Some(job) => give(job_out, cibatch_job::new(job)),
-            None => *job_out = std::ptr::null_mut(),
-        }
-        Ok(())
+        produce_next(job_out, "job_out", || Ok(iter.cursor.next_job(&iter.client).transpose()?.map(cibatch_job::new)))
     })
 }
 
@@ -62,12 +57,7 @@ pub unsafe extern "C" fn cibatch_job_iter_take_page(
 ) -> cibatch_result {
     call(error, || {
         let iter = arg_mut(iter, "iter")?;
-        check_out(page_out, "page_out")?;
-        match iter.cursor.take_page() {
-            Some(page) => give(page_out, cibatch_job_list::page(page)),
-            None => *page_out = std::ptr::null_mut(),
-        }
-        Ok(())
+        produce_next(page_out, "page_out", || Ok(iter.cursor.take_page().map(cibatch_job_list::page)))
     })
 }
 

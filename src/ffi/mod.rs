@@ -229,17 +229,43 @@ pub(crate) fn check_out<T>(out: *mut *mut T, name: &'static str) -> FfiResult<()
     }
 }
 
-/// Moves `value` to the heap and hands it to the caller through `out` (checked by [`check_out`]).
-pub(crate) fn give<T>(out: *mut *mut T, value: T) {
-    // SAFETY: `out` was checked non-NULL and the caller provides storage for one pointer.
-    unsafe { *out = Box::into_raw(Box::new(value)) };
+/// Moves `value` to the heap and hands it to the caller through `out`.
+///
+/// # Safety
+/// `out` was checked by [`check_out`], and points to storage for one pointer.
+pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
+    *out = Box::into_raw(Box::new(value));
 }
 
 /// A constructor's ending: checks `out` first (nothing is done for a NULL one), then makes the value and hands it to
 /// the caller through `out`.
-pub(crate) fn produce<T>(out: *mut *mut T, name: &'static str, make: impl FnOnce() -> FfiResult<T>) -> FfiResult<()> {
+///
+/// # Safety
+/// `out` is NULL or points to storage for one pointer.
+pub(crate) unsafe fn produce<T>(
+    out: *mut *mut T,
+    name: &'static str,
+    make: impl FnOnce() -> FfiResult<T>,
+) -> FfiResult<()> {
     check_out(out, name)?;
     give(out, make()?);
+    Ok(())
+}
+
+/// An iterator's step: as [`produce`], but `next` may find nothing more, and then `*out` becomes NULL.
+///
+/// # Safety
+/// As [`produce`].
+pub(crate) unsafe fn produce_next<T>(
+    out: *mut *mut T,
+    name: &'static str,
+    next: impl FnOnce() -> FfiResult<Option<T>>,
+) -> FfiResult<()> {
+    check_out(out, name)?;
+    match next()? {
+        Some(value) => give(out, value),
+        None => *out = std::ptr::null_mut(),
+    }
     Ok(())
 }
 

@@ -61,6 +61,15 @@ fn input(kind: u32, value: &str) -> FfiResult<Input> {
     })
 }
 
+/// A `cibatch_order` argument.
+pub(crate) fn order_arg(order: u32) -> FfiResult<Order> {
+    match order {
+        o if o == cibatch_order::CIBATCH_ORDER_DESC as u32 => Ok(Order::Desc),
+        o if o == cibatch_order::CIBATCH_ORDER_ASC as u32 => Ok(Order::Asc),
+        _ => Err(Error::invalid("order", format!("{order} is not a cibatch_order")).into()),
+    }
+}
+
 /// Parses an XML fragment (one or more elements) into elements to pass through.
 fn fragment(xml_text: &str, arg: &'static str) -> FfiResult<Vec<XmlElement>> {
     Ok(xml::parse_fragment(xml_text).map_err(|reason| Error::invalid(arg, reason))?)
@@ -352,11 +361,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_order(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(options, error, |o| {
-        o.order_by_time = Some(match order {
-            o if o == cibatch_order::CIBATCH_ORDER_DESC as u32 => Order::Desc,
-            o if o == cibatch_order::CIBATCH_ORDER_ASC as u32 => Order::Asc,
-            _ => return Err(Error::invalid("order", format!("{order} is not a cibatch_order")).into()),
-        });
+        o.order_by_time = Some(order_arg(order)?);
         Ok(())
     })
 }

@@ -1,7 +1,7 @@
 //! `cibatch_result_options`: which per-object results to list, and in what order.
 
 use super::*;
-use crate::{JobState, Order, ResultOptions};
+use crate::{JobState, ResultOptions};
 
 /// Filters and page size for a batch job's per-object results. Not thread-safe: use it from one thread at a time.
 pub struct cibatch_result_options {
@@ -72,11 +72,7 @@ pub unsafe extern "C" fn cibatch_result_options_set_order(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(options, error, |o| {
-        o.order_by_time = Some(match order {
-            o if o == cibatch_order::CIBATCH_ORDER_DESC as u32 => Order::Desc,
-            o if o == cibatch_order::CIBATCH_ORDER_ASC as u32 => Order::Asc,
-            _ => return Err(Error::invalid("order", format!("{order} is not a cibatch_order")).into()),
-        });
+        o.order_by_time = Some(order_arg(order)?);
         Ok(())
     })
 }

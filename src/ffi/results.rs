@@ -139,12 +139,9 @@ pub unsafe extern "C" fn cibatch_results_pager_next_page(
 ) -> cibatch_result {
     call(error, || {
         let pager = arg_mut(pager, "pager")?;
-        check_out(page_out, "page_out")?;
-        match pager.cursor.next_page(&pager.client).transpose()? {
-            Some(page) => give(page_out, cibatch_result_page::new(page)),
-            None => *page_out = std::ptr::null_mut(),
-        }
-        Ok(())
+        produce_next(page_out, "page_out", || {
+            Ok(pager.cursor.next_page(&pager.client).transpose()?.map(cibatch_result_page::new))
+        })
     })
 }
 
@@ -158,12 +155,9 @@ pub unsafe extern "C" fn cibatch_results_pager_next(
 ) -> cibatch_result {
     call(error, || {
         let pager = arg_mut(pager, "pager")?;
-        check_out(result_out, "result_out")?;
-        match pager.cursor.next_result(&pager.client).transpose()? {
-            Some(r) => give(result_out, cibatch_object_result::new(r)),
-            None => *result_out = std::ptr::null_mut(),
-        }
-        Ok(())
+        produce_next(result_out, "result_out", || {
+            Ok(pager.cursor.next_result(&pager.client).transpose()?.map(cibatch_object_result::new))
+        })
     })
 }
 

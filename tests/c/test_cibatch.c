@@ -520,7 +520,8 @@ static void test_error_kinds(void) {
   CHECK_EQ_INT(cibatch_config_set_max_attempts(cfg, 11, NULL), CIBATCH_INVALID_INPUT, "11 attempts");
   OK(cibatch_config_set_retry_create(cfg, false, E));
   OK(cibatch_config_set_backoff(cfg, 1, 5, E));
-  CHECK_EQ_INT(cibatch_config_set_backoff(cfg, 0, 5, &err), CIBATCH_INVALID_INPUT, "zero base");
+  OK(cibatch_config_set_backoff(cfg, 0, 0, E)); /* 0 keeps each */
+  CHECK_EQ_INT(cibatch_config_set_backoff(cfg, 86400001, 0, &err), CIBATCH_INVALID_INPUT, "base over a day");
   CHECK_EQ_STR(cibatch_error_argument(err), "base_ms", "names base_ms");
   cibatch_error_free(err);
   err = NULL;

@@ -2,12 +2,14 @@
 //! `CIBATCH_REGION`, `CIBATCH_ENDPOINT`, `TENCENTCLOUD_*`/`COS_*` credentials), with flags that override.
 
 mod args;
+mod create_args;
 mod output;
 mod results;
 
-use args::{Cli, Command, CreateKind};
+use args::{Cli, Command};
 use cibatch::{Client, Config, Credentials, Error, ErrorKind, JobState, LogLevel, WaitOptions};
 use clap::{CommandFactory, Parser};
+use create_args::CreateKind;
 use output::{Printer, Progress};
 use std::process::ExitCode;
 

@@ -7,9 +7,10 @@
 //! rest. The batch job then ends `Success` even when units failed, as the service does. A cancelled batch job's
 //! units end `Cancel`; a batch job failed by the test API fails its units with its code.
 
+use super::query::{bad, param, ApiError, Paging};
 use super::{EmuJob, HttpRequest, Service, Status, BEIJING};
 use crate::model::JobState;
-use crate::timefmt::{format_ci, parse_ci};
+use crate::timefmt::format_ci;
 use crate::xml::escape_text;
 use std::sync::Mutex;
 
@@ -157,56 +158,14 @@ fn colon_zone(unix: i64) -> String {
     s
 }
 
-type ApiError = (u16, &'static str, String);
-
 impl Service {
     /// `GET /workflowexecution` (`workflow`) or `GET /jobs`: the units of batch jobs, with paging and filters.
     pub(super) fn units(&self, req: &HttpRequest, request_id: &str, workflow: bool) -> Result<String, ApiError> {
-        let bad = |m: String| (400, "InvalidArgument", m);
-        let param = |n: &str| req.query.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
+        let param = |n: &str| param(req, n);
         let (source_param, job_param, object_param) =
             if workflow { ("workflowId", "jobId", "name") } else { ("tag", "inventoryTriggerJobId", "inputObject") };
         let source = param(source_param).ok_or_else(|| bad(format!("{source_param} is required")))?;
-        let size = match param("size") {
-            None => 10,
-            Some(s) => match s.parse::<usize>() {
-                Ok(n) if (1..=100).contains(&n) => n,
-                _ => return Err(bad(format!("size {s:?} is not an integer in 1..100"))),
-            },
-        };
-        let asc = match param("orderByTime") {
-            None | Some("Desc") => false,
-            Some("Asc") => true,
-            Some(o) => return Err(bad(format!("orderByTime {o:?} is not Desc or Asc"))),
-        };
-        let states: Option<Vec<JobState>> = match param("states") {
-            None | Some("All") => None,
-            Some(s) => {
-                let mut v = Vec::new();
-                for part in s.split(',') {
-                    match JobState::parse(part) {
-                        JobState::Other(o) => return Err(bad(format!("unknown state {o:?}"))),
-                        st => v.push(st),
-                    }
-                }
-                Some(v)
-            }
-        };
-        let time = |n: &str| -> Result<Option<i64>, ApiError> {
-            match param(n) {
-                None => Ok(None),
-                Some(t) => {
-                    parse_ci(t).map(Some).ok_or_else(|| bad(format!("{n} {t:?} is not like 2022-02-25T12:00:00+0800")))
-                }
-            }
-        };
-        let (from, to) = (time("startCreationTime")?, time("endCreationTime")?);
-        let offset = match param("nextToken") {
-            None => 0,
-            Some(t) => {
-                t.parse::<usize>().map_err(|_| bad(format!("nextToken {t:?} is not a token this service issued")))?
-            }
-        };
+        let Paging { size, ascending, states, from, to, offset } = Paging::read(req)?;
         let (batch_id, object) = (param(job_param), param(object_param));
 
         let store = self.store();
@@ -278,7 +237,7 @@ impl Service {
             }
         }
         items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        if !asc {
+        if !ascending {
             items.reverse();
         }
         let mut body = format!("<Response><RequestId>{request_id}</RequestId>");
