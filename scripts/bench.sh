@@ -71,8 +71,8 @@ describe_rows() { # $1: placement, $2: port, rest: placement command
   fi
 }
 describe_rows pinned "$pinned_port" taskset -c 0
-# Unpinned, a connection's floor depends on where the scheduler puts its server thread, which changes from run to
-# run: three runs, of which the report shows the one with the median ratio for each client.
+# Unpinned, a connection's cost depends on where the scheduler puts its server thread, which changes from run to
+# run: three runs, of which the report takes the fastest for each client and for the floor.
 for _ in 1 2 3; do describe_rows unpinned "$unpinned_port" env; done
 
 echo "Rust: signing, parsing, a 10,000-result report (one CPU); threads (both CPUs)" >&2
