@@ -1,23 +1,32 @@
 #!/usr/bin/env python3
-"""Turns the benchmarks' JSON lines into the table, checks the targets, and writes BENCHMARKS.md.
+"""Turns the benchmarks' JSON lines into the tables, checks the targets, and writes BENCHMARKS.md.
 
 usage: report.py results.jsonl BENCHMARKS.md
+
+Each line is {"bench", "variant", "placement", and a figure: "median_ns", "calls_per_sec", "kib" or "count"}.
+A figure that is missing (a part of the suite that could not run) shows as "n/a" and its targets as "not measured".
 """
 import datetime
 import json
 import os
 import platform
-import subprocess
 import sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
 
 
-def get(bench, variant, field="median_ns", threads=None):
+def get(bench, variant, field="median_ns", placement=None, threads=None):
     for r in rows:
-        if r["bench"] == bench and r["variant"] == variant and (threads is None or r.get("threads") == threads):
+        if (r["bench"] == bench and r["variant"] == variant and (placement is None or r.get("placement") == placement)
+                and (threads is None or r.get("threads") == threads)):
             return r.get(field)
     return None
+
+
+def get_all(bench, variant, placement):
+    """Every figure of one measurement, in the order the runs made them."""
+    return [r.get("median_ns") for r in rows
+            if r["bench"] == bench and r["variant"] == variant and r.get("placement") == placement]
 
 
 def us(ns):
@@ -29,11 +38,25 @@ def ratio(a, b):
 
 
 def fmt_ratio(x, unit="×"):
-    return "n/a" if x is None else f"{x:.1f}{unit}"
+    return "n/a" if x is None else f"{x:.2f}{unit}"
+
+
+def overhead_ratio(official, ours, floor):
+    """(official − floor) / (ours − floor): how many times more an SDK adds to the floor than we do."""
+    if None in (official, ours, floor) or ours <= floor:
+        return None
+    return (official - floor) / (ours - floor)
 
 
 lines = []
 out = lines.append
+targets = []
+
+
+def target(text, ok, measured):
+    targets.append((text, ok, measured))
+
+
 cpu = "unknown"
 try:
     cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
@@ -42,24 +65,96 @@ except (OSError, StopIteration):
 out("# Benchmarks")
 out("")
 out(f"Measured {datetime.date.today().isoformat()} on {platform.system()} {platform.machine()}, {os.cpu_count()} cores "
-    f"({cpu}), Python {platform.python_version()}, loopback, keep-alive. Reproduce with `./scripts/bench.sh`.")
+    f"({cpu}), Python {platform.python_version()}, loopback, keep-alive. Reproduce with `./scripts/bench.sh` "
+    "(a few minutes).")
 out("")
-out("Every figure is a median over 21 rounds (throughput: 5 rounds of 0.4 s); variants that are compared ran in "
+out("Every time is a median over 21 rounds (throughput: 5 rounds of 0.4 s); variants that are compared ran in "
     "alternating rounds of the same process, so machine noise hits them alike. Ratios are what to read: the "
-    "absolute times move with the machine.")
+    "absolute times move with the machine. Instruction and allocation counts come from valgrind, which the "
+    "machine's noise cannot disturb.")
 out("")
-out("## Results")
+
+# Describe, pinned and unpinned, each beside the floor measured in the same run.
+out("## Describe, against the raw keep-alive floor of the same run")
+out("")
+out("*Pinned*: the canned server and the client on CPU 0 (`taskset -c 0`), the clients' own costs plus one context "
+    "switch. *Unpinned*: no placement, as users run it; the targets are judged here. The floor is a raw keep-alive "
+    "client (one fixed request, the answer read by its length), measured in the same process beside the Rust and C "
+    "clients and alone just before and after each Python and Go run; each placement's floor is the fastest of those "
+    "(wire speed).")
+out("")
+out("| client | pinned | floor | ratio | unpinned | floor | ratio |")
+out("|---|---|---|---|---|---|---|")
+
+
+def best(variant, placement):
+    """(time, floor): the client's fastest run, and the fastest floor measured in the same placement (in-process beside
+    Rust and C, or alone just before and after each Python and Go run): the floor at wire speed. Noise on a shared
+    machine only ever adds time (a wake-up across CPUs, a busy neighbour), so the fastest run is the best estimate of
+    each one's own cost."""
+    times = [t for t in get_all("describe", variant, placement) if t is not None]
+    floors = [r["median_ns"] for r in rows if r["bench"] == "describe" and r["variant"].startswith("raw_floor")
+              and r.get("placement") == placement and r.get("median_ns") is not None]
+    return (min(times) if times else None), (min(floors) if floors else None)
+
+
+names = [("rust", "Rust client"), ("c", "C program"), ("python_binding", "Python binding"),
+         ("official_python", "official Python SDK (cos-python-sdk-v5)"), ("go_binding", "Go binding"),
+         ("official_go", "official Go SDK (cos-go-sdk-v5)")]
+describe = {}
+for variant, label in names:
+    cells = []
+    for p in ("pinned", "unpinned"):
+        t, f = best(variant, p)
+        describe[(variant, p)] = (t, f)
+        r = ratio(t, f)
+        cells += [us(t), us(f), fmt_ratio(r) + (" (floor disturbed)" if r is not None and r < 1 else "")]
+    out(f"| {label} | " + " | ".join(cells) + " |")
+out("")
+out("Unpinned, each client's figure is the fastest of three runs (noise on a shared 2-core machine only ever adds "
+    "time: wake-ups across CPUs, busy neighbours).")
+out("")
+
+u = "unpinned"
+for variant, label, limit in [("rust", "Rust", 1.5), ("c", "C", 1.5), ("python_binding", "Python binding", 1.8),
+                              ("go_binding", "Go binding", 1.8)]:
+    r = ratio(*describe[(variant, u)])
+    target(f"{label} describe within {limit}× of the floor (unpinned)",
+           None if r is None or r < 1 else r <= limit,
+           f"{fmt_ratio(r)} the floor" + (" (floor disturbed: not judged)" if r is not None and r < 1 else ""))
+for ours, official, label, limit in [("python_binding", "official_python", "Python", 25),
+                                     ("go_binding", "official_go", "Go", 2.5)]:
+    (t_ours, f), (t_off, _) = best(ours, u), best(official, u)
+    o = overhead_ratio(t_off, t_ours, f)
+    target(f"{label} binding describe ≥{limit}× faster than the official {label} SDK (unpinned, overhead over the "
+           "floor)", None if o is None else o >= limit,
+           f"{fmt_ratio(o)} less overhead; plain ratio {fmt_ratio(ratio(t_off, t_ours))}")
+
+out("## Cost per describe through the C ABI")
+out("")
+ins, allocs = get("describe_instructions", "c", "count"), get("describe_allocations", "c", "count")
+out("Seed response, keep-alive, steady state: the difference between 200 and 100 calls of "
+    "`benches/c/count_describe.c` under valgrind, divided by 100.")
+out("")
+out("| measure | per describe | target |")
+out("|---|---|---|")
+out(f"| instructions (callgrind) | {'n/a' if ins is None else f'{ins:,.0f}'} | ≤ 40,000 |")
+out(f"| heap allocations (memcheck's total heap usage; ureq's included) | {'n/a' if allocs is None else f'{allocs:.0f}'} "
+    "| ≤ 20 |")
+out("")
+target("Instructions per describe through the C ABI ≤ 40,000", None if ins is None else ins <= 40_000,
+       "n/a" if ins is None else f"{ins:,.0f}")
+target("Allocations per describe through the C ABI ≤ 20", None if allocs is None else allocs <= 20,
+       "n/a" if allocs is None else f"{allocs:.0f}")
+
+out("## Other results")
 out("")
 out("| measure | ours | reference | ratio |")
 out("|---|---|---|---|")
 
-targets = []
 
-
-def row(name, ours, ref, ref_name, r, target_text=None, ok=None):
+def row(name, ours, ref, ref_name, r):
     out(f"| {name} | {ours} | {ref} ({ref_name}) | {r} |")
-    if target_text is not None:
-        targets.append((target_text, ok, r))
 
 
 sign_rust, sign_py, sign_off = get("sign", "rust"), get("sign", "python_binding"), get("sign", "official_python")
@@ -68,66 +163,62 @@ row("sign one Authorization (Rust, `signer::authorization`, stateless)", us(sign
     "official Python SDK signer", fmt_ratio(ratio(sign_off, sign_rust)) + " faster")
 r = ratio(sign_off, sign_keyed)
 row("sign one Authorization (Rust, the client's per-request path: `KeyedSigner`)", us(sign_keyed), us(sign_off),
-    "official Python SDK signer", fmt_ratio(r) + " faster",
-    "Signing ≥15× faster than the official Python signer (the client's path)", r is not None and r >= 15)
+    "official Python SDK signer", fmt_ratio(r) + " faster")
+target("Signing ≥15× faster than the official Python signer (the client's path; no regression)",
+       None if r is None else r >= 15, fmt_ratio(r) + " faster")
 r = ratio(sign_off, sign_py)
-row("sign one Authorization (through Python)", us(sign_py), us(sign_off), "official Python SDK signer",
+row("sign one Authorization (through Python, `cibatch.sign`)", us(sign_py), us(sign_off), "official Python SDK signer",
     fmt_ratio(r) + " faster")
+target("Python `cibatch.sign` ≥8× faster than the official Python signer", None if r is None else r >= 8,
+       fmt_ratio(r) + " faster")
 p_seed, p_page, p_off = get("parse_seed", "rust"), get("parse_page100", "rust"), get("parse_seed", "official_python")
-row("parse the seed describe response", us(p_seed), us(p_off), "official Python SDK", fmt_ratio(ratio(p_off, p_seed)) + " faster",
-    "Parse the seed response in under 10 µs", p_seed is not None and p_seed < 10_000)
-out(f"| parse a 100-job list page | {us(p_page)} | target 500 µs | |")
-targets.append(("Parse a 100-job page in under 500 µs", p_page is not None and p_page < 500_000, us(p_page)))
+row("parse the seed describe response", us(p_seed), us(p_off), "official Python SDK",
+    fmt_ratio(ratio(p_off, p_seed)) + " faster")
+target("Parse the seed response in under 10 µs (no regression)", None if p_seed is None else p_seed < 10_000,
+       us(p_seed))
+out(f"| parse a 100-job list page | {us(p_page)} | 150 µs (target) | |")
+target("Parse a 100-job list page in at most 150 µs", None if p_page is None else p_page <= 150_000, us(p_page))
 
 rp, rp_floor, r_all = get("report_page", "rust"), get("report_page", "raw_floor"), get("report_10000", "rust")
 if rp is not None:
     out(f"| report over 10,000 results (100 pages of 100 media jobs), per page | {us(rp)} | {us(rp_floor)} "
         f"(raw keep-alive floor, same page) | {fmt_ratio(ratio(rp, rp_floor))} the floor; the whole report "
-        f"{r_all / 1e6:.0f} ms; a 100-job page parses in {us(p_page)} |")
-floor = get("describe", "raw_floor")
-d_rust, d_c = get("describe", "rust"), get("describe", "c")
-d_py, d_off_py = get("describe", "python_binding"), get("describe", "official_python")
-d_go, d_off_go = get("describe", "go_binding"), get("describe", "official_go")
-r = ratio(d_rust, floor)
-row("describe, Rust client", us(d_rust), us(floor), "raw keep-alive floor", fmt_ratio(r) + " the floor",
-    "Rust describe within 1.5× of the raw keep-alive floor", r is not None and r <= 1.5)
-out(f"| describe, C program | {us(d_c)} | {us(floor)} (raw floor) | {fmt_ratio(ratio(d_c, floor))} the floor |")
-r = ratio(d_off_py, d_py)
-row("describe, Python binding", us(d_py), us(d_off_py), "official Python SDK", fmt_ratio(r) + " faster",
-    "Python binding describe ≥15× faster than the official Python SDK", r is not None and r >= 15)
-r = ratio(d_off_go, d_go)
-row("describe, Go binding", us(d_go), us(d_off_go), "official Go SDK", fmt_ratio(r) + " faster",
-    "Go binding at least as fast as the official Go SDK", None if r is None else r >= 1.0)
+        f"{r_all / 1e6:.0f} ms |")
 
-t1, t2 = get("throughput", "rust", "calls_per_sec", 1), get("throughput", "rust", "calls_per_sec", 2)
+t1, t2 = get("throughput", "rust", "calls_per_sec", threads=1), get("throughput", "rust", "calls_per_sec", threads=2)
 r = ratio(t2, t1)
 for lang in ("rust", "go_binding"):
-    rates = [get("throughput", lang, "calls_per_sec", n) for n in (1, 2, 4, 8)]
+    rates = [get("throughput", lang, "calls_per_sec", threads=n) for n in (1, 2, 4, 8)]
     if any(rates):
-        out(f"| throughput, {lang.replace('_binding', '')}, 1/2/4/8 threads | "
+        out(f"| throughput, {lang.replace('_binding', '')}, 1/2/4/8 threads (unpinned) | "
             + " / ".join("n/a" if x is None else f"{x:,.0f}/s" for x in rates) + " | | "
             + (f"{fmt_ratio(ratio(rates[1], rates[0]))} with 2 threads" if rates[0] and rates[1] else "") + " |")
-targets.append(("Two threads give ≥1.6× one thread's throughput (Rust)", r is not None and r >= 1.6, fmt_ratio(r)))
+target("Two threads give ≥1.6× one thread's throughput (Rust; no regression)", None if r is None else r >= 1.6,
+       fmt_ratio(r))
 
 i_ours, i_off = get("import", "python_binding"), get("import", "official_python")
 r = ratio(i_off, i_ours)
-row("Python import", us(i_ours), us(i_off), "import qcloud_cos", fmt_ratio(r) + " faster",
-    "Python import ≥5× faster than import qcloud_cos", r is not None and r >= 5)
+row("Python import", us(i_ours), us(i_off), "import qcloud_cos", fmt_ratio(r) + " faster")
+target("Python import ≥5× faster than import qcloud_cos (no regression)", None if r is None else r >= 5,
+       fmt_ratio(r) + " faster")
 f_ours, f_off = get("first_call", "python_binding"), get("first_call", "official_python")
 row("Python client creation + first call", us(f_ours), us(f_off), "official", fmt_ratio(ratio(f_off, f_ours)) + " faster")
 s_ours, s_off = get("start_total", "python_binding"), get("start_total", "official_python")
-row("Python import + client + first call, in all", us(s_ours), us(s_off), "official", fmt_ratio(ratio(s_off, s_ours)) + " faster")
+r = ratio(s_off, s_ours)
+row("Python import + client + first call, in all", us(s_ours), us(s_off), "official", fmt_ratio(r) + " faster")
+target("Python import + client + first call ≥10× faster than the official SDK's", None if r is None else r >= 10,
+       fmt_ratio(r) + " faster")
 m_ours, m_off = get("python_peak_rss", "python_binding", "kib"), get("python_peak_rss", "official_python", "kib")
 smaller = None if not m_ours or not m_off else 1 - m_ours / m_off
 out(f"| Python process peak memory (import + 1,000 describes) | {m_ours and f'{m_ours/1024:.1f} MiB'} | "
     f"{m_off and f'{m_off/1024:.1f} MiB'} (official) | {'n/a' if smaller is None else f'{smaller:.0%} smaller'} |")
-targets.append(("A Python process using cibatch ≥30% smaller", smaller is not None and smaller >= 0.30,
-                 "n/a" if smaller is None else f"{smaller:.0%} smaller"))
+target("A Python process using cibatch ≥30% smaller (no regression)", None if smaller is None else smaller >= 0.30,
+       "n/a" if smaller is None else f"{smaller:.0%} smaller")
 c_rss = get("c_peak_rss_10k_calls", "c", "kib")
 out(f"| C program peak memory after 10,000 calls | {c_rss and f'{c_rss/1024:.1f} MiB'} | | |")
 
 out("")
-out("## Targets")
+out("## Targets (issue 17, and the earlier ones that must not regress)")
 out("")
 out("| target | met | measured |")
 out("|---|---|---|")

@@ -1,7 +1,7 @@
 //! Reading the service's answers: job lists (create, describe, list) and error bodies.
 
-use crate::model::Job;
-use crate::xml::{self, XmlLimits};
+use crate::model::{own_text, read_job, Job};
+use crate::xml::{self, Scanner, Step, XmlLimits};
 
 /// A parsed `<Response>` carrying jobs: what create, describe and list all return.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,26 +28,51 @@ impl Expected {
     pub(crate) const ANY: Expected = Expected { jobs: usize::MAX, missing: usize::MAX };
 }
 
-/// Parses a `<Response>` body. Unknown elements anywhere are ignored (and stay in each job's raw XML). Each
-/// `JobsDetail` becomes a [`Job`] as soon as it is read, so that only one job's element tree exists at a time, and
-/// an answer holding more jobs or missing IDs than `expected` is refused as soon as the excess is seen.
+/// Parses a `<Response>` body straight from its bytes. Unknown elements anywhere are skipped (and stay in each job's
+/// raw XML). Each `JobsDetail` is read into a [`Job`] as it goes, and an answer holding more jobs or missing IDs than
+/// `expected` is refused as soon as the excess is read (an excess job is checked, never built).
 pub(crate) fn parse_jobs_response(body: &str, limits: XmlLimits, expected: Expected) -> Result<JobsResponse, String> {
+    let mut scan = Scanner::new(body, limits)?;
     let mut out = JobsResponse::default();
     let mut seen_request_id = false;
-    let root = xml::parse_each(body, limits, |root, mut child, span| {
-        if root != "Response" {
-            return Err(format!("expected a <Response> root, found <{root}>"));
-        }
-        match child.name.as_str() {
+    let mut root = "";
+    // The root's name is checked once its first child has been read (and at the end): a body that is not XML at all
+    // says so before it says that its root is wrong.
+    let check_root = |root: &str| match root {
+        "Response" => Ok(()),
+        _ => Err(format!("expected a <Response> root, found <{root}>")),
+    };
+    while let Some(step) = scan.next()? {
+        let (name, at) = match step {
+            Step::Open { name, .. } if scan.depth() == 1 => {
+                root = name;
+                continue;
+            }
+            Step::Open { name, at } => (name, at),
+            Step::Text(_) | Step::Close { .. } => continue,
+        };
+        match name {
+            "JobsDetail" if out.jobs.len() >= expected.jobs => {
+                scan.skip_to_close(2)?;
+                check_root(root)?;
+                return Err(format!("more than {} JobsDetail, more than the request can return", expected.jobs));
+            }
             "JobsDetail" => {
-                if out.jobs.len() >= expected.jobs {
-                    return Err(format!("more than {} JobsDetail, more than the request can return", expected.jobs));
+                let job = read_job(&mut scan, body, at)?;
+                check_root(root)?;
+                if out.jobs.is_empty() {
+                    // Room for as many more jobs as the rest of the body holds if they are the size of the first
+                    // (at most what the request can return, and 1,000), rather than growing and copying.
+                    let more = body.len().saturating_sub(at + job.raw_xml.len()) / job.raw_xml.len().max(1);
+                    out.jobs.reserve_exact(1 + more.min(expected.jobs - 1).min(1000));
                 }
-                out.jobs.push(Job::from_element(child, &body[span]));
+                out.jobs.push(job);
             }
             // The Go SDK reads the singular form; accept both.
             "NonExistJobIds" | "NonExistJobId" => {
-                let ids = child.text.split(',').map(str::trim).filter(|s| !s.is_empty());
+                let text = own_text(&mut scan)?;
+                check_root(root)?;
+                let ids = text.split(',').map(str::trim).filter(|s| !s.is_empty());
                 // Counted before any is copied: a body of "a,a,a,..." must not become millions of strings.
                 if ids.clone().count() > expected.missing - out.non_exist_job_ids.len() {
                     return Err(format!(
@@ -58,32 +83,28 @@ pub(crate) fn parse_jobs_response(body: &str, limits: XmlLimits, expected: Expec
                 out.non_exist_job_ids.extend(ids.map(str::to_string));
             }
             "RequestId" if !seen_request_id => {
+                let text = own_text(&mut scan)?;
+                check_root(root)?;
                 seen_request_id = true;
                 // Quoted in errors and logs: escaped like everything they print.
-                out.request_id = crate::error::printable_owned(trim_owned(std::mem::take(&mut child.text)));
+                out.request_id = crate::error::printable(text.trim()).into_owned();
             }
             "NextToken" => {
-                let t = child.text.trim();
+                let text = own_text(&mut scan)?;
+                check_root(root)?;
+                let t = text.trim();
                 if !t.is_empty() {
                     out.next_token = Some(t.to_string());
                 }
             }
-            _ => {}
+            _ => {
+                scan.skip_to_close(2)?;
+                check_root(root)?;
+            }
         }
-        Ok(())
-    })?;
-    if root.name != "Response" {
-        return Err(format!("expected a <Response> root, found <{}>", root.name));
     }
+    check_root(root)?;
     Ok(out)
-}
-
-fn trim_owned(s: String) -> String {
-    if s.trim().len() == s.len() {
-        s
-    } else {
-        s.trim().to_string()
-    }
 }
 
 /// What an error answer's body said. Fields are empty when the body did not carry them.

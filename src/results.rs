@@ -4,8 +4,15 @@
 use crate::error::{Error, Result};
 use crate::model::{Job, JobState, JobType, Order};
 use crate::validate;
-use crate::xml::{self, XmlElement, XmlLimits};
+#[cfg(test)]
+use crate::xml::XmlLimits;
 use std::collections::BTreeMap;
+
+mod parse;
+#[cfg(test)]
+mod tree;
+
+pub(crate) use parse::parse_results_page;
 
 /// At most this many items are read from one page (the service's page size is 1..100); more are refused.
 pub const MAX_RESULTS_PER_PAGE: usize = 100;
@@ -55,66 +62,6 @@ impl ObjectResult {
     pub fn creation_unix(&self) -> Option<i64> {
         self.creation_time.as_deref().and_then(crate::timefmt::parse_ci)
     }
-
-    fn from_element(mut e: XmlElement, raw_xml: &str, workflow: bool) -> ObjectResult {
-        let mut r = ObjectResult {
-            object: String::new(),
-            state: JobState::Other(String::new()),
-            code: String::new(),
-            message: String::new(),
-            unit_id: String::new(),
-            workflow_id: None,
-            tag: None,
-            creation_time: None,
-            start_time: None,
-            end_time: None,
-            progress: None,
-            raw_xml: raw_xml.to_string(),
-        };
-        let mut seen_state = false;
-        for c in std::mem::take(&mut e.children) {
-            let text = c.text.trim();
-            match c.name.as_str() {
-                "RunId" if workflow => first_str(&mut r.unit_id, text),
-                "JobId" if !workflow => first_str(&mut r.unit_id, text),
-                "WorkflowId" => first(&mut r.workflow_id, text),
-                "Tag" => first(&mut r.tag, text),
-                "Object" => first_str(&mut r.object, text),
-                "State" if !seen_state => (seen_state, r.state) = (true, JobState::parse(text)),
-                "Code" => first_str(&mut r.code, text),
-                "Message" => first_str(&mut r.message, text),
-                "Progress" => first(&mut r.progress, text),
-                "CreateTime" | "CreationTime" => first_time(&mut r.creation_time, text),
-                "StartTime" => first_time(&mut r.start_time, text),
-                "EndTime" => first_time(&mut r.end_time, text),
-                "Input" if r.object.is_empty() => {
-                    if let Some(o) = c.find_text("Object") {
-                        r.object = o.trim().to_string();
-                    }
-                }
-                _ => {}
-            }
-        }
-        r
-    }
-}
-
-fn first_str(slot: &mut String, text: &str) {
-    if slot.is_empty() {
-        *slot = text.to_string();
-    }
-}
-
-fn first(slot: &mut Option<String>, text: &str) {
-    if slot.is_none() && !text.is_empty() {
-        *slot = Some(text.to_string());
-    }
-}
-
-fn first_time(slot: &mut Option<String>, text: &str) {
-    if slot.is_none() && !text.is_empty() && text != "-" {
-        *slot = Some(crate::timefmt::normalize_ci(text).unwrap_or_else(|| text.to_string()));
-    }
 }
 
 /// One page of object results.
@@ -126,47 +73,6 @@ pub struct ResultPage {
     pub request_id: String,
     /// The workflow ID or tag this page was listed for.
     pub source: Option<ResultSource>,
-}
-
-/// Parses a `/workflowexecution` (`workflow`) or `/jobs` answer. Unknown elements are ignored (and stay in each
-/// item's raw XML); more than [`MAX_RESULTS_PER_PAGE`] items are refused.
-pub(crate) fn parse_results_page(
-    body: &str,
-    limits: XmlLimits,
-    workflow: bool,
-) -> std::result::Result<ResultPage, String> {
-    let item = if workflow { "WorkflowExecutionList" } else { "JobsDetail" };
-    let mut page = ResultPage::default();
-    // Each item becomes a result as soon as it is read: one item's tree exists at a time, and a page holding more
-    // than a page can is refused as soon as the excess is seen.
-    let root = xml::parse_each(body, limits, |root, mut child, span| {
-        if root != "Response" {
-            return Err(format!("expected a <Response> root, found <{root}>"));
-        }
-        match child.name.as_str() {
-            "RequestId" => {
-                page.request_id = crate::error::printable_owned(std::mem::take(&mut child.text).trim().to_string())
-            }
-            "NextToken" => {
-                let t = child.text.trim();
-                if !t.is_empty() {
-                    page.next_token = Some(t.to_string());
-                }
-            }
-            n if n == item => {
-                if page.results.len() == MAX_RESULTS_PER_PAGE {
-                    return Err(format!("more than {MAX_RESULTS_PER_PAGE} <{item}> items in one page"));
-                }
-                page.results.push(ObjectResult::from_element(child, &body[span], workflow));
-            }
-            _ => {}
-        }
-        Ok(())
-    })?;
-    if root.name != "Response" {
-        return Err(format!("expected a <Response> root, found <{}>", root.name));
-    }
-    Ok(page)
 }
 
 /// Filters and paging of a batch job's object results. Only what is set is sent.

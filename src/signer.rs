@@ -62,8 +62,8 @@ pub fn is_signed_header(name: &str) -> bool {
         "range",
         "transfer-encoding",
     ];
-    let lower = name.to_ascii_lowercase();
-    SIGNED.contains(&lower.as_str()) || lower.starts_with("x-cos-") || lower.starts_with("x-ci-")
+    let has_prefix = |p: &str| name.get(..p.len()).is_some_and(|n| n.eq_ignore_ascii_case(p));
+    SIGNED.iter().any(|s| s.eq_ignore_ascii_case(name)) || has_prefix("x-cos-") || has_prefix("x-ci-")
 }
 
 /// Percent-encodes UTF-8 bytes, leaving only `A-Z a-z 0-9 - _ . ~`, with uppercase hex
@@ -155,6 +155,7 @@ fn http_string(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> (String,
 }
 
 /// Step 8: the header value.
+#[cfg(test)]
 fn header_value(secret_id: &str, key_time: &str, header_list: &str, url_param_list: &str, signature: &str) -> String {
     format!(
         "q-sign-algorithm=sha1&q-ak={secret_id}&q-sign-time={key_time}&q-key-time={key_time}&q-header-list={header_list}&q-url-param-list={url_param_list}&q-signature={signature}"
@@ -172,8 +173,161 @@ fn compute(input: &SignInput<'_>, sign_header: fn(&str) -> bool) -> Signature {
 
 /// The `Authorization` header value for a request.
 pub fn authorization(input: &SignInput<'_>) -> String {
-    let s = signature(input);
-    header_value(input.secret_id, &s.key_time, &s.header_list, &s.url_param_list, &s.signature)
+    let mut key_time = [0u8; KEY_TIME_MAX];
+    let key_time = key_time_into(&mut key_time, input.start, input.end);
+    sign(input, key_time, sign_key_hmac(input.secret_key, key_time))
+}
+
+/// `start;end` is at most this long (two `i64` and a `;`).
+const KEY_TIME_MAX: usize = 41;
+
+/// `start;end`, written into `buf` without a formatter.
+fn key_time_into(buf: &mut [u8; KEY_TIME_MAX], start: i64, end: i64) -> &str {
+    let mut len = push_i64(buf, 0, start);
+    buf[len] = b';';
+    len = push_i64(buf, len + 1, end);
+    std::str::from_utf8(&buf[..len]).expect("ASCII")
+}
+
+/// Writes `v` in decimal at `buf[at..]`; returns the end.
+fn push_i64(buf: &mut [u8], mut at: usize, v: i64) -> usize {
+    if v < 0 {
+        buf[at] = b'-';
+        at += 1;
+    }
+    let mut digits = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let d = &digits[i..];
+    buf[at..at + d.len()].copy_from_slice(d);
+    at + d.len()
+}
+
+/// The HMAC keyed by this key time's `SignKey` (steps 1 and 2), ready for the `StringToSign`.
+fn sign_key_hmac(secret_key: &str, key_time: &str) -> Hmac<Sha1> {
+    let mut mac = Hmac::<Sha1>::new_from_slice(secret_key.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(key_time.as_bytes());
+    let mut sign_key = [0u8; 40];
+    hex_into(&mut sign_key, &mac.finalize().into_bytes());
+    Hmac::<Sha1>::new_from_slice(&sign_key).expect("HMAC takes a key of any length")
+}
+
+fn hex_into(out: &mut [u8], bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[(b >> 4) as usize];
+        pair[1] = HEX[(b & 15) as usize];
+    }
+}
+
+/// Per-thread scratch space for signing, reused from request to request, so that a signature costs one allocation:
+/// the header value it returns.
+#[derive(Default)]
+struct Scratch {
+    /// The `HttpString` being hashed.
+    http: Vec<u8>,
+    /// Encoded names and values of the parameters and signed headers.
+    encoded: String,
+    /// Name and value of each, as ranges of `encoded`: the parameters, then the headers.
+    pairs: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Steps 3 to 8 over scratch space: the `HttpString` is written once into one buffer and hashed, the name lists and
+/// the signature go straight into the header value.
+fn sign(input: &SignInput<'_>, key_time: &str, keyed: Hmac<Sha1>) -> String {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => sign_with(&mut scratch, input, key_time, keyed),
+        // Only if signing ever re-entered itself on one thread: fresh space then.
+        Err(_) => sign_with(&mut Scratch::default(), input, key_time, keyed),
+    })
+}
+
+fn sign_with(s: &mut Scratch, input: &SignInput<'_>, key_time: &str, mut mac: Hmac<Sha1>) -> String {
+    s.http.clear();
+    s.encoded.clear();
+    s.pairs.clear();
+    let params = encode_pairs(s, input.params, |_| true);
+    let headers = encode_pairs(s, input.headers, is_signed_header);
+    // Step 5: method, path, parameters, headers, each followed by a newline.
+    s.http.extend(input.method.bytes().map(|b| b.to_ascii_lowercase()));
+    s.http.push(b'\n');
+    s.http.extend_from_slice(input.path.as_bytes());
+    s.http.push(b'\n');
+    for range in [params.clone(), headers.clone()] {
+        for (i, (k, v)) in s.pairs[range].iter().enumerate() {
+            if i > 0 {
+                s.http.push(b'&');
+            }
+            s.http.extend_from_slice(s.encoded[k.clone()].as_bytes());
+            s.http.push(b'=');
+            s.http.extend_from_slice(s.encoded[v.clone()].as_bytes());
+        }
+        s.http.push(b'\n');
+    }
+    // Steps 6 and 7: `sha1\n<key time>\n<hex SHA-1 of HttpString>\n`, signed with the key time's key.
+    let mut http_hash = [0u8; 40];
+    hex_into(&mut http_hash, &Sha1::digest(&s.http));
+    mac.update(b"sha1\n");
+    mac.update(key_time.as_bytes());
+    mac.update(b"\n");
+    mac.update(&http_hash);
+    mac.update(b"\n");
+    let mut signature = [0u8; 40];
+    hex_into(&mut signature, &mac.finalize().into_bytes());
+    // Step 8.
+    let names = |range: std::ops::Range<usize>| s.pairs[range].iter().map(|(k, _)| k.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(
+        150 + input.secret_id.len() + 2 * key_time.len() + names(params.clone()) + names(headers.clone()),
+    );
+    out.push_str("q-sign-algorithm=sha1&q-ak=");
+    out.push_str(input.secret_id);
+    out.push_str("&q-sign-time=");
+    out.push_str(key_time);
+    out.push_str("&q-key-time=");
+    out.push_str(key_time);
+    for (label, range) in [("&q-header-list=", headers), ("&q-url-param-list=", params)] {
+        out.push_str(label);
+        for (i, (k, _)) in s.pairs[range].iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            out.push_str(&s.encoded[k.clone()]);
+        }
+    }
+    out.push_str("&q-signature=");
+    out.push_str(std::str::from_utf8(&signature).expect("hex"));
+    out
+}
+
+/// Encodes the pairs kept (name lower-cased) into the scratch space and sorts them by name, then value; returns
+/// their range in `s.pairs`.
+fn encode_pairs(s: &mut Scratch, pairs: &[(&str, &str)], keep: fn(&str) -> bool) -> std::ops::Range<usize> {
+    let first = s.pairs.len();
+    for (k, v) in pairs.iter().filter(|(k, _)| keep(k)) {
+        let k_start = s.encoded.len();
+        encode_into(&mut s.encoded, k);
+        s.encoded[k_start..].make_ascii_lowercase();
+        let v_start = s.encoded.len();
+        encode_into(&mut s.encoded, v);
+        s.pairs.push((k_start..v_start, v_start..s.encoded.len()));
+    }
+    let encoded = &s.encoded;
+    s.pairs[first..].sort_unstable_by(|(k1, v1), (k2, v2)| {
+        (&encoded[k1.clone()], &encoded[v1.clone()]).cmp(&(&encoded[k2.clone()], &encoded[v2.clone()]))
+    });
+    first..s.pairs.len()
 }
 
 /// A signer for one key that keeps the HMAC keyed by the current key time's `SignKey`, so that requests signed
@@ -183,10 +337,11 @@ pub struct KeyedSigner {
 }
 
 struct KeyedWindow {
-    secret_key_hash: [u8; 20],
+    /// The key the window was keyed with (wiped when dropped), so that a provider's new key never meets an old
+    /// window.
+    secret_key: zeroize::Zeroizing<Vec<u8>>,
     start: i64,
     end: i64,
-    key_time: String,
     keyed: Hmac<Sha1>,
 }
 
@@ -199,36 +354,24 @@ impl Default for KeyedSigner {
 impl KeyedSigner {
     /// The same value as [`authorization`].
     pub fn authorization(&self, input: &SignInput<'_>) -> String {
-        // Keyed by a hash of the secret key, so a provider's new key never meets an old window.
-        let key_hash: [u8; 20] = Sha1::digest(input.secret_key.as_bytes()).into();
-        let (key_time, mut mac) = {
+        let mut key_time = [0u8; KEY_TIME_MAX];
+        let key_time = key_time_into(&mut key_time, input.start, input.end);
+        let mac = {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            let hit = cache
-                .as_ref()
-                .is_some_and(|w| w.start == input.start && w.end == input.end && w.secret_key_hash == key_hash);
+            let hit = cache.as_ref().is_some_and(|w| {
+                w.start == input.start && w.end == input.end && w.secret_key.as_slice() == input.secret_key.as_bytes()
+            });
             if !hit {
-                let key_time = format!("{};{}", input.start, input.end);
-                let sign_key = hmac_sha1_hex(input.secret_key.as_bytes(), key_time.as_bytes());
-                let keyed = Hmac::<Sha1>::new_from_slice(sign_key.as_bytes()).expect("HMAC takes a key of any length");
                 *cache = Some(KeyedWindow {
-                    secret_key_hash: key_hash,
+                    secret_key: zeroize::Zeroizing::new(input.secret_key.as_bytes().to_vec()),
                     start: input.start,
                     end: input.end,
-                    key_time,
-                    keyed,
+                    keyed: sign_key_hmac(input.secret_key, key_time),
                 });
             }
-            let w = cache.as_ref().expect("just filled");
-            (w.key_time.clone(), w.keyed.clone())
+            cache.as_ref().expect("just filled").keyed.clone()
         };
-        let (http_string, header_list, url_param_list) = http_string(input, is_signed_header);
-        mac.update(b"sha1\n");
-        mac.update(key_time.as_bytes());
-        mac.update(b"\n");
-        mac.update(hex_lower(&Sha1::digest(http_string.as_bytes())).as_bytes());
-        mac.update(b"\n");
-        let signature = hex_lower(&mac.finalize().into_bytes());
-        header_value(input.secret_id, &key_time, &header_list, &url_param_list, &signature)
+        sign(input, key_time, mac)
     }
 }
 
@@ -240,45 +383,4 @@ pub fn key_time_window(now: i64) -> (i64, i64) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encode_matches_official_sdks() {
-        assert_eq!(encode("a b/c"), "a%20b%2Fc");
-        assert_eq!(encode("+=&/~,:"), "%2B%3D%26%2F~%2C%3A");
-        assert_eq!(encode("AZaz09-_.~"), "AZaz09-_.~");
-        assert_eq!(encode("任务"), "%E4%BB%BB%E5%8A%A1");
-        assert_eq!(encode(""), "");
-    }
-
-    #[test]
-    fn keyed_signer_matches_the_plain_one_across_windows_and_keys() {
-        let k = KeyedSigner::default();
-        for (start, key) in [(100, "k1"), (100, "k1"), (160, "k1"), (160, "k2"), (100, "k1")] {
-            let input = SignInput {
-                method: "PUT",
-                path: "/inventorytriggerjob/b1",
-                params: &[("cancel", "")],
-                headers: &[("host", "h"), ("content-length", "0"), ("user-agent", "x")],
-                secret_id: "id",
-                secret_key: key,
-                start,
-                end: start + 3660,
-            };
-            assert_eq!(k.authorization(&input), authorization(&input));
-        }
-        let (s, e) = key_time_window(1_700_000_000);
-        assert!(s <= 1_700_000_000 - 60 && s > 1_700_000_000 - 121 && e - s == 3660 && s % 60 == 0);
-    }
-
-    #[test]
-    fn signed_header_set() {
-        for h in ["Host", "content-type", "Content-MD5", "x-ci-security-token", "X-Cos-Meta-A"] {
-            assert!(is_signed_header(h), "{h}");
-        }
-        for h in ["User-Agent", "accept", "date", "connection", "authorization"] {
-            assert!(!is_signed_header(h), "{h}");
-        }
-    }
-}
+mod tests;

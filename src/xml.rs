@@ -5,9 +5,11 @@
 //! elements we do not model (new job parameters, new output fields) must stay reachable, and each job's raw
 //! `JobsDetail` XML must be kept byte for byte, which needs the source span of each element.
 
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::Event;
-use quick_xml::Reader;
+mod scan;
+#[cfg(test)]
+mod scan_quick;
+
+pub(crate) use scan::{Scanner, Step};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -208,120 +210,30 @@ pub fn parse_each(
     limits: XmlLimits,
     mut on_child: impl FnMut(&str, XmlElement, Range<usize>) -> Result<(), String>,
 ) -> Result<XmlElement, String> {
-    // Control characters other than tab, CR and LF are not allowed anywhere in an XML 1.0 document: refuse them
-    // before anything is built, so that none reaches a caller (a NUL would cut a C string short, an escape
-    // sequence would reach a terminal).
-    if let Some(at) = src.bytes().position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
-        return Err(format!("control character U+{:04X} at byte {at} (not allowed in XML)", src.as_bytes()[at]));
-    }
-    // quick-xml skips a byte-order mark without counting it; skip it here so that spans index `src`.
-    let bom = if src.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let mut reader = Reader::from_str(&src[bom..]);
+    let mut scan = Scanner::new(src, limits)?;
     let mut stack: Vec<XmlElement> = Vec::new();
     let mut root: Option<XmlElement> = None;
     let mut child_start = 0usize;
-    let mut elements = 0usize;
-    loop {
-        let before = reader.buffer_position() as usize;
-        let event =
-            reader.read_event().map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
-        let closed = match event {
-            ev @ (Event::Start(_) | Event::Empty(_)) => {
-                let (start, is_empty) = match ev {
-                    Event::Start(s) => (s, false),
-                    Event::Empty(s) => (s, true),
-                    _ => unreachable!(),
-                };
-                if root.is_some() {
-                    return Err("content after the root element".into());
-                }
-                elements += 1;
-                if elements > limits.max_elements {
-                    return Err(format!("more than {} elements", limits.max_elements));
-                }
-                if stack.len() >= limits.max_depth {
-                    return Err(format!("nested deeper than {} elements", limits.max_depth));
-                }
-                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-                // quick-xml is lenient about names; one we could not write back is a malformed document.
-                if !is_xml_name(&name) {
-                    return Err(format!("invalid element name {name:?}"));
-                }
+    while let Some(step) = scan.next()? {
+        match step {
+            Step::Open { name, at } => {
                 if stack.len() == 1 {
-                    child_start = before;
+                    child_start = at;
                 }
-                let element = XmlElement::new(name);
-                if is_empty {
-                    Some(element)
-                } else {
-                    stack.push(element);
-                    None
+                stack.push(XmlElement::new(name));
+            }
+            Step::Text(t) => stack.last_mut().expect("text comes inside an element").text.push_str(&t),
+            Step::Close { end } => {
+                let element = stack.pop().expect("the scanner balances elements");
+                match stack.len() {
+                    0 => root = Some(element),
+                    1 => on_child(&stack[0].name, element, child_start..end)?,
+                    _ => stack.last_mut().expect("not empty").children.push(element),
                 }
-            }
-            // quick-xml checks that end tags match their start tags.
-            Event::End(_) => Some(stack.pop().ok_or("unbalanced end tag")?),
-            Event::Text(t) => {
-                let text = t.xml10_content().map_err(|e| format!("bad text: {e}"))?;
-                push_text(&mut stack, &text)?;
-                None
-            }
-            Event::CData(t) => {
-                let text = t.decode().map_err(|e| format!("bad CDATA: {e}"))?;
-                push_text(&mut stack, &text)?;
-                None
-            }
-            Event::GeneralRef(r) => {
-                let resolved: Cow<str> = if r.is_char_ref() {
-                    match r.resolve_char_ref() {
-                        // `&#0;`, `&#x1B;` and the like name characters XML does not allow, as raw ones would be.
-                        Ok(Some(c)) if is_xml_text(c.encode_utf8(&mut [0; 4])) => Cow::Owned(c.to_string()),
-                        Ok(Some(c)) => {
-                            return Err(format!("character reference to U+{:04X} (not allowed in XML)", c as u32))
-                        }
-                        _ => return Err("invalid character reference".into()),
-                    }
-                } else {
-                    let name = r.decode().map_err(|e| format!("bad entity: {e}"))?;
-                    // Only the five predefined entities: custom ones (and so entity expansion bombs)
-                    // are refused, never expanded.
-                    match resolve_predefined_entity(&name) {
-                        Some(v) => Cow::Borrowed(v),
-                        None => return Err(format!("unknown entity &{name};")),
-                    }
-                };
-                push_text(&mut stack, &resolved)?;
-                None
-            }
-            Event::DocType(_) => return Err("DOCTYPE declarations are not accepted".into()),
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => None,
-            Event::Eof => break,
-        };
-        if let Some(element) = closed {
-            match stack.len() {
-                0 => root = Some(element),
-                1 => {
-                    let span = child_start + bom..reader.buffer_position() as usize + bom;
-                    on_child(&stack[0].name, element, span)?;
-                }
-                _ => stack.last_mut().expect("not empty").children.push(element),
             }
         }
     }
-    if !stack.is_empty() {
-        return Err("truncated document: unclosed elements".into());
-    }
-    root.ok_or_else(|| "empty document".into())
-}
-
-fn push_text(stack: &mut [XmlElement], text: &str) -> Result<(), String> {
-    match stack.last_mut() {
-        Some(top) => {
-            top.text.push_str(text);
-            Ok(())
-        }
-        None if text.trim().is_empty() => Ok(()),
-        None => Err("text outside the root element".into()),
-    }
+    Ok(root.expect("a well-formed document has a root"))
 }
 
 /// Escapes text for an XML element body. `\r` is escaped so that it survives a round trip.
@@ -345,6 +257,38 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
 /// Whether `name` is an element name we accept and can write back: a letter or `_`, then letters, digits,
 /// `_`, `-` or `.` (the XML name rules without `:`, which the service never uses).
 pub fn is_xml_name(name: &str) -> bool {
+    // Which ASCII bytes may appear in a name: 1 first or later, 2 only after the first.
+    const CLASS: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut c = 0;
+        while c < 128 {
+            let b = c as u8;
+            t[c] = if b.is_ascii_alphabetic() || b == b'_' {
+                1
+            } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+                2
+            } else {
+                0
+            };
+            c += 1;
+        }
+        t
+    };
+    // ASCII names (all the service sends) by table; any other byte sends the name to the character rules below.
+    match name.as_bytes().split_first() {
+        None => return false,
+        Some((&first, rest)) if first < 128 => {
+            if CLASS[first as usize] != 1 {
+                return false;
+            }
+            match rest.iter().find(|&&b| b >= 128 || CLASS[b as usize] == 0) {
+                None => return true,
+                Some(&b) if b < 128 => return false,
+                Some(_) => {}
+            }
+        }
+        Some(_) => {}
+    }
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))

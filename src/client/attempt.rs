@@ -7,6 +7,7 @@ use crate::response::parse_error_body;
 use crate::signer::{self, SignInput};
 use base64::Engine as _;
 use md5::{Digest, Md5};
+use std::io::Read as _;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use ureq::RequestExt;
@@ -32,7 +33,7 @@ impl Reply {
 /// An HTTP answer, before it is interpreted.
 pub(super) struct Reply {
     pub(super) status: u16,
-    pub(super) body: Vec<u8>,
+    pub(super) body: ResponseBuffer,
     pub(super) request_id: String,
     pub(super) trace_id: String,
     pub(super) retry_after: Option<Duration>,
@@ -144,8 +145,13 @@ impl Client {
                 ),
             ));
         }
-        let body = match resp.body_mut().with_config().limit(self.config.max_response_bytes).read_to_vec() {
-            Ok(b) => b,
+        // Into this thread's reused buffer, sized from `Content-Length` (within the limit) so that it is not grown
+        // while reading.
+        let announced = resp.body().content_length().map_or(0, |n| n.min(max));
+        let mut body = ResponseBuffer::take(announced as usize);
+        let read = resp.body_mut().with_config().limit(max).reader().read_to_end(&mut body.0);
+        match read.map_err(ureq::Error::from) {
+            Ok(_) => {}
             Err(ureq::Error::BodyExceedsLimit(n)) => {
                 return Err((
                     TransportKind::Other,
@@ -153,7 +159,7 @@ impl Client {
                 ))
             }
             Err(e) => return Err(transport_error(e)),
-        };
+        }
         Ok(Reply { status, body, request_id, trace_id, retry_after, date, location })
     }
 
@@ -167,6 +173,44 @@ impl Client {
             Some(t) => {
                 req.with_agent(&self.agent).configure().timeout_global(Some(t.max(Duration::from_millis(1)))).run()
             }
+        }
+    }
+}
+
+/// A response body read into a buffer that goes back to its thread when dropped, so that a thread's calls read
+/// their answers into the same memory instead of growing a new vector each time.
+pub(super) struct ResponseBuffer(Vec<u8>);
+
+/// Buffers larger than this are freed rather than kept (a thread holds at most one, of at most this size).
+const KEPT_BUFFER_BYTES: usize = 256 << 10;
+
+thread_local! {
+    static SPARE_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl ResponseBuffer {
+    /// This thread's spare buffer (or a new one), empty, with room for at least `capacity` bytes.
+    fn take(capacity: usize) -> ResponseBuffer {
+        let mut buf = SPARE_BUFFER.try_with(std::cell::Cell::take).unwrap_or_default();
+        buf.clear();
+        buf.reserve(capacity);
+        ResponseBuffer(buf)
+    }
+}
+
+impl std::ops::Deref for ResponseBuffer {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for ResponseBuffer {
+    fn drop(&mut self) {
+        if self.0.capacity() <= KEPT_BUFFER_BYTES {
+            let buf = std::mem::take(&mut self.0);
+            // During thread teardown the slot may be gone: the buffer is then simply freed.
+            let _ = SPARE_BUFFER.try_with(|spare| spare.set(buf));
         }
     }
 }
