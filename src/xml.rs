@@ -1,5 +1,6 @@
-//! A small XML element tree over `quick-xml`, with the limits a client needs against hostile bodies,
-//! and text escaping for the bodies we build.
+//! A small XML element tree over the checked event stream of [`scan`] (which reads the bytes itself; a scanner over
+//! `quick-xml`'s reader is its test reference), with the limits a client needs against hostile bodies, and text
+//! escaping for the bodies we build.
 //!
 //! We parse into a tree instead of deriving serde types because the service's job details are open-ended:
 //! elements we do not model (new job parameters, new output fields) must stay reachable, and each job's raw
