@@ -1373,6 +1373,17 @@ const char *cibatch_job_callback_kafka_topic(const cibatch_job *job);
 const char *cibatch_job_raw_xml(const cibatch_job *job);
 
 /**
+ * A copy of `job` that the caller owns and frees with `cibatch_job_free` (for example to keep a job from a list
+ * after freeing the list). NULL if `job` is NULL.
+ */
+cibatch_job *cibatch_job_clone(const cibatch_job *job);
+
+/**
+ * Frees a job the caller owns. NULL does nothing. Never pass a job borrowed from a list.
+ */
+void cibatch_job_free(cibatch_job *job);
+
+/**
  * How many job fields this library knows (one more than the largest `cibatch_job_field`). Fields a newer header
  * names and this library does not know read as NULL.
  */
@@ -1388,17 +1399,6 @@ bool cibatch_job_fields(const cibatch_job *job,
                         const uint32_t *fields,
                         size_t count,
                         const char **out);
-
-/**
- * A copy of `job` that the caller owns and frees with `cibatch_job_free` (for example to keep a job from a list
- * after freeing the list). NULL if `job` is NULL.
- */
-cibatch_job *cibatch_job_clone(const cibatch_job *job);
-
-/**
- * Frees a job the caller owns. NULL does nothing. Never pass a job borrowed from a list.
- */
-void cibatch_job_free(cibatch_job *job);
 
 /**
  * For a page: the type it was listed with, `"Workflow"` or `"Job"`, or NULL for a page listed without a type (and
