@@ -345,8 +345,9 @@ typedef struct cibatch_error cibatch_error;
  * `cibatch_job_list`, a pager or a report (valid until that is freed; never free it).
  *
  * Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job, valid until the job
- * (or the list it came from) is freed, and the same pointer on every call. Getters never fail: NULL when the job is
- * NULL or the field is absent. A job never changes once made; any number of threads may read one at once.
+ * (or the list it came from) is freed, and the same pointer on every call (`cibatch_job_fields` included). Getters
+ * never fail: NULL when the job is NULL or the field is absent. A job never changes once made; any number of threads
+ * may read one at once.
  *
  * Methods:
  * - `cibatch_job_state_code`, `cibatch_job_is_terminal`: the state as a number, and whether it is final.
@@ -1391,7 +1392,7 @@ size_t cibatch_job_field_count(void);
 
 /**
  * Reads many fields of `job` in one call: `out[i]` becomes the field numbered `fields[i]` (a `cibatch_job_field`),
- * exactly what its own getter returns: borrowed until the job (or its list) is freed, NULL when the field is absent
+ * exactly the pointer its own getter returns: borrowed until the job (or its list) is freed, NULL when the field is absent
  * or the number unknown. With `fields` NULL, reads fields `0 .. count-1` in order. Returns false, writing nothing,
  * when `job` or `out` is NULL.
  */

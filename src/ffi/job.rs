@@ -27,8 +27,9 @@ impl Fallback for cibatch_state {
 /// `cibatch_job_list`, a pager or a report (valid until that is freed; never free it).
 ///
 /// Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job, valid until the job
-/// (or the list it came from) is freed, and the same pointer on every call. Getters never fail: NULL when the job is
-/// NULL or the field is absent. A job never changes once made; any number of threads may read one at once.
+/// (or the list it came from) is freed, and the same pointer on every call (`cibatch_job_fields` included). Getters
+/// never fail: NULL when the job is NULL or the field is absent. A job never changes once made; any number of threads
+/// may read one at once.
 ///
 /// Methods:
 /// - `cibatch_job_state_code`, `cibatch_job_is_terminal`: the state as a number, and whether it is final.
@@ -47,14 +48,24 @@ impl Fallback for cibatch_state {
 /// - `cibatch_job_clone` (a copy the caller owns), `cibatch_job_free`.
 pub struct cibatch_job {
     job: Job,
-    /// Every field stored as text, as C strings in one block, made the first time any of them is asked for.
+    /// The short text fields, as C strings in one block, made the first time any of them is asked for.
     texts: OnceLock<Texts>,
-    /// The two fields written out from an element tree, each made when first asked for.
-    job_param_xml: OnceLock<Option<CString>>,
-    output_xml: OnceLock<Option<CString>>,
+    /// The large fields (see [`large`]), each made when first asked for.
+    large: [OnceLock<Option<CString>>; 3],
 }
 
-/// A job's text fields as NUL-terminated strings in one allocation: one copy per field instead of one allocation.
+/// The fields kept out of [`Texts`], by their place in `cibatch_job::large`: the job's whole XML, which only some
+/// callers read, and the two written out from an element tree.
+fn large(f: JobField) -> Option<usize> {
+    match f {
+        JobField::RawXml => Some(0),
+        JobField::JobParamXml => Some(1),
+        JobField::OutputXml => Some(2),
+        _ => None,
+    }
+}
+
+/// A job's short text fields as NUL-terminated strings in one allocation, instead of one allocation per field.
 struct Texts {
     bytes: Box<[u8]>,
     /// Where each field starts in `bytes`, by `JobField` number; `None` when the job does not have it.
@@ -63,19 +74,19 @@ struct Texts {
 
 impl Texts {
     fn new(job: &Job) -> Texts {
-        let texts = || {
-            JobField::ALL
-                .into_iter()
-                .filter(|f| !matches!(f, JobField::JobParamXml | JobField::OutputXml))
-                .filter_map(|f| Some((f, job.field_text(f)?)))
-        };
         // A C string ends at the first NUL, as `cstring` cuts it.
-        let c_len = |t: &str| t.find('\0').unwrap_or(t.len());
-        let mut bytes = Vec::with_capacity(texts().map(|(_, t)| c_len(&t) + 1).sum());
+        let texts = || {
+            JobField::ALL.into_iter().filter(|&f| large(f).is_none()).filter_map(|f| {
+                let text = job.field_text(f)?;
+                let len = text.find('\0').unwrap_or(text.len());
+                Some((f, text, len))
+            })
+        };
+        let mut bytes = Vec::with_capacity(texts().map(|(_, _, len)| len + 1).sum());
         let mut starts = [None; JobField::ALL.len()];
-        for (f, t) in texts() {
+        for (f, text, len) in texts() {
             starts[f as usize] = Some(bytes.len());
-            bytes.extend_from_slice(&t.as_bytes()[..c_len(&t)]);
+            bytes.extend_from_slice(&text.as_bytes()[..len]);
             bytes.push(0);
         }
         Texts { bytes: bytes.into_boxed_slice(), starts }
@@ -89,16 +100,14 @@ impl Texts {
 
 impl cibatch_job {
     pub(crate) fn new(job: Job) -> Self {
-        cibatch_job { job, texts: OnceLock::new(), job_param_xml: OnceLock::new(), output_xml: OnceLock::new() }
+        cibatch_job { job, texts: OnceLock::new(), large: Default::default() }
     }
 
     pub(crate) fn ptr(&self, f: JobField) -> *const c_char {
-        let tree = match f {
-            JobField::JobParamXml => &self.job_param_xml,
-            JobField::OutputXml => &self.output_xml,
-            _ => return self.texts.get_or_init(|| Texts::new(&self.job)).ptr(f),
-        };
-        opt_ptr(tree.get_or_init(|| self.job.field_text(f).map(cstring_from)))
+        match large(f) {
+            Some(i) => opt_ptr(self.large[i].get_or_init(|| self.job.field_text(f).map(cstring_from))),
+            None => self.texts.get_or_init(|| Texts::new(&self.job)).ptr(f),
+        }
     }
 }
 

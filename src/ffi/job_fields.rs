@@ -56,7 +56,7 @@ pub extern "C" fn cibatch_job_field_count() -> usize {
 }
 
 /// Reads many fields of `job` in one call: `out[i]` becomes the field numbered `fields[i]` (a `cibatch_job_field`),
-/// exactly what its own getter returns: borrowed until the job (or its list) is freed, NULL when the field is absent
+/// exactly the pointer its own getter returns: borrowed until the job (or its list) is freed, NULL when the field is absent
 /// or the number unknown. With `fields` NULL, reads fields `0 .. count-1` in order. Returns false, writing nothing,
 /// when `job` or `out` is NULL.
 #[no_mangle]

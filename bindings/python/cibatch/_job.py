@@ -26,11 +26,11 @@ FIELDS = (
 _COUNT = len(FIELDS)
 _JOB_LEVEL = FIELDS.index("job_level")
 _Fields = ctypes.c_char_p * _COUNT
-# The library writes these two out from an element tree, which costs more than the rest together: they are read when
-# asked for, not with the others. In their places the first read asks for a number the library does not know (NULL).
-_TREE_FIELDS = ("job_param_xml", "output_xml")
+# The large fields (the job's whole XML, and the two the library writes out from an element tree) are read when asked
+# for, not with the others; in their places the first read asks for a number the library does not know (NULL).
+_LARGE_FIELDS = ("job_param_xml", "output_xml", "raw_xml")
 _NOT_A_FIELD = 0xFFFFFFFF
-_WANTED = (ctypes.c_uint32 * _COUNT)(*(_NOT_A_FIELD if name in _TREE_FIELDS else i for i, name in enumerate(FIELDS)))
+_WANTED = (ctypes.c_uint32 * _COUNT)(*(_NOT_A_FIELD if name in _LARGE_FIELDS else i for i, name in enumerate(FIELDS)))
 # cibatch_job_fields without argtypes: each argument below is already a ctypes value, which saves converting them
 # on every call (the table in _ffi still declares the signature, which tests/test_ffi_table.py checks).
 _read_fields = lib["cibatch_job_fields"]
@@ -51,7 +51,7 @@ def _field(index: int) -> property:
     return property(get)
 
 
-def _tree_field(index: int) -> property:
+def _large_field(index: int) -> property:
     wanted, one = ctypes.c_uint32(index), ctypes.c_size_t(1)
 
     def get(self: "Job") -> Optional[str]:
@@ -65,7 +65,7 @@ def _tree_field(index: int) -> property:
 
 class Job:
     """One job; absent fields are None. Immutable. Its fields are read from the library in one call, on the first
-    access to any of them (`job_param_xml` and `output_xml`, which the library writes out, when asked for)."""
+    access to any of them (`raw_xml`, `job_param_xml` and `output_xml`, the large ones, when asked for)."""
 
     __slots__ = ("_job", "_owner", "_fields")
 
@@ -137,7 +137,7 @@ class Job:
         d = {name: None if raw is None else raw.decode("utf-8", "replace")
              for name, raw in zip(FIELDS, (self._fields or self._read())[:])}
         d["job_level"] = self.job_level
-        for name in _TREE_FIELDS:
+        for name in _LARGE_FIELDS:
             d[name] = getattr(self, name)
         return d
 
@@ -153,7 +153,7 @@ class Job:
 
 for _index, _name in enumerate(FIELDS):
     if _index != _JOB_LEVEL:
-        setattr(Job, _name, _tree_field(_index) if _name in _TREE_FIELDS else _field(_index))
+        setattr(Job, _name, _large_field(_index) if _name in _LARGE_FIELDS else _field(_index))
 
 
 class Page:
