@@ -388,7 +388,7 @@ fn normalize_eols(s: &str) -> Cow<'_, str> {
 
 /// The position of the first byte below 0x20 other than tab, LF and CR. Eight bytes at a time: a word holding no
 /// byte below 0x20 (the usual case) is passed over with a few instructions.
-fn find_control(b: &[u8]) -> Option<usize> {
+pub(super) fn find_control(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let is_control = |c: u8| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r');

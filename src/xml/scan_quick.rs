@@ -7,7 +7,7 @@
 //! Nothing here recurses and nothing is kept per open element (quick-xml keeps the open names to match end tags), so
 //! memory is bounded by the body and stack use by nothing at all.
 
-use super::scan::Step;
+use super::scan::{find_control, Step};
 use super::{is_xml_name, is_xml_text, XmlLimits};
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
@@ -160,25 +160,4 @@ impl<'a> Scanner<'a> {
 fn within<'a>(src: &'a str, part: &[u8]) -> Option<&'a str> {
     let offset = (part.as_ptr() as usize).checked_sub(src.as_ptr() as usize)?;
     src.get(offset..offset.checked_add(part.len())?)
-}
-
-/// The position of the first byte below 0x20 other than tab, LF and CR. Eight bytes at a time: a word holding no
-/// byte below 0x20 (the usual case) is passed over with a few instructions.
-fn find_control(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let is_control = |c: u8| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r');
-    let mut chunks = b.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        // Sets a byte's high bit when that byte is below 0x20 (exact for the question "is any byte below 0x20").
-        if w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 {
-            if let Some(i) = chunk.iter().position(|&c| is_control(c)) {
-                return Some(at + i);
-            }
-        }
-        at += 8;
-    }
-    chunks.remainder().iter().position(|&c| is_control(c)).map(|i| at + i)
 }
