@@ -28,38 +28,81 @@ impl Expected {
     pub(crate) const ANY: Expected = Expected { jobs: usize::MAX, missing: usize::MAX };
 }
 
+/// The children of a `<Response>` body's root, one after another, for the parsers that read answers straight from
+/// their bytes. The root's name is checked once each child has been read, and at the end: a body that is not XML at
+/// all says so before it says that its root is wrong.
+pub(crate) struct ResponseChildren<'a> {
+    pub(crate) scan: Scanner<'a>,
+    root: &'a str,
+}
+
+impl<'a> ResponseChildren<'a> {
+    pub(crate) fn new(body: &'a str, limits: XmlLimits) -> Result<Self, String> {
+        Ok(ResponseChildren { scan: Scanner::new(body, limits)?, root: "" })
+    }
+
+    /// The next child's name and the offset of its `<`, the scanner just inside it; `None` at the end of a body
+    /// whose root is `<Response>`. The caller reads the child to its end, then calls [`Self::check_root`] (or uses
+    /// [`Self::text`] or [`Self::skip`], which do both).
+    pub(crate) fn next(&mut self) -> Result<Option<(&'a str, usize)>, String> {
+        while let Some(step) = self.scan.next()? {
+            match step {
+                Step::Open { name, .. } if self.scan.depth() == 1 => self.root = name,
+                Step::Open { name, at } => return Ok(Some((name, at))),
+                Step::Text(_) | Step::Close { .. } => {}
+            }
+        }
+        self.check_root()?;
+        Ok(None)
+    }
+
+    pub(crate) fn check_root(&self) -> Result<(), String> {
+        match self.root {
+            "Response" => Ok(()),
+            root => Err(format!("expected a <Response> root, found <{root}>")),
+        }
+    }
+
+    /// The text of the child just opened, read to its end.
+    pub(crate) fn text(&mut self) -> Result<std::borrow::Cow<'a, str>, String> {
+        let text = own_text(&mut self.scan)?;
+        self.check_root()?;
+        Ok(text)
+    }
+
+    /// Passes over the child just opened.
+    pub(crate) fn skip(&mut self) -> Result<(), String> {
+        self.scan.skip_to_close(2)?;
+        self.check_root()
+    }
+}
+
+/// A `RequestId`'s text as kept: trimmed, and escaped (errors and logs quote it) like everything they print.
+pub(crate) fn request_id_of(text: &str) -> String {
+    crate::error::printable(text.trim()).into_owned()
+}
+
+/// A `NextToken`'s text as kept: trimmed; `None` when empty.
+pub(crate) fn next_token_of(text: &str) -> Option<String> {
+    Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
 /// Parses a `<Response>` body straight from its bytes. Unknown elements anywhere are skipped (and stay in each job's
 /// raw XML). Each `JobsDetail` is read into a [`Job`] as it goes, and an answer holding more jobs or missing IDs than
 /// `expected` is refused as soon as the excess is read (an excess job is checked, never built).
 pub(crate) fn parse_jobs_response(body: &str, limits: XmlLimits, expected: Expected) -> Result<JobsResponse, String> {
-    let mut scan = Scanner::new(body, limits)?;
+    let mut children = ResponseChildren::new(body, limits)?;
     let mut out = JobsResponse::default();
     let mut seen_request_id = false;
-    let mut root = "";
-    // The root's name is checked once its first child has been read (and at the end): a body that is not XML at all
-    // says so before it says that its root is wrong.
-    let check_root = |root: &str| match root {
-        "Response" => Ok(()),
-        _ => Err(format!("expected a <Response> root, found <{root}>")),
-    };
-    while let Some(step) = scan.next()? {
-        let (name, at) = match step {
-            Step::Open { name, .. } if scan.depth() == 1 => {
-                root = name;
-                continue;
-            }
-            Step::Open { name, at } => (name, at),
-            Step::Text(_) | Step::Close { .. } => continue,
-        };
+    while let Some((name, at)) = children.next()? {
         match name {
             "JobsDetail" if out.jobs.len() >= expected.jobs => {
-                scan.skip_to_close(2)?;
-                check_root(root)?;
+                children.skip()?;
                 return Err(format!("more than {} JobsDetail, more than the request can return", expected.jobs));
             }
             "JobsDetail" => {
-                let job = read_job(&mut scan, body, at)?;
-                check_root(root)?;
+                let job = read_job(&mut children.scan, body, at)?;
+                children.check_root()?;
                 if out.jobs.is_empty() {
                     // Room for as many more jobs as the rest of the body holds if they are the size of the first
                     // (at most what the request can return, and 1,000), rather than growing and copying.
@@ -70,8 +113,7 @@ pub(crate) fn parse_jobs_response(body: &str, limits: XmlLimits, expected: Expec
             }
             // The Go SDK reads the singular form; accept both.
             "NonExistJobIds" | "NonExistJobId" => {
-                let text = own_text(&mut scan)?;
-                check_root(root)?;
+                let text = children.text()?;
                 let ids = text.split(',').map(str::trim).filter(|s| !s.is_empty());
                 // Counted before any is copied: a body of "a,a,a,..." must not become millions of strings.
                 if ids.clone().count() > expected.missing - out.non_exist_job_ids.len() {
@@ -83,27 +125,17 @@ pub(crate) fn parse_jobs_response(body: &str, limits: XmlLimits, expected: Expec
                 out.non_exist_job_ids.extend(ids.map(str::to_string));
             }
             "RequestId" if !seen_request_id => {
-                let text = own_text(&mut scan)?;
-                check_root(root)?;
+                out.request_id = request_id_of(&children.text()?);
                 seen_request_id = true;
-                // Quoted in errors and logs: escaped like everything they print.
-                out.request_id = crate::error::printable(text.trim()).into_owned();
             }
             "NextToken" => {
-                let text = own_text(&mut scan)?;
-                check_root(root)?;
-                let t = text.trim();
-                if !t.is_empty() {
-                    out.next_token = Some(t.to_string());
+                if let Some(token) = next_token_of(&children.text()?) {
+                    out.next_token = Some(token);
                 }
             }
-            _ => {
-                scan.skip_to_close(2)?;
-                check_root(root)?;
-            }
+            _ => children.skip()?,
         }
     }
-    check_root(root)?;
     Ok(out)
 }
 

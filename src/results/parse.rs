@@ -4,6 +4,7 @@
 
 use super::{ObjectResult, ResultPage, MAX_RESULTS_PER_PAGE};
 use crate::model::{own_text, JobState};
+use crate::response::{next_token_of, request_id_of, ResponseChildren};
 use crate::xml::{Scanner, Step, XmlLimits};
 
 /// Parses a `/workflowexecution` (`workflow`) or `/jobs` answer. Unknown elements are skipped (and stay in each
@@ -16,56 +17,30 @@ pub(crate) fn parse_results_page(
 ) -> std::result::Result<ResultPage, String> {
     let item = if workflow { "WorkflowExecutionList" } else { "JobsDetail" };
     let mut page = ResultPage::default();
-    let mut scan = Scanner::new(body, limits)?;
-    let mut root = "";
-    // The root's name is checked once each child has been read (and at the end), as the tree parser did.
-    let check_root = |root: &str| match root {
-        "Response" => Ok(()),
-        _ => Err(format!("expected a <Response> root, found <{root}>")),
-    };
-    while let Some(step) = scan.next()? {
-        let (name, at) = match step {
-            Step::Open { name, .. } if scan.depth() == 1 => {
-                root = name;
-                continue;
-            }
-            Step::Open { name, at } => (name, at),
-            Step::Text(_) | Step::Close { .. } => continue,
-        };
+    let mut children = ResponseChildren::new(body, limits)?;
+    while let Some((name, at)) = children.next()? {
         match name {
-            "RequestId" => {
-                let text = own_text(&mut scan)?;
-                check_root(root)?;
-                page.request_id = crate::error::printable(text.trim()).into_owned();
-            }
+            "RequestId" => page.request_id = request_id_of(&children.text()?),
             "NextToken" => {
-                let text = own_text(&mut scan)?;
-                check_root(root)?;
-                let t = text.trim();
-                if !t.is_empty() {
-                    page.next_token = Some(t.to_string());
+                if let Some(token) = next_token_of(&children.text()?) {
+                    page.next_token = Some(token);
                 }
             }
             n if n == item && page.results.len() == MAX_RESULTS_PER_PAGE => {
-                scan.skip_to_close(2)?;
-                check_root(root)?;
+                children.skip()?;
                 return Err(format!("more than {MAX_RESULTS_PER_PAGE} <{item}> items in one page"));
             }
             n if n == item => {
-                let result = read_result(&mut scan, body, at, workflow)?;
-                check_root(root)?;
+                let result = read_result(&mut children.scan, body, at, workflow)?;
+                children.check_root()?;
                 if page.results.is_empty() {
                     page.results.reserve_exact(MAX_RESULTS_PER_PAGE.min(body.len() / result.raw_xml.len().max(1)));
                 }
                 page.results.push(result);
             }
-            _ => {
-                scan.skip_to_close(2)?;
-                check_root(root)?;
-            }
+            _ => children.skip()?,
         }
     }
-    check_root(root)?;
     Ok(page)
 }
 
