@@ -9,30 +9,32 @@ use std::cell::Cell;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-/// Counts the heap allocations (and reallocations) each thread makes.
+/// Counts the heap allocations (and reallocations) each thread makes, and the largest it asked for.
 struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
 }
 
-fn count() {
+fn count(size: usize) {
     let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    let _ = LARGEST.try_with(|n| n.set(n.get().max(size)));
 }
 
 // SAFETY: every call is passed on to the system allocator unchanged; counting touches only a const-initialised
 // thread-local without a destructor, which never allocates.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
+        count(layout.size());
         System.alloc(layout)
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
+        count(layout.size());
         System.alloc_zeroed(layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
+        count(new_size);
         System.realloc(ptr, layout, new_size)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -227,4 +229,36 @@ fn a_steady_state_describe_allocates_a_bounded_number_of_times() {
     let per_call = (ALLOCATIONS.with(Cell::get) - before) as f64 / calls as f64;
     eprintln!("{per_call:.1} allocations per describe");
     assert!(per_call <= BOUND as f64, "{per_call:.1} allocations per describe, more than {BOUND}");
+}
+
+/// A `Content-Length` that promises the whole limit and a body that never comes: the call fails without having asked
+/// for more memory than a thread keeps for bodies (256 KiB) at any one time, however large the promise.
+#[test]
+fn a_promised_length_is_not_allocated_before_the_bytes_arrive() {
+    let raw = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n<Response>", (8 << 20) - 1);
+    // Answers once, then closes: the body ends 10 bytes in.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let Ok((mut s, _)) = listener.accept() else { return };
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+        let _ = s.write_all(raw.as_bytes());
+    });
+    let client = Client::new(
+        Config::new("examplebucket-1250000000", "ap-beijing", Credentials::new("id", "key"))
+            .endpoint(endpoint)
+            .max_attempts(1),
+    )
+    .unwrap();
+    LARGEST.with(|n| n.set(0));
+    assert!(client.list_jobs(&ListOptions::default()).is_err());
+    let largest = LARGEST.with(Cell::get);
+    assert!(largest <= 512 << 10, "asked for {largest} bytes at once for a body of 10");
 }

@@ -145,9 +145,10 @@ impl Client {
                 ),
             ));
         }
-        // Into this thread's reused buffer, sized from `Content-Length` (within the limit) so that it is not grown
-        // while reading.
-        let announced = resp.body().content_length().map_or(0, |n| n.min(max));
+        // Into this thread's reused buffer, sized from `Content-Length` so that it is not grown while reading, but
+        // reserved only up to the size a thread keeps: past that (true or not) the buffer grows as bytes arrive, so
+        // a server cannot make a call allocate the whole limit before it sends anything.
+        let announced = resp.body().content_length().map_or(0, |n| n.min(max).min(KEPT_BUFFER_BYTES as u64));
         let mut body = ResponseBuffer::take(announced as usize);
         let read = resp.body_mut().with_config().limit(max).reader().read_to_end(&mut body.0);
         match read.map_err(ureq::Error::from) {
