@@ -3,7 +3,6 @@
 //! reads a field the same way.
 
 use crate::Job;
-use std::borrow::Cow;
 
 /// Defines [`JobField`] from one list: each variant with its snake_case name, in output order.
 macro_rules! job_fields {
@@ -71,12 +70,12 @@ job_fields! {
 impl Job {
     /// A field's text as received; `None` when the job does not have it.
     pub fn field(&self, f: JobField) -> Option<String> {
-        self.field_text(f).map(Cow::into_owned)
+        self.field_text(f).map(str::to_string)
     }
 
-    /// As [`Job::field`], borrowed from the job where the field is stored as text (every field but the two XML
-    /// ones, which are written out afresh), so that reading it copies nothing.
-    pub fn field_text(&self, f: JobField) -> Option<Cow<'_, str>> {
+    /// As [`Job::field`], borrowed from the job (every field is stored as the text received), so that reading it
+    /// copies nothing.
+    pub fn field_text(&self, f: JobField) -> Option<&str> {
         use JobField::*;
         let op = &self.operation;
         let ti = op.time_interval.as_ref();
@@ -84,9 +83,8 @@ impl Job {
         let mq = op.callback_mq_config.as_ref();
         let kafka = op.callback_kafka_config.as_ref();
         let text: Option<&str> = match f {
-            // Written out afresh from the element tree.
-            JobParamXml => return op.job_param.as_ref().map(|p| Cow::Owned(p.element.to_xml())),
-            OutputXml => return out.map(|o| Cow::Owned(o.element.to_xml())),
+            JobParamXml => op.job_param.as_ref().map(|p| p.xml.as_str()),
+            OutputXml => out.map(|o| o.xml.as_str()),
             JobId => Some(&self.job_id),
             Name => Some(&self.name),
             Type => Some(self.job_type.as_str()),
@@ -125,7 +123,7 @@ impl Job {
             Progress => self.progress.as_deref(),
             RawXml => Some(&self.raw_xml),
         };
-        text.map(Cow::Borrowed)
+        text
     }
 }
 

@@ -147,21 +147,38 @@ pub struct TimeInterval {
     pub end: Option<String>,
 }
 
-/// Where a Job-type job writes its results. `element` is the whole `<Output>`, for fields not modelled
-/// here (`SpriteObject`, `AuObject`, ...).
+/// Where a Job-type job writes its results. `xml` is the whole `<Output>` as the service sent it, for fields not
+/// modelled here (`SpriteObject`, `AuObject`, ...); [`Output::element`] reads it as a tree.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
     pub region: Option<String>,
     pub bucket: Option<String>,
     pub object: Option<String>,
-    pub element: XmlElement,
+    pub xml: String,
 }
 
-/// A Job-type job's parameters. `element` is the whole `<JobParam>` with every tag-specific container.
+/// A Job-type job's parameters. `xml` is the whole `<JobParam>` as the service sent it, with every tag-specific
+/// container; [`JobParam::element`] reads it as a tree.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobParam {
     pub template_id: Option<String>,
-    pub element: XmlElement,
+    pub xml: String,
+}
+
+impl Output {
+    /// The whole `<Output>` as a tree, parsed from `xml` on each call; `None` when `xml` is not one well-formed
+    /// element (never for a job this crate parsed).
+    pub fn element(&self) -> Option<XmlElement> {
+        crate::xml::element_of(&self.xml)
+    }
+}
+
+impl JobParam {
+    /// The whole `<JobParam>` as a tree, parsed from `xml` on each call; `None` when `xml` is not one well-formed
+    /// element (never for a job this crate parsed).
+    pub fn element(&self) -> Option<XmlElement> {
+        crate::xml::element_of(&self.xml)
+    }
 }
 
 /// A TDMQ callback target.

@@ -300,6 +300,14 @@ pub fn is_xml_text(s: &str) -> bool {
     s.chars().all(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
 }
 
+/// One element kept as text from a response this crate has already checked (a job's `<JobParam>` or `<Output>`),
+/// read as a tree: under the highest depth any client may allow, since the bytes passed the client's own limits as
+/// part of the whole body. `None` when the text is not one well-formed element.
+pub(crate) fn element_of(src: &str) -> Option<XmlElement> {
+    let limits = XmlLimits { max_depth: *crate::config::limits::XML_DEPTH.end(), max_elements: usize::MAX };
+    parse(src, limits).ok().map(|doc| doc.root)
+}
+
 /// Parses an XML fragment (one or more elements, e.g. `"<Snapshot><Mode>Interval</Mode></Snapshot>"`) into elements
 /// to pass through into a request. Text outside any element is refused.
 pub fn parse_fragment(text: &str) -> Result<Vec<XmlElement>, String> {

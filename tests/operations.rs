@@ -61,14 +61,15 @@ fn create_job_type_with_pass_through_elements() {
     assert_eq!(op.tag.as_deref(), Some("Snapshot"));
     let param = op.job_param.as_ref().unwrap();
     assert_eq!(param.template_id.as_deref(), Some("t1460606b9752148c4ab182f55163ba7cd"));
-    let snap = param.element.find("Snapshot").unwrap();
+    let snap = param.element().unwrap();
+    let snap = snap.find("Snapshot").unwrap();
     assert_eq!(snap.find_text("Mode"), Some("Interval"));
     assert_eq!(snap.find("SpriteSnapshotConfig").unwrap().find_text("Columns"), Some("10"));
     let out = op.output.as_ref().unwrap();
     assert_eq!(out.region.as_deref(), Some("ap-chongqing"));
     assert_eq!(out.bucket.as_deref(), Some("test-1234567890"));
     assert_eq!(out.object.as_deref(), Some("output/${InventoryTriggerJobId}/${InputName}.jpg"));
-    assert_eq!(out.element.find_text("SpriteObject"), Some("sprite/${Number}.jpg"));
+    assert_eq!(out.element().unwrap().find_text("SpriteObject"), Some("sprite/${Number}.jpg"));
     assert_eq!(op.queue_id.as_deref(), Some("p893bcda225bf4945a378da6662e81a89"));
     assert_eq!(op.user_data.as_deref(), Some("a&b<c>"));
     assert_eq!(op.job_level.as_deref(), Some("1"));

@@ -96,10 +96,16 @@ fn job_type_page_with_unknown_elements_and_states() {
     assert_eq!(op.job_level.as_deref(), Some("0"));
     let p = op.job_param.as_ref().unwrap();
     assert_eq!(p.template_id.as_deref(), Some("t1460606b9752148c4ab182f55163ba7cd"));
-    assert_eq!(p.element.find("NewThing").unwrap().find_text("Deep"), Some("1"));
+    assert_eq!(p.element().unwrap().find("NewThing").unwrap().find_text("Deep"), Some("1"));
+    // Kept as the bytes received, a span of the body.
+    assert!(
+        p.xml.starts_with("<JobParam>") && p.xml.ends_with("</JobParam>") && JOB_PAGE.contains(&p.xml),
+        "{}",
+        p.xml
+    );
     let o = op.output.as_ref().unwrap();
     assert_eq!(o.object.as_deref(), Some("output/${InventoryTriggerJobId}/out.mp4"));
-    assert_eq!(o.element.find_text("AuObject"), Some("au.mp3"));
+    assert_eq!(o.element().unwrap().find_text("AuObject"), Some("au.mp3"));
     assert!(j.raw_xml.contains(r#"<FutureField attr="x"><Nested/></FutureField>"#));
 
     // An unknown state keeps its text and is not terminal; an empty time is absent.

@@ -105,7 +105,7 @@ impl cibatch_job {
 
     pub(crate) fn ptr(&self, f: JobField) -> *const c_char {
         match large(f) {
-            Some(i) => opt_ptr(self.large[i].get_or_init(|| self.job.field_text(f).map(cstring_from))),
+            Some(i) => opt_ptr(self.large[i].get_or_init(|| self.job.field_text(f).map(cstring))),
             None => self.texts.get_or_init(|| Texts::new(&self.job)).ptr(f),
         }
     }

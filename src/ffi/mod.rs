@@ -59,19 +59,6 @@ pub(crate) fn cstring(s: &str) -> CString {
     CString::new(&s[..end]).unwrap_or_default()
 }
 
-/// As [`cstring`], taking over owned text instead of copying it.
-pub(crate) fn cstring_from(s: std::borrow::Cow<'_, str>) -> CString {
-    match s {
-        std::borrow::Cow::Borrowed(s) => cstring(s),
-        std::borrow::Cow::Owned(s) => CString::new(s).unwrap_or_else(|e| {
-            let end = e.nul_position();
-            let mut bytes = e.into_vec();
-            bytes.truncate(end);
-            CString::new(bytes).unwrap_or_default()
-        }),
-    }
-}
-
 /// Runs `f` so that no panic escapes; a panic returns `fallback`.
 pub(crate) fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
     catch_unwind(AssertUnwindSafe(|| {

@@ -9,7 +9,7 @@ use super::{
     CallBackKafkaConfig, CallBackMqConfig, Job, JobInput, JobOperation, JobParam, JobState, JobType, Output,
     TimeInterval,
 };
-use crate::xml::{Scanner, Step, XmlElement};
+use crate::xml::{Scanner, Step};
 use std::borrow::Cow;
 
 /// Reads the rest of the element the scanner has just opened (a `<JobsDetail>` whose `<` is at `at` in `src`), up to
@@ -58,22 +58,23 @@ pub(crate) fn read_job<'a>(scan: &mut Scanner<'a>, src: &'a str, at: usize) -> R
             "EndTime" => first_time(&mut job.end_time, text(scan)?),
             "Input" if job.input == JobInput::default() => {
                 let i = &mut job.input;
-                let [prefix, manifest, url_file, object] = fields(scan, ["Prefix", "Manifest", "UrlFile", "Object"])?;
+                let ([prefix, manifest, url_file, object], _) =
+                    fields(scan, ["Prefix", "Manifest", "UrlFile", "Object"])?;
                 (i.prefix, i.manifest, i.url_file, i.object) = (prefix, manifest, url_file, object);
             }
-            "Operation" if job.operation == JobOperation::default() => job.operation = operation(scan)?,
+            "Operation" if job.operation == JobOperation::default() => job.operation = operation(scan, src)?,
             _ => scan.skip_to_close(depth + 1)?,
         }
     }
 }
 
-/// The rest of an `<Operation>`.
-fn operation(scan: &mut Scanner<'_>) -> Result<JobOperation, String> {
+/// The rest of an `<Operation>` (in `src`).
+fn operation<'a>(scan: &mut Scanner<'a>, src: &'a str) -> Result<JobOperation, String> {
     let mut o = JobOperation::default();
     let depth = scan.depth();
     loop {
-        let name = match step(scan)? {
-            Step::Open { name, .. } => name,
+        let (name, at) = match step(scan)? {
+            Step::Open { name, at } => (name, at),
             Step::Text(_) => continue,
             Step::Close { .. } => return Ok(o),
         };
@@ -88,12 +89,12 @@ fn operation(scan: &mut Scanner<'_>) -> Result<JobOperation, String> {
             "CallBackType" => &mut o.callback_type,
             "QueueType" => &mut o.queue_type,
             "CallBackKafkaConfig" if o.callback_kafka_config.is_none() => {
-                let [region, instance_id, topic] = fields(scan, ["Region", "InstanceId", "Topic"])?;
+                let ([region, instance_id, topic], _) = fields(scan, ["Region", "InstanceId", "Topic"])?;
                 o.callback_kafka_config = Some(CallBackKafkaConfig { region, instance_id, topic });
                 continue;
             }
             "CallBackMqConfig" if o.callback_mq_config.is_none() => {
-                let [mq_mode, mq_region, mq_name] = fields(scan, ["MqMode", "MqRegion", "MqName"])?;
+                let ([mq_mode, mq_region, mq_name], _) = fields(scan, ["MqMode", "MqRegion", "MqName"])?;
                 o.callback_mq_config = Some(CallBackMqConfig { mq_mode, mq_region, mq_name });
                 continue;
             }
@@ -112,19 +113,15 @@ fn operation(scan: &mut Scanner<'_>) -> Result<JobOperation, String> {
                 o.time_interval = Some(t);
                 continue;
             }
+            // Kept as the bytes received: a tree is built only for whoever asks (`element()`).
             "JobParam" if o.job_param.is_none() => {
-                let element = element(scan, name)?;
-                o.job_param = Some(JobParam { template_id: child_text(&element, "TemplateId"), element });
+                let ([template_id], end) = fields(scan, ["TemplateId"])?;
+                o.job_param = Some(JobParam { template_id, xml: src[at..end].to_string() });
                 continue;
             }
             "Output" if o.output.is_none() => {
-                let element = element(scan, name)?;
-                o.output = Some(Output {
-                    region: child_text(&element, "Region"),
-                    bucket: child_text(&element, "Bucket"),
-                    object: child_text(&element, "Object"),
-                    element,
-                });
+                let ([region, bucket, object], end) = fields(scan, ["Region", "Bucket", "Object"])?;
+                o.output = Some(Output { region, bucket, object, xml: src[at..end].to_string() });
                 continue;
             }
             _ => {
@@ -157,8 +154,8 @@ pub(crate) fn text<'a>(scan: &mut Scanner<'a>) -> Result<Cow<'a, str>, String> {
 }
 
 /// The rest of the element just opened: the trimmed text of the first child of each of `names` (`None` for a name
-/// no child has).
-fn fields<const N: usize>(scan: &mut Scanner<'_>, names: [&str; N]) -> Result<[Option<String>; N], String> {
+/// no child has), and the offset just past the element's end tag.
+fn fields<const N: usize>(scan: &mut Scanner<'_>, names: [&str; N]) -> Result<([Option<String>; N], usize), String> {
     let mut out = [const { None }; N];
     let depth = scan.depth();
     loop {
@@ -168,32 +165,9 @@ fn fields<const N: usize>(scan: &mut Scanner<'_>, names: [&str; N]) -> Result<[O
                 None => scan.skip_to_close(depth + 1)?,
             },
             Step::Text(_) => {}
-            Step::Close { .. } => return Ok(out),
+            Step::Close { end } => return Ok((out, end)),
         }
     }
-}
-
-/// The rest of the element just opened (named `name`), as a tree. Without recursion: the scanner bounds the depth.
-fn element(scan: &mut Scanner<'_>, name: &str) -> Result<XmlElement, String> {
-    let mut stack = vec![XmlElement::new(name)];
-    loop {
-        match step(scan)? {
-            Step::Open { name, .. } => stack.push(XmlElement::new(name)),
-            Step::Text(t) => stack.last_mut().expect("not empty").text.push_str(&t),
-            Step::Close { .. } => {
-                let done = stack.pop().expect("not empty");
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(done),
-                    None => return Ok(done),
-                }
-            }
-        }
-    }
-}
-
-/// The trimmed text of the first child of this name.
-fn child_text(e: &XmlElement, name: &str) -> Option<String> {
-    e.find_text(name).map(str::to_string)
 }
 
 fn first_str(slot: &mut String, text: Cow<'_, str>) {
