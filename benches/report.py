@@ -136,11 +136,21 @@ ins, allocs = get("describe_instructions", "c", "count"), get("describe_allocati
 out("Seed response, keep-alive, steady state: the difference between 200 and 100 calls of "
     "`benches/c/count_describe.c` under valgrind, divided by 100.")
 out("")
-out("| measure | per describe | target |")
-out("|---|---|---|")
-out(f"| instructions (callgrind) | {'n/a' if ins is None else f'{ins:,.0f}'} | ≤ 40,000 |")
-out(f"| heap allocations (memcheck's total heap usage; ureq's included) | {'n/a' if allocs is None else f'{allocs:.0f}'} "
-    "| ≤ 20 |")
+ureq_ins, ureq_allocs = get("ureq_get_instructions", "ureq", "count"), get("ureq_get_allocations", "ureq", "count")
+out("")
+out("| measure | per describe | ureq alone, per GET | target |")
+out("|---|---|---|---|")
+n_a = "n/a"
+out(f"| instructions (callgrind) | {n_a if ins is None else f'{ins:,.0f}'} | "
+    f"{n_a if ureq_ins is None else f'{ureq_ins:,.0f}'} | ≤ 40,000 |")
+out(f"| heap allocations (memcheck's total heap usage) | {n_a if allocs is None else f'{allocs:.0f}'} | "
+    f"{n_a if ureq_allocs is None else f'{ureq_allocs:.0f}'} | ≤ 20 |")
+out("")
+out("*ureq alone* is `examples/bench_ureq_floor.rs` measured the same way: the describe's GET through a ureq agent "
+    "configured as the client's, with the same headers and the body read into a reused buffer, nothing signed or "
+    "parsed. It is the part of a describe that stays while ureq (the HTTP layer the project's design names) carries "
+    "the requests: on its own it is past the allocation target and within a signature's cost of the instruction "
+    "target.")
 out("")
 target("Instructions per describe through the C ABI ≤ 40,000", None if ins is None else ins <= 40_000,
        "n/a" if ins is None else f"{ins:,.0f}")

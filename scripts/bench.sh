@@ -8,7 +8,8 @@
 #   unpinned  no placement, as users run it (the targets of issue 17 are judged here); three runs, since where the
 #             scheduler puts a connection's server thread moves the floor from run to run.
 # Instructions and allocations per describe come from valgrind (callgrind, and memcheck's heap summary): the
-# difference between 200 and 100 describes through the C ABI, divided by 100, so start-up and warm-up cancel out.
+# difference between 200 and 100 describes through the C ABI, divided by 100, so start-up and warm-up cancel out;
+# the same for ureq alone (examples/bench_ureq_floor.rs: the GET without signing or parsing), the part that stays.
 # A part that cannot run (valgrind, Python's or Go's official SDK missing) is reported as not measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ mkdir -p $out
 # Tags each JSON line of a benchmark with where it ran.
 tag() { sed "s/^{/{\"placement\": \"$1\", /" | grep '^{' >> "$results" || true; }
 
-cargo build --release --lib --example bench_server
+cargo build --release --lib --example bench_server --example bench_ureq_floor
 cargo bench --bench core --no-run 2>/dev/null
 cc -O2 -Iinclude benches/c/bench_describe.c target/release/libcibatch.a -lpthread -ldl -lm -o $out/c_bench
 cc -O2 -Iinclude benches/c/count_describe.c target/release/libcibatch.a -lpthread -ldl -lm -o $out/count_describe
@@ -97,16 +98,20 @@ if command -v valgrind > /dev/null; then
     CIBATCH_BENCH_PORT=$pinned_port valgrind --tool=callgrind --callgrind-out-file=$out/callgrind.$n.out \
       $out/count_describe $n 2> $out/callgrind.$n.log
     CIBATCH_BENCH_PORT=$pinned_port valgrind $out/count_describe $n 2> $out/memcheck.$n.log
+    CIBATCH_BENCH_PORT=$pinned_port valgrind --tool=callgrind --callgrind-out-file=$out/ureq_callgrind.$n.out \
+      target/release/examples/bench_ureq_floor $n 2> $out/ureq_callgrind.$n.log
+    CIBATCH_BENCH_PORT=$pinned_port valgrind target/release/examples/bench_ureq_floor $n 2> $out/ureq_memcheck.$n.log
   done
   python3 - "$out" >> "$results" <<'EOF'
 import json, re, sys
 out = sys.argv[1]
 def total(path, pattern):
     return int(re.search(pattern, open(path).read()).group(1).replace(",", ""))
-ir = [total(f"{out}/callgrind.{n}.log", r"Collected : (\d+)") for n in (100, 200)]
-allocs = [total(f"{out}/memcheck.{n}.log", r"total heap usage: ([\d,]+) allocs") for n in (100, 200)]
-print(json.dumps({"bench": "describe_instructions", "variant": "c", "count": (ir[1] - ir[0]) / 100}))
-print(json.dumps({"bench": "describe_allocations", "variant": "c", "count": (allocs[1] - allocs[0]) / 100}))
+for prefix, bench, variant in [("", "describe", "c"), ("ureq_", "ureq_get", "ureq")]:
+    ir = [total(f"{out}/{prefix}callgrind.{n}.log", r"Collected : (\d+)") for n in (100, 200)]
+    allocs = [total(f"{out}/{prefix}memcheck.{n}.log", r"total heap usage: ([\d,]+) allocs") for n in (100, 200)]
+    print(json.dumps({"bench": f"{bench}_instructions", "variant": variant, "count": (ir[1] - ir[0]) / 100}))
+    print(json.dumps({"bench": f"{bench}_allocations", "variant": variant, "count": (allocs[1] - allocs[0]) / 100}))
 EOF
 else
   echo "valgrind is not installed: instructions and allocations are not measured" >&2
