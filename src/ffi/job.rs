@@ -2,7 +2,8 @@
 //! Jobs and lists are immutable once made: any number of threads may read one at once.
 
 use super::*;
-use crate::{Job, JobField, JobState};
+use crate::{Job, JobField, JobState, JobType};
+use std::ffi::CStr;
 use std::sync::OnceLock;
 
 /// A job's state as a number (`cibatch_job_state_code`). `CIBATCH_STATE_OTHER` is a state this version does
@@ -54,8 +55,8 @@ pub struct cibatch_job {
     large: [OnceLock<Option<CString>>; 3],
 }
 
-/// The fields kept out of [`Texts`], by their place in `cibatch_job::large`: the job's whole XML, which only some
-/// callers read, and the two written out from an element tree.
+/// The fields kept out of [`Texts`], by their place in `cibatch_job::large`: the job's whole XML and the two
+/// elements kept whole, which only some callers read.
 fn large(f: JobField) -> Option<usize> {
     match f {
         JobField::RawXml => Some(0),
@@ -104,10 +105,29 @@ impl cibatch_job {
     }
 
     pub(crate) fn ptr(&self, f: JobField) -> *const c_char {
+        if let Some(text) = known_text(&self.job, f) {
+            return text.as_ptr();
+        }
         match large(f) {
             Some(i) => opt_ptr(self.large[i].get_or_init(|| self.job.field_text(f).map(cstring))),
             None => self.texts.get_or_init(|| Texts::new(&self.job)).ptr(f),
         }
+    }
+}
+
+/// A known state's or type's text as a static C string: reading the state, what a caller polling a job reads most,
+/// copies none of the job's fields.
+fn known_text(job: &Job, f: JobField) -> Option<&'static CStr> {
+    match (f, &job.state, &job.job_type) {
+        (JobField::State, JobState::Submitted, _) => Some(c"Submitted"),
+        (JobField::State, JobState::Running, _) => Some(c"Running"),
+        (JobField::State, JobState::Success, _) => Some(c"Success"),
+        (JobField::State, JobState::Failed, _) => Some(c"Failed"),
+        (JobField::State, JobState::Pause, _) => Some(c"Pause"),
+        (JobField::State, JobState::Cancel, _) => Some(c"Cancel"),
+        (JobField::Type, _, JobType::Workflow) => Some(c"Workflow"),
+        (JobField::Type, _, JobType::Job) => Some(c"Job"),
+        _ => None,
     }
 }
 
@@ -384,4 +404,27 @@ pub unsafe extern "C" fn cibatch_job_clone(job: *const cibatch_job) -> *mut ciba
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_free(job: *mut cibatch_job) {
     guard((), || free_box(job))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each static text is the model's own text of that state or type, and unknown ones are left to the job's copy.
+    #[test]
+    fn known_texts_are_the_model_texts() {
+        let mut job = crate::parse_response(include_str!("../../benches/seed_describe.xml")).unwrap().jobs.remove(0);
+        let states = [JobState::Submitted, JobState::Running, JobState::Success, JobState::Failed, JobState::Pause];
+        for state in states.into_iter().chain([JobState::Cancel, JobState::Other("Paused2".into())]) {
+            job.state = state;
+            let known = known_text(&job, JobField::State).map(|t| t.to_str().unwrap());
+            assert_eq!(known, (!matches!(job.state, JobState::Other(_))).then(|| job.state.as_str()));
+        }
+        for job_type in [JobType::Workflow, JobType::Job, JobType::Other("Batch".into())] {
+            job.job_type = job_type;
+            let known = known_text(&job, JobField::Type).map(|t| t.to_str().unwrap());
+            assert_eq!(known, (!matches!(job.job_type, JobType::Other(_))).then(|| job.job_type.as_str()));
+        }
+        assert_eq!(known_text(&job, JobField::Name), None);
+    }
 }
