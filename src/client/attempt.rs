@@ -77,32 +77,38 @@ impl Client {
         url: &str,
         creds: &Credentials,
     ) -> std::result::Result<Reply, (TransportKind, String)> {
-        let mut headers: Vec<(&str, String)> = Vec::with_capacity(6);
-        headers.push(("host", self.host.to_string()));
+        // The headers signed and sent, borrowed where they can be (a describe sends only `host`).
+        let (content_length, content_md5);
+        let mut headers = [("", ""); 5];
+        let mut count = 0;
+        let mut add = |name, value| {
+            headers[count] = (name, value);
+            count += 1;
+        };
+        add("host", &*self.host);
         match req.body {
             Some(body) => {
-                headers.push(("content-type", "application/xml".to_string()));
-                headers.push(("content-length", body.len().to_string()));
-                headers.push((
-                    "content-md5",
-                    base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes())),
-                ));
+                content_length = body.len().to_string();
+                content_md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes()));
+                add("content-type", "application/xml");
+                add("content-length", &content_length);
+                add("content-md5", &content_md5);
             }
-            None if req.method != "GET" => headers.push(("content-length", "0".to_string())),
+            None if req.method != "GET" => add("content-length", "0"),
             None => {}
         }
         if let Some(token) = creds.token() {
-            headers.push(("x-ci-security-token", token.to_string()));
+            add("x-ci-security-token", token);
         }
+        let headers = &headers[..count];
         let now = crate::timefmt::now_unix() + self.clock_offset.load(Ordering::Relaxed);
         let params: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (start, end) = signer::key_time_window(now);
         let authorization = self.signer.authorization(&SignInput {
             method: req.method,
             path: &req.path,
             params: &params,
-            headers: &header_refs,
+            headers,
             secret_id: creds.secret_id(),
             secret_key: creds.secret_key(),
             start,
@@ -110,8 +116,8 @@ impl Client {
         });
 
         let mut builder = ureq::http::Request::builder().method(req.method).uri(url);
-        for (k, v) in &headers {
-            builder = builder.header(*k, v.as_str());
+        for &(k, v) in headers {
+            builder = builder.header(k, v);
         }
         builder = builder.header("authorization", authorization);
         // Under a deadline, this attempt may take only what is left of it.
@@ -125,18 +131,12 @@ impl Client {
             Ok(Err(e)) => return Err(transport_error(e)),
             Err(e) => return Err((TransportKind::Other, format!("could not build the request: {e}"))),
         };
-        // Header values may hold a tab (or, through `to_str`, nothing else outside printable ASCII); escaped anyway.
-        let header =
-            |n: &str| printable(resp.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("")).into_owned();
-        let request_id = header("x-ci-request-id");
-        let trace_id = header("x-ci-trace-id");
-        let retry_after = header("retry-after").trim().parse::<u64>().ok().map(Duration::from_secs);
-        let date = crate::timefmt::parse_http_date(&header("date"));
-        let location = header("location");
+        let AnswerHeaders { request_id, trace_id, retry_after, date, location, content_length } =
+            AnswerHeaders::read(resp.headers());
         let status = resp.status().as_u16();
         // An answer that announces more than the limit is refused before a byte of its body is read.
         let max = self.config.max_response_bytes;
-        if let Some(n) = header("content-length").trim().parse::<u64>().ok().filter(|&n| n > max) {
+        if let Some(n) = content_length.filter(|&n| n > max) {
             return Err((
                 TransportKind::Other,
                 format!(
@@ -175,6 +175,50 @@ impl Client {
                 req.with_agent(&self.agent).configure().timeout_global(Some(t.max(Duration::from_millis(1)))).run()
             }
         }
+    }
+}
+
+/// What a call keeps of an answer's headers, read in one pass over them (of a repeated header, the first counts).
+#[derive(Default)]
+struct AnswerHeaders {
+    request_id: String,
+    trace_id: String,
+    retry_after: Option<Duration>,
+    date: Option<i64>,
+    location: String,
+    content_length: Option<u64>,
+}
+
+impl AnswerHeaders {
+    fn read(headers: &ureq::http::HeaderMap) -> AnswerHeaders {
+        let mut out = AnswerHeaders::default();
+        let mut seen = [false; 6];
+        for (name, value) in headers {
+            let slot = match name.as_str() {
+                "x-ci-request-id" => 0,
+                "x-ci-trace-id" => 1,
+                "retry-after" => 2,
+                "date" => 3,
+                "location" => 4,
+                "content-length" => 5,
+                _ => continue,
+            };
+            if std::mem::replace(&mut seen[slot], true) {
+                continue;
+            }
+            // Header values may hold a tab (or, through `to_str`, nothing else outside printable ASCII); escaped
+            // where they are kept as text.
+            let text = value.to_str().unwrap_or("");
+            match slot {
+                0 => out.request_id = printable(text).into_owned(),
+                1 => out.trace_id = printable(text).into_owned(),
+                2 => out.retry_after = text.trim().parse::<u64>().ok().map(Duration::from_secs),
+                3 => out.date = crate::timefmt::parse_http_date(text),
+                4 => out.location = printable(text).into_owned(),
+                _ => out.content_length = text.trim().parse::<u64>().ok(),
+            }
+        }
+        out
     }
 }
 
