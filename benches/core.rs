@@ -6,6 +6,9 @@
 //! Every figure is a median over rounds; competing variants run in alternating rounds so that machine noise
 //! hits them alike.
 
+#[path = "common/ureq_alone.rs"]
+mod ureq_alone;
+
 use cibatch::signer::{authorization, SignInput};
 use cibatch::{Client, Config, Credentials};
 use std::hint::black_box;
@@ -271,9 +274,15 @@ fn main() {
         let mut floor = || {
             black_box(raw.call());
         };
-        let m = compare(&mut [("rust", &mut ours), ("raw", &mut floor)], Duration::from_millis(60));
+        let mut ureq_only = ureq_alone::UreqAlone::new(port);
+        let mut ureq = || {
+            black_box(ureq_only.call());
+        };
+        let m =
+            compare(&mut [("rust", &mut ours), ("raw", &mut floor), ("ureq", &mut ureq)], Duration::from_millis(60));
         emit("describe", "rust", m[0]);
         emit("describe", "raw_floor", m[1]);
+        emit("describe", "ureq_alone", m[2]);
     }
     if want("threads") {
         for threads in [1usize, 2, 4, 8] {

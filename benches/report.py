@@ -98,7 +98,8 @@ def best(variant, placement):
     return (min(times) if times else None), (min(floors) if floors else None)
 
 
-names = [("rust", "Rust client"), ("c", "C program"), ("python_binding", "Python binding"),
+names = [("rust", "Rust client"), ("ureq_alone", "ureq alone (the describe's GET: nothing signed, checked or parsed)"),
+         ("c", "C program"), ("python_binding", "Python binding"),
          ("official_python", "official Python SDK (cos-python-sdk-v5)"), ("go_binding", "Go binding"),
          ("official_go", "official Go SDK (cos-go-sdk-v5)")]
 describe = {}
@@ -112,7 +113,9 @@ for variant, label in names:
     out(f"| {label} | " + " | ".join(cells) + " |")
 out("")
 out("Unpinned, each client's figure is the fastest of three runs (noise on a shared 2-core machine only ever adds "
-    "time: wake-ups across CPUs, busy neighbours).")
+    "time: wake-ups across CPUs, busy neighbours). *ureq alone* (`benches/common/ureq_alone.rs`) runs in the Rust "
+    "benchmark's rounds: the HTTP layer the project's design names, by itself; its ratio to the floor is the least "
+    "any client carried by it can reach.")
 out("")
 
 u = "unpinned"
