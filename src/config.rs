@@ -146,15 +146,15 @@ pub(crate) fn check_range<T: PartialOrd + fmt::Display>(
     argument: &'static str,
     value: T,
     range: std::ops::RangeInclusive<T>,
-) -> Result<()> {
+) -> Result<T> {
     if range.contains(&value) {
-        Ok(())
+        Ok(value)
     } else {
         Err(Error::invalid(argument, format!("{value} is outside {}..={}", range.start(), range.end())))
     }
 }
 
-pub(crate) fn check_clock_offset(seconds: i64) -> Result<()> {
+pub(crate) fn check_clock_offset(seconds: i64) -> Result<i64> {
     check_range("clock_offset", seconds, -limits::CLOCK_OFFSET..=limits::CLOCK_OFFSET)
 }
 

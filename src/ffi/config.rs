@@ -65,10 +65,7 @@ pub unsafe extern "C" fn cibatch_config_set_endpoint(
     endpoint: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        c.endpoint = arg_opt_str(endpoint, "endpoint")?.map(str::to_string);
-        Ok(())
-    })
+    set(config, error, |c| &mut c.endpoint, || opt_text(endpoint, "endpoint"))
 }
 
 /// HTTPS (the default) or plain HTTP to the default host. Ignored when an endpoint is set.
@@ -78,10 +75,7 @@ pub unsafe extern "C" fn cibatch_config_set_https(
     https: bool,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        c.https = https;
-        Ok(())
-    })
+    set(config, error, |c| &mut c.https, || Ok(https))
 }
 
 /// Timeouts in milliseconds: `total_ms` for a whole attempt, `connect_ms` to connect, `read_ms` for any one
@@ -134,11 +128,7 @@ pub unsafe extern "C" fn cibatch_config_set_max_attempts(
     max_attempts: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        check_range("max_attempts", max_attempts, limits::ATTEMPTS)?;
-        c.max_attempts = max_attempts;
-        Ok(())
-    })
+    set(config, error, |c| &mut c.max_attempts, || Ok(check_range("max_attempts", max_attempts, limits::ATTEMPTS)?))
 }
 
 /// Whether create is retried too (default false: the API has no idempotency token, so a create sent again can
@@ -149,10 +139,7 @@ pub unsafe extern "C" fn cibatch_config_set_retry_create(
     retry_create: bool,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        c.retry_create = retry_create;
-        Ok(())
-    })
+    set(config, error, |c| &mut c.retry_create, || Ok(retry_create))
 }
 
 /// The full-jitter exponential backoff between attempts: before retry n the client waits a random time in
@@ -223,11 +210,12 @@ pub unsafe extern "C" fn cibatch_config_set_max_response_bytes(
     max_bytes: u64,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        check_range("max_bytes", max_bytes, limits::RESPONSE_BYTES)?;
-        c.max_response_bytes = max_bytes;
-        Ok(())
-    })
+    set(
+        config,
+        error,
+        |c| &mut c.max_response_bytes,
+        || Ok(check_range("max_bytes", max_bytes, limits::RESPONSE_BYTES)?),
+    )
 }
 
 /// The deepest XML nesting accepted in a response (default 32; 4 to 256, else `CIBATCH_INVALID_INPUT`); past it a
@@ -238,11 +226,12 @@ pub unsafe extern "C" fn cibatch_config_set_max_xml_depth(
     max_depth: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        check_range("max_depth", max_depth as usize, limits::XML_DEPTH)?;
-        c.max_xml_depth = max_depth as usize;
-        Ok(())
-    })
+    set(
+        config,
+        error,
+        |c| &mut c.max_xml_depth,
+        || Ok(check_range("max_depth", max_depth as usize, limits::XML_DEPTH)?),
+    )
 }
 
 /// Seconds to add to this machine's clock when signing (default 0; at most a day either way, else
@@ -254,11 +243,7 @@ pub unsafe extern "C" fn cibatch_config_set_clock_offset(
     seconds: i64,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        check_clock_offset(seconds)?;
-        c.clock_offset = seconds;
-        Ok(())
-    })
+    set(config, error, |c| &mut c.clock_offset, || Ok(check_clock_offset(seconds)?))
 }
 
 /// A PEM file of root certificates to trust instead of the built-in (Mozilla) roots; NULL restores them. Read and
@@ -269,10 +254,7 @@ pub unsafe extern "C" fn cibatch_config_set_ca_bundle(
     pem_path: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        c.ca_bundle = arg_opt_str(pem_path, "pem_path")?.map(std::path::PathBuf::from);
-        Ok(())
-    })
+    set(config, error, |c| &mut c.ca_bundle, || Ok(arg_opt_str(pem_path, "pem_path")?.map(std::path::PathBuf::from)))
 }
 
 /// An HTTP(S) proxy URL (`"http://proxy:3128"`, reached with CONNECT). NULL (the default) honours `ALL_PROXY`,
@@ -283,10 +265,7 @@ pub unsafe extern "C" fn cibatch_config_set_proxy(
     proxy_url: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        c.proxy = arg_opt_str(proxy_url, "proxy_url")?.map(str::to_string);
-        Ok(())
-    })
+    set(config, error, |c| &mut c.proxy, || opt_text(proxy_url, "proxy_url"))
 }
 
 /// Frees a configuration. NULL does nothing. Clients made from it are not affected.

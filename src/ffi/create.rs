@@ -14,10 +14,7 @@ pub unsafe extern "C" fn cibatch_config_set_resolve_creates(
     on: bool,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(config, error, |c| {
-        c.resolve_creates = on;
-        Ok(())
-    })
+    set(config, error, |c| &mut c.resolve_creates, || Ok(on))
 }
 
 /// # Safety

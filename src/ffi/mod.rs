@@ -143,6 +143,14 @@ pub(crate) unsafe fn arg_mut<'a, T>(p: *mut T, name: &'static str) -> FfiResult<
     p.as_mut().ok_or_else(|| cibatch_error::null(name))
 }
 
+/// An optional C string argument copied into an owned string: `None` for NULL.
+///
+/// # Safety
+/// As [`arg_opt_str`].
+pub(crate) unsafe fn opt_text(p: *const c_char, name: &'static str) -> FfiResult<Option<String>> {
+    Ok(arg_opt_str(p, name)?.map(str::to_string))
+}
+
 /// An array of `count` C strings (`count` may be 0 with a NULL array).
 ///
 /// # Safety
@@ -178,6 +186,23 @@ pub(crate) unsafe fn edit<H: Editable>(
     f: impl FnOnce(&mut H::Inner) -> FfiResult<()>,
 ) -> cibatch_result {
     call(error, || f(arg_mut(handle, H::ARGUMENT)?.inner()))
+}
+
+/// Sets one field of an editable handle: `field` picks it, `value` reads the new value from the arguments. As with
+/// [`edit`], the handle is checked first and everything runs inside the boundary; on an error the field is unchanged.
+///
+/// # Safety
+/// As [`edit`].
+pub(crate) unsafe fn set<H: Editable, T>(
+    handle: *mut H,
+    error: *mut *mut cibatch_error,
+    field: impl FnOnce(&mut H::Inner) -> &mut T,
+    value: impl FnOnce() -> FfiResult<T>,
+) -> cibatch_result {
+    edit(handle, error, |h| {
+        *field(h) = value()?;
+        Ok(())
+    })
 }
 
 /// Implements [`Editable`] for handles that wrap one value in a field.

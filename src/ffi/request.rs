@@ -108,10 +108,7 @@ pub unsafe extern "C" fn cibatch_workflow_request_set_time_interval(
 ) -> cibatch_result {
     call(error, || {
         let r = arg_mut(request, "request")?;
-        r.request.time_interval = Some(TimeInterval {
-            start: arg_opt_str(start, "start")?.map(str::to_string),
-            end: arg_opt_str(end, "end")?.map(str::to_string),
-        });
+        r.request.time_interval = Some(TimeInterval { start: opt_text(start, "start")?, end: opt_text(end, "end")? });
         Ok(())
     })
 }
@@ -229,12 +226,11 @@ pub unsafe extern "C" fn cibatch_job_request_set_options(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(request, error, |r| {
-        let own = |s: Option<&str>| s.map(str::to_string);
-        r.queue_id = own(arg_opt_str(queue_id, "queue_id")?);
-        r.user_data = own(arg_opt_str(user_data, "user_data")?);
-        r.callback = own(arg_opt_str(callback, "callback")?);
-        r.callback_format = own(arg_opt_str(callback_format, "callback_format")?);
-        r.callback_type = own(arg_opt_str(callback_type, "callback_type")?);
+        r.queue_id = opt_text(queue_id, "queue_id")?;
+        r.user_data = opt_text(user_data, "user_data")?;
+        r.callback = opt_text(callback, "callback")?;
+        r.callback_format = opt_text(callback_format, "callback_format")?;
+        r.callback_type = opt_text(callback_type, "callback_type")?;
         Ok(())
     })
 }
@@ -246,10 +242,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_job_level(
     level: u8,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(request, error, |r| {
-        r.job_level = Some(level);
-        Ok(())
-    })
+    set(request, error, |r| &mut r.job_level, || Ok(Some(level)))
 }
 
 /// A TDMQ callback target; NULL leaves a field out.
@@ -263,9 +256,9 @@ pub unsafe extern "C" fn cibatch_job_request_set_callback_mq(
 ) -> cibatch_result {
     edit(request, error, |r| {
         r.callback_mq_config = Some(CallBackMqConfig {
-            mq_mode: arg_opt_str(mq_mode, "mq_mode")?.map(str::to_string),
-            mq_region: arg_opt_str(mq_region, "mq_region")?.map(str::to_string),
-            mq_name: arg_opt_str(mq_name, "mq_name")?.map(str::to_string),
+            mq_mode: opt_text(mq_mode, "mq_mode")?,
+            mq_region: opt_text(mq_region, "mq_region")?,
+            mq_name: opt_text(mq_name, "mq_name")?,
         });
         Ok(())
     })
@@ -282,9 +275,9 @@ pub unsafe extern "C" fn cibatch_job_request_set_callback_kafka(
 ) -> cibatch_result {
     edit(request, error, |r| {
         r.callback_kafka_config = Some(crate::CallBackKafkaConfig {
-            region: arg_opt_str(region, "region")?.map(str::to_string),
-            instance_id: arg_opt_str(instance_id, "instance_id")?.map(str::to_string),
-            topic: arg_opt_str(topic, "topic")?.map(str::to_string),
+            region: opt_text(region, "region")?,
+            instance_id: opt_text(instance_id, "instance_id")?,
+            topic: opt_text(topic, "topic")?,
         });
         r.callback_type = Some("Kafka".into());
         Ok(())
@@ -298,10 +291,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_queue_type(
     queue_type: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(request, error, |r| {
-        r.queue_type = arg_opt_str(queue_type, "queue_type")?.map(str::to_string);
-        Ok(())
-    })
+    set(request, error, |r| &mut r.queue_type, || opt_text(queue_type, "queue_type"))
 }
 
 /// Only objects uploaded between `start` and `end` (any form `cibatch_workflow_request_set_time_interval` takes);
@@ -314,10 +304,7 @@ pub unsafe extern "C" fn cibatch_job_request_set_time_interval(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(request, error, |r| {
-        r.time_interval = Some(TimeInterval {
-            start: arg_opt_str(start, "start")?.map(str::to_string),
-            end: arg_opt_str(end, "end")?.map(str::to_string),
-        });
+        r.time_interval = Some(TimeInterval { start: opt_text(start, "start")?, end: opt_text(end, "end")? });
         Ok(())
     })
 }
@@ -347,10 +334,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_type(
     job_type: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(options, error, |o| {
-        o.job_type = arg_opt_str(job_type, "job_type")?.map(JobType::parse);
-        Ok(())
-    })
+    set(options, error, |o| &mut o.job_type, || Ok(arg_opt_str(job_type, "job_type")?.map(JobType::parse)))
 }
 
 /// Sort by creation time (`order` is a `cibatch_order`).
@@ -360,10 +344,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_order(
     order: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(options, error, |o| {
-        o.order_by_time = Some(order_arg(order)?);
-        Ok(())
-    })
+    set(options, error, |o| &mut o.order_by_time, || Ok(Some(order_arg(order)?)))
 }
 
 /// Adds a state to match (`"Running"`, `"Failed"`, ...); none added means all states.
@@ -386,10 +367,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_size(
     size: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(options, error, |o| {
-        o.size = (size > 0).then_some(size);
-        Ok(())
-    })
+    set(options, error, |o| &mut o.size, || Ok((size > 0).then_some(size)))
 }
 
 /// The page to fetch: the previous page's `cibatch_job_list_next_token`, or NULL for the first page.
@@ -399,10 +377,7 @@ pub unsafe extern "C" fn cibatch_list_options_set_next_token(
     next_token: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(options, error, |o| {
-        o.next_token = arg_opt_str(next_token, "next_token")?.map(str::to_string);
-        Ok(())
-    })
+    set(options, error, |o| &mut o.next_token, || opt_text(next_token, "next_token"))
 }
 
 /// Sets the filters; each NULL leaves that filter unset (replacing what an earlier call set). The creation
@@ -418,12 +393,11 @@ pub unsafe extern "C" fn cibatch_list_options_set_filters(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(options, error, |o| {
-        let own = |s: Option<&str>| s.map(str::to_string);
-        o.start_creation_time = own(arg_opt_str(start_creation_time, "start_creation_time")?);
-        o.end_creation_time = own(arg_opt_str(end_creation_time, "end_creation_time")?);
-        o.workflow_id = own(arg_opt_str(workflow_id, "workflow_id")?);
-        o.job_id = own(arg_opt_str(job_id, "job_id")?);
-        o.name = own(arg_opt_str(name, "name")?);
+        o.start_creation_time = opt_text(start_creation_time, "start_creation_time")?;
+        o.end_creation_time = opt_text(end_creation_time, "end_creation_time")?;
+        o.workflow_id = opt_text(workflow_id, "workflow_id")?;
+        o.job_id = opt_text(job_id, "job_id")?;
+        o.name = opt_text(name, "name")?;
         Ok(())
     })
 }

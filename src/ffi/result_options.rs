@@ -42,10 +42,7 @@ pub unsafe extern "C" fn cibatch_result_options_set_object(
     object: *const c_char,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(options, error, |o| {
-        o.object = arg_opt_str(object, "object")?.map(str::to_string);
-        Ok(())
-    })
+    set(options, error, |o| &mut o.object, || opt_text(object, "object"))
 }
 
 /// Only results created between `start` and `end` (like `"2022-02-25T12:00:00+0800"`; `+08:00`, `Z` and `z` are read
@@ -58,8 +55,8 @@ pub unsafe extern "C" fn cibatch_result_options_set_creation_range(
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
     edit(options, error, |o| {
-        o.start_creation_time = arg_opt_str(start, "start")?.map(str::to_string);
-        o.end_creation_time = arg_opt_str(end, "end")?.map(str::to_string);
+        o.start_creation_time = opt_text(start, "start")?;
+        o.end_creation_time = opt_text(end, "end")?;
         Ok(())
     })
 }
@@ -71,10 +68,7 @@ pub unsafe extern "C" fn cibatch_result_options_set_order(
     order: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(options, error, |o| {
-        o.order_by_time = Some(order_arg(order)?);
-        Ok(())
-    })
+    set(options, error, |o| &mut o.order_by_time, || Ok(Some(order_arg(order)?)))
 }
 
 /// Page size, 1 to 100 (else `CIBATCH_INVALID_INPUT` when the walk starts); 0 for the service's default (10).
@@ -84,10 +78,7 @@ pub unsafe extern "C" fn cibatch_result_options_set_size(
     size: u32,
     error: *mut *mut cibatch_error,
 ) -> cibatch_result {
-    edit(options, error, |o| {
-        o.size = (size > 0).then_some(size);
-        Ok(())
-    })
+    set(options, error, |o| &mut o.size, || Ok((size > 0).then_some(size)))
 }
 
 /// Frees result options. NULL does nothing.
