@@ -78,24 +78,27 @@ out("")
 out("## Describe, against the raw keep-alive floor of the same run")
 out("")
 out("*Pinned*: the canned server and the client on CPU 0 (`taskset -c 0`), the clients' own costs plus one context "
-    "switch. *Unpinned*: no placement, as users run it; the targets are judged here. The floor is a raw keep-alive "
-    "client (one fixed request, the answer read by its length), measured in the same process beside the Rust and C "
-    "clients and alone just before and after each Python and Go run; each placement's floor is the fastest of those "
-    "(wire speed).")
+    "switch. *Unpinned*: no placement, as users run it, against a server whose one thread serves every connection; "
+    "the targets are judged here. The floor is a raw keep-alive client (`benches/c/floor.c`: one fixed request, the "
+    "answer read by its length) that each benchmark process (Rust, C, Python, Go) measures itself, in rounds "
+    "alternating with its clients, so that a client and its floor meet the same placement on the CPUs.")
 out("")
 out("| client | pinned | floor | ratio | unpinned | floor | ratio |")
 out("|---|---|---|---|---|---|---|")
 
 
+# The floor each client is compared with: the one its own benchmark process measured, in the same rounds.
+FLOOR_OF = {"rust": "raw_floor", "ureq_alone": "raw_floor", "c": "raw_floor_c", "python_binding": "raw_floor_python",
+            "official_python": "raw_floor_python", "go_binding": "raw_floor_go", "official_go": "raw_floor_go"}
+
+
 def best(variant, placement):
-    """(time, floor): the client's fastest run, and the fastest floor measured in the same placement (in-process beside
-    Rust and C, or alone just before and after each Python and Go run): the floor at wire speed. Noise on a shared
-    machine only ever adds time (a wake-up across CPUs, a busy neighbour), so the fastest run is the best estimate of
-    each one's own cost."""
-    times = [t for t in get_all("describe", variant, placement) if t is not None]
-    floors = [r["median_ns"] for r in rows if r["bench"] == "describe" and r["variant"].startswith("raw_floor")
-              and r.get("placement") == placement and r.get("median_ns") is not None]
-    return (min(times) if times else None), (min(floors) if floors else None)
+    """(time, floor): the client's fastest run, and the floor its process measured in that run's rounds. Noise on a
+    shared machine only ever adds time (a busy neighbour), so the fastest run is the best estimate of a client's own
+    cost; its floor met the same placement on the CPUs."""
+    runs = [(t, f) for t, f in zip(get_all("describe", variant, placement),
+                                   get_all("describe", FLOOR_OF[variant], placement)) if t is not None]
+    return min(runs) if runs else (None, None)
 
 
 names = [("rust", "Rust client"), ("ureq_alone", "ureq alone (the describe's GET: nothing signed, checked or parsed)"),
@@ -112,8 +115,9 @@ for variant, label in names:
         cells += [us(t), us(f), fmt_ratio(r) + (" (floor disturbed)" if r is not None and r < 1 else "")]
     out(f"| {label} | " + " | ".join(cells) + " |")
 out("")
-out("Unpinned, each client's figure is the fastest of three runs (noise on a shared 2-core machine only ever adds "
-    "time: wake-ups across CPUs, busy neighbours). *ureq alone* (`benches/common/ureq_alone.rs`) runs in the Rust "
+out("Unpinned, each client's figure is the fastest of three runs, with the floor of that run. On these VMs a "
+    "wake-up across CPUs costs about 75 µs and is in most unpinned figures, the floor's included: the pinned "
+    "columns show the clients' own costs. *ureq alone* (`benches/common/ureq_alone.rs`) runs in the Rust "
     "benchmark's rounds: the HTTP layer the project's design names, by itself; its ratio to the floor is the least "
     "any client carried by it can reach.")
 out("")

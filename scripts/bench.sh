@@ -5,8 +5,10 @@
 #
 # Every describe row is measured twice, each time beside a raw keep-alive floor measured in the same run:
 #   pinned    the server and the client on CPU 0 (`taskset -c 0`): the clients' own costs plus one context switch;
-#   unpinned  no placement, as users run it (the targets of issue 17 are judged here); three runs, since where the
-#             scheduler puts a connection's server thread moves the floor from run to run.
+#   unpinned  no placement, as users run it (the targets of issue 17 are judged here), against a server whose one
+#             thread serves every connection, so that a client and its floor meet the same server thread wherever
+#             the scheduler puts it; three runs.
+# Every client is compared with the raw floor (benches/c/floor.c) measured in its own process, in alternating rounds.
 # Instructions and allocations per describe come from valgrind (callgrind, and memcheck's heap summary): the
 # difference between 200 and 100 describes through the C ABI, divided by 100, so start-up and warm-up cancel out;
 # the same for ureq alone (examples/bench_ureq_floor.rs: the GET without signing or parsing), the part that stays.
@@ -23,17 +25,26 @@ tag() { sed "s/^{/{\"placement\": \"$1\", /" | grep '^{' >> "$results" || true; 
 
 cargo build --release --lib --example bench_server --example bench_ureq_floor
 cargo bench --bench core --no-run 2>/dev/null
-cc -O2 -Iinclude benches/c/bench_describe.c target/release/libcibatch.a -lpthread -ldl -lm -o $out/c_bench
+cc -O2 -Iinclude benches/c/bench_describe.c benches/c/floor.c target/release/libcibatch.a -lpthread -ldl -lm \
+  -o $out/c_bench
+cc -O2 -shared -fPIC benches/c/floor.c -o $out/libfloor.so
 cc -O2 -Iinclude benches/c/count_describe.c target/release/libcibatch.a -lpthread -ldl -lm -o $out/count_describe
 
+# Pinned latency; unpinned latency (one server thread); throughput (a thread per connection, on both CPUs).
 taskset -c 0 target/release/examples/bench_server > $out/server.out &
 pinned_server=$!
-target/release/examples/bench_server > $out/server_mt.out &
+target/release/examples/bench_server --one-thread > $out/server_one.out &
 unpinned_server=$!
-trap 'kill $pinned_server $unpinned_server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do grep -q port= $out/server.out && grep -q port= $out/server_mt.out && break; sleep 0.1; done
+target/release/examples/bench_server > $out/server_mt.out &
+throughput_server=$!
+trap 'kill $pinned_server $unpinned_server $throughput_server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  grep -q port= $out/server.out && grep -q port= $out/server_one.out && grep -q port= $out/server_mt.out && break
+  sleep 0.1
+done
 pinned_port=$(sed -n 's/^port=//p' $out/server.out)
-unpinned_port=$(sed -n 's/^port=//p' $out/server_mt.out)
+unpinned_port=$(sed -n 's/^port=//p' $out/server_one.out)
+throughput_port=$(sed -n 's/^port=//p' $out/server_mt.out)
 
 python_ready=false
 if [ ! -x target/venv/bin/python ]; then python3 -m venv target/venv || true; fi
@@ -50,8 +61,7 @@ else
   echo "the official Go SDK could not be set up (see $out/go_build.log); Go rows are left out" >&2
 fi
 
-# One placement's describe rows: Rust (with its floor), C (with its floor), then Python and Go, each between two
-# measurements of the C floor (their floor is the mean of the two).
+# One placement's describe rows: Rust, C, Python and Go, each beside the floor in its own process.
 describe_rows() { # $1: placement, $2: port, rest: placement command
   local placement=$1 port=$2
   shift 2
@@ -59,26 +69,23 @@ describe_rows() { # $1: placement, $2: port, rest: placement command
   CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe "$@" cargo bench --bench core 2>/dev/null | tag "$placement"
   CIBATCH_BENCH_PORT=$port "$@" $out/c_bench | grep -v c_peak_rss | tag "$placement"
   if $python_ready; then
-    CIBATCH_BENCH_PORT=$port "$@" $out/c_bench floor | sed 's/raw_floor_c/raw_floor_python_before/' | tag "$placement"
-    { CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe "$@" target/venv/bin/python benches/python/bench.py \
+    { CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe CIBATCH_BENCH_FLOOR_LIB=$out/libfloor.so "$@" \
+      target/venv/bin/python benches/python/bench.py \
       || echo "the Python describe benchmark failed ($placement)" >&2; } | tag "$placement"
-    CIBATCH_BENCH_PORT=$port "$@" $out/c_bench floor | sed 's/raw_floor_c/raw_floor_python_after/' | tag "$placement"
   fi
   if $go_ready; then
-    CIBATCH_BENCH_PORT=$port "$@" $out/c_bench floor | sed 's/raw_floor_c/raw_floor_go_before/' | tag "$placement"
     { CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe "$@" $out/go_bench \
       || echo "the Go describe benchmark failed ($placement)" >&2; } | tag "$placement"
-    CIBATCH_BENCH_PORT=$port "$@" $out/c_bench floor | sed 's/raw_floor_c/raw_floor_go_after/' | tag "$placement"
   fi
 }
 describe_rows pinned "$pinned_port" taskset -c 0
-# Unpinned, a connection's cost depends on where the scheduler puts its server thread, which changes from run to
-# run: three runs, of which the report takes the fastest for each client and for the floor.
+# Unpinned, where the scheduler puts the server thread and the client moves from run to run: three runs, of which
+# the report takes each client's fastest, beside its own floor of that run.
 for _ in 1 2 3; do describe_rows unpinned "$unpinned_port" env; done
 
 echo "Rust: signing, parsing, a 10,000-result report (one CPU); threads (both CPUs)" >&2
 CIBATCH_BENCH_ONLY=sign,parse,report taskset -c 0 cargo bench --bench core 2>/dev/null | tag pinned
-CIBATCH_BENCH_ONLY=threads CIBATCH_BENCH_PORT=$unpinned_port cargo bench --bench core 2>/dev/null | tag unpinned
+CIBATCH_BENCH_ONLY=threads CIBATCH_BENCH_PORT=$throughput_port cargo bench --bench core 2>/dev/null | tag unpinned
 echo "C: memory after 10,000 calls" >&2
 CIBATCH_BENCH_PORT=$pinned_port taskset -c 0 $out/c_bench | grep c_peak_rss | tag pinned
 if $python_ready; then
@@ -88,7 +95,7 @@ if $python_ready; then
 fi
 if $go_ready; then
   echo "Go: threads" >&2
-  { CIBATCH_BENCH_ONLY=threads CIBATCH_BENCH_PORT=$unpinned_port $out/go_bench \
+  { CIBATCH_BENCH_ONLY=threads CIBATCH_BENCH_PORT=$throughput_port $out/go_bench \
     || echo "the Go throughput benchmark failed" >&2; } | tag unpinned
 fi
 

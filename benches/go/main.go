@@ -1,6 +1,7 @@
 // Command bench compares, side by side in one run, our Go binding with the official Go SDK
-// (github.com/tencentyun/cos-go-sdk-v5) describing a job on the canned loopback server (CIBATCH_BENCH_PORT), and
-// measures the binding's throughput with 1, 2, 4 and 8 goroutines sharing one client. Prints JSON lines.
+// (github.com/tencentyun/cos-go-sdk-v5) describing a job on the canned loopback server (CIBATCH_BENCH_PORT), beside
+// the raw floor (floor.go) in the same rounds, and measures the binding's throughput with 1, 2, 4 and 8 goroutines
+// sharing one client. Prints JSON lines.
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -83,9 +85,13 @@ func main() {
 	}
 	only := os.Getenv("CIBATCH_BENCH_ONLY")
 	if only == "" || only == "describe" {
-		m := compare([]func(){oursDescribe, officialDescribe}, 200*time.Millisecond)
+		portNumber, err := strconv.Atoi(port)
+		must(err)
+		floor := openFloor(portNumber)
+		m := compare([]func(){oursDescribe, officialDescribe, floor.call}, 200*time.Millisecond)
 		fmt.Printf("{\"bench\": \"describe\", \"variant\": \"go_binding\", \"median_ns\": %.1f}\n", m[0])
 		fmt.Printf("{\"bench\": \"describe\", \"variant\": \"official_go\", \"median_ns\": %.1f}\n", m[1])
+		fmt.Printf("{\"bench\": \"describe\", \"variant\": \"raw_floor_go\", \"median_ns\": %.1f}\n", m[2])
 	}
 	if only != "" && only != "threads" {
 		return

@@ -98,9 +98,23 @@ def main():
         d = official.ci_get_inventory_trigger_jobs(Bucket=BUCKET, JobID=JOB)
         return d["JobsDetail"][0]["State"]
 
-    m = compare([("ours", ours_describe), ("official", official_describe)], 0.2)
+    # The raw floor (benches/c/floor.c) in this process, in the same alternating rounds: it shares the process's
+    # placement on the CPUs with the clients (one ctypes call per request adds a fraction of a microsecond to it).
+    variants = [("ours", ours_describe), ("official", official_describe)]
+    floor_lib = os.environ.get("CIBATCH_BENCH_FLOOR_LIB")
+    if floor_lib:
+        import ctypes
+        lib = ctypes.CDLL(floor_lib)
+        lib.bench_floor_open.restype = ctypes.c_void_p
+        lib.bench_floor_open.argtypes = [ctypes.c_int]
+        lib.bench_floor_call.argtypes = [ctypes.c_void_p]
+        floor = lib.bench_floor_open(PORT)
+        variants.append(("floor", lambda: lib.bench_floor_call(floor)))
+    m = compare(variants, 0.2)
     emit(bench="describe", variant="python_binding", median_ns=m[0] * 1e9)
     emit(bench="describe", variant="official_python", median_ns=m[1] * 1e9)
+    if floor_lib:
+        emit(bench="describe", variant="raw_floor_python", median_ns=m[2] * 1e9)
 
 
 CHILD = """
