@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ctypes
 import sys
-import threading
+try:  # what `threading.local` is, without importing `threading` (milliseconds of every program's start-up)
+    from _thread import _local as thread_local
+except ImportError:  # pragma: no cover - an interpreter without it
+    from threading import local as thread_local
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
     from typing import Any, Callable, List, Optional
@@ -33,7 +36,7 @@ def _log_level_for(lg) -> int:
     return 0
 
 
-class _Pending(threading.local):
+class _Pending(thread_local):
     """What a logging callback raised on this thread, to raise again once the library call has returned."""
 
     error: Optional[BaseException] = None

@@ -1,7 +1,9 @@
 """The managed-handle base class: close() frees once, context manager, __del__ as a safety net."""
 from __future__ import annotations
 
-import threading
+# `_thread`'s lock, which `threading.Lock` is: importing `threading` (with `functools` and `collections`) would cost
+# milliseconds of every program's start-up.
+from _thread import allocate_lock
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
     from typing import Callable, Optional
@@ -15,7 +17,7 @@ class Handle:
     def __init__(self, ptr: Optional[int], free: Callable[[int], None]):
         self._ptr = ptr
         self._free = free
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     @property
     def _handle(self) -> int:
