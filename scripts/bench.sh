@@ -80,7 +80,7 @@ describe_rows() { # $1: placement, $2: port, rest: placement command
 }
 describe_rows pinned "$pinned_port" taskset -c 0
 # Unpinned, where the scheduler puts the server thread and the client moves from run to run: three runs, of which
-# the report takes each client's fastest, beside its own floor of that run.
+# the report takes, for each client, the run whose ratio to its own floor (of that run) is the median.
 for _ in 1 2 3; do describe_rows unpinned "$unpinned_port" env; done
 
 echo "Rust: signing, parsing, a 10,000-result report (one CPU); threads (both CPUs)" >&2
