@@ -77,7 +77,8 @@ impl Client {
         url: &str,
         creds: &Credentials,
     ) -> std::result::Result<Reply, (TransportKind, String)> {
-        // The headers signed and sent, borrowed where they can be (a describe sends only `host`).
+        // The headers signed and sent, borrowed where they can be (a describe sends only `host`). At most five: host,
+        // a body's type, length and MD5, and a token.
         let (content_length, content_md5);
         let mut headers = [("", ""); 5];
         let mut count = 0;

@@ -414,8 +414,8 @@ mod tests {
     #[test]
     fn known_texts_are_the_model_texts() {
         let mut job = crate::parse_response(include_str!("../../benches/seed_describe.xml")).unwrap().jobs.remove(0);
-        let states = [JobState::Submitted, JobState::Running, JobState::Success, JobState::Failed, JobState::Pause];
-        for state in states.into_iter().chain([JobState::Cancel, JobState::Other("Paused2".into())]) {
+        use JobState::*;
+        for state in [Submitted, Running, Success, Failed, Pause, Cancel, Other("Paused2".into())] {
             job.state = state;
             let known = known_text(&job, JobField::State).map(|t| t.to_str().unwrap());
             assert_eq!(known, (!matches!(job.state, JobState::Other(_))).then(|| job.state.as_str()));
