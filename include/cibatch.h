@@ -1274,7 +1274,7 @@ const char *cibatch_job_tag(const cibatch_job *job);
 const char *cibatch_job_template_id(const cibatch_job *job);
 
 /**
- * The whole `<JobParam>` element as XML (with every tag-specific container), or NULL.
+ * The whole `<JobParam>` element as the service sent it (with every tag-specific container), or NULL.
  */
 const char *cibatch_job_job_param_xml(const cibatch_job *job);
 
@@ -1294,7 +1294,7 @@ const char *cibatch_job_output_bucket(const cibatch_job *job);
 const char *cibatch_job_output_object(const cibatch_job *job);
 
 /**
- * The whole `<Output>` element as XML (with `SpriteObject`, `AuObject`, ...), or NULL.
+ * The whole `<Output>` element as the service sent it (with `SpriteObject`, `AuObject`, ...), or NULL.
  */
 const char *cibatch_job_output_xml(const cibatch_job *job);
 

@@ -270,7 +270,7 @@ pub unsafe extern "C" fn cibatch_job_template_id(job: *const cibatch_job) -> *co
     get(job, JobField::TemplateId)
 }
 
-/// The whole `<JobParam>` element as XML (with every tag-specific container), or NULL.
+/// The whole `<JobParam>` element as the service sent it (with every tag-specific container), or NULL.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_job_param_xml(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::JobParamXml)
@@ -294,7 +294,7 @@ pub unsafe extern "C" fn cibatch_job_output_object(job: *const cibatch_job) -> *
     get(job, JobField::OutputObject)
 }
 
-/// The whole `<Output>` element as XML (with `SpriteObject`, `AuObject`, ...), or NULL.
+/// The whole `<Output>` element as the service sent it (with `SpriteObject`, `AuObject`, ...), or NULL.
 #[no_mangle]
 pub unsafe extern "C" fn cibatch_job_output_xml(job: *const cibatch_job) -> *const c_char {
     get(job, JobField::OutputXml)

@@ -26,7 +26,7 @@ FIELDS = (
 _COUNT = len(FIELDS)
 _JOB_LEVEL = FIELDS.index("job_level")
 _Fields = ctypes.c_char_p * _COUNT
-# The large fields (the job's whole XML, and the two the library writes out from an element tree) are read when asked
+# The large fields (the job's whole XML, and its <JobParam> and <Output> elements as received) are read when asked
 # for, not with the others; in their places the first read asks for a number the library does not know (NULL).
 _LARGE_FIELDS = ("job_param_xml", "output_xml", "raw_xml")
 _NOT_A_FIELD = 0xFFFFFFFF
