@@ -64,7 +64,7 @@ struct PollFd {
 const POLLIN: i16 = 1;
 
 extern "C" {
-    fn poll(fds: *mut PollFd, nfds: u64, timeout: i32) -> i32;
+    fn poll(fds: *mut PollFd, nfds: std::ffi::c_ulong, timeout: i32) -> i32;
 }
 
 /// Every connection served by this one thread.
@@ -76,7 +76,7 @@ fn serve_in_one_thread(listener: TcpListener, response: &'static [u8]) {
             .map(|fd| PollFd { fd, events: POLLIN, revents: 0 })
             .collect();
         // SAFETY: `fds` is a valid array of `fds.len()` pollfd structures for the duration of the call.
-        if unsafe { poll(fds.as_mut_ptr(), fds.len() as u64, -1) } < 0 {
+        if unsafe { poll(fds.as_mut_ptr(), fds.len() as std::ffi::c_ulong, -1) } < 0 {
             continue;
         }
         let mut i = connections.len();

@@ -1,7 +1,7 @@
 //! The job model: what the service returns (`JobsDetail`) and what we send to create jobs.
 //!
-//! Parsing is tolerant (unknown elements are kept in the raw XML and in pass-through trees; unknown states
-//! and types keep their text); building is strict (every argument is checked, all text is escaped).
+//! Parsing is tolerant (unknown elements are kept in the raw XML, and `JobParam` and `Output` keep theirs whole;
+//! unknown states and types keep their text); building is strict (every argument is checked, all text is escaped).
 
 mod list;
 mod parse;

@@ -1,7 +1,7 @@
-//! ureq alone, for the benchmarks: the describe's keep-alive GET through a ureq agent configured as the client
-//! configures its own (status codes as answers, no redirects, the same timeouts, IP literals not looked up), with
-//! the same headers and the body read under a limit into one reused buffer, but nothing signed, checked or parsed.
-//! What it costs stays in every describe while ureq carries the requests. Used by `benches/core.rs` (timed beside
+//! ureq alone, for the benchmarks: the describe's keep-alive GET through a ureq agent configured like the client's
+//! (status codes as answers, no redirects, the same timeouts, IP literals not looked up; ureq's own connector, no
+//! proxy), with the same headers and the body read under a limit into one reused buffer, but nothing signed, checked
+//! or parsed: a lower bound of what stays in every describe while ureq carries the requests. Used by `benches/core.rs` (timed beside
 //! the client and the raw floor) and `examples/bench_ureq_floor.rs` (counted under valgrind).
 
 use std::io::Read;

@@ -27,10 +27,10 @@ impl Fallback for cibatch_state {
 /// One job. Made by the client (the caller owns it: free with `cibatch_job_free`) or borrowed from a
 /// `cibatch_job_list`, a pager or a report (valid until that is freed; never free it).
 ///
-/// Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job, valid until the job
-/// (or the list it came from) is freed, and the same pointer on every call (`cibatch_job_fields` included). Getters
-/// never fail: NULL when the job is NULL or the field is absent. A job never changes once made; any number of threads
-/// may read one at once.
+/// Lifetime of what it returns: every `const char *` a getter gives is borrowed from the job (or static), valid until
+/// the job (or the list it came from) is freed, and the same pointer on every call (`cibatch_job_fields` included).
+/// Getters never fail: NULL when the job is NULL or the field is absent. A job never changes once made; any number of
+/// threads may read one at once.
 ///
 /// Methods:
 /// - `cibatch_job_state_code`, `cibatch_job_is_terminal`: the state as a number, and whether it is final.
@@ -77,7 +77,8 @@ impl Texts {
     fn new(job: &Job) -> Texts {
         // A C string ends at the first NUL, as `cstring` cuts it.
         let texts = || {
-            JobField::ALL.into_iter().filter(|&f| large(f).is_none()).filter_map(|f| {
+            // Known states and types are static texts, and the large fields are made on their own.
+            JobField::ALL.into_iter().filter(|&f| large(f).is_none() && known_text(job, f).is_none()).filter_map(|f| {
                 let text = job.field_text(f)?;
                 let len = text.find('\0').unwrap_or(text.len());
                 Some((f, text, len))

@@ -1,6 +1,6 @@
 //! Reading a `<JobsDetail>` straight from the checked event stream into a [`Job`]: no element tree, one string per
 //! field kept, none for the fields skipped. Unknown elements stay reachable through the job's `raw_xml` (the
-//! element's bytes as received) and, inside `JobParam` and `Output`, through their element trees.
+//! element's bytes as received) and, inside `JobParam` and `Output`, through those elements' own bytes (`xml`).
 //!
 //! Tolerant as the service needs: missing elements become empty or `None`, unknown ones are skipped, of repeated
 //! elements the first counts, an element's text is its own text (what its children hold is theirs), trimmed.

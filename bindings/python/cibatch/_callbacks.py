@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import sys
-try:  # what `threading.local` is, without importing `threading` (milliseconds of every program's start-up)
-    from _thread import _local as thread_local
-except ImportError:  # pragma: no cover - an interpreter without it
-    from threading import local as thread_local
+# What `threading.local` is, without importing `threading` (milliseconds of every program's start-up).
+from _thread import _local as thread_local
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:  # typing costs milliseconds at import; annotations are strings here
     from typing import Any, Callable, List, Optional
