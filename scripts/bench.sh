@@ -20,8 +20,9 @@ results=$out/results.jsonl
 mkdir -p $out
 : > "$results"
 
-# Tags each JSON line of a benchmark with where it ran.
-tag() { sed "s/^{/{\"placement\": \"$1\", /" | grep '^{' >> "$results" || true; }
+# Tags each JSON line of a benchmark with where it ran (and, for the describe rows, which run: a client is compared
+# with the floor of its own run).
+tag() { sed "s/^{/{\"placement\": \"$1\", \"run\": ${2:-0}, /" | grep '^{' >> "$results" || true; }
 
 cargo build --release --lib --example bench_server --example bench_ureq_floor
 cargo bench --bench core --no-run 2>/dev/null
@@ -62,26 +63,26 @@ else
 fi
 
 # One placement's describe rows: Rust, C, Python and Go, each beside the floor in its own process.
-describe_rows() { # $1: placement, $2: port, rest: placement command
-  local placement=$1 port=$2
-  shift 2
+describe_rows() { # $1: placement, $2: run number, $3: port, rest: placement command
+  local placement=$1 run=$2 port=$3
+  shift 3
   echo "describe, $placement: Rust, C, Python, Go" >&2
-  CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe "$@" cargo bench --bench core 2>/dev/null | tag "$placement"
-  CIBATCH_BENCH_PORT=$port "$@" $out/c_bench | grep -v c_peak_rss | tag "$placement"
+  CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe "$@" cargo bench --bench core 2>/dev/null | tag "$placement" "$run"
+  CIBATCH_BENCH_PORT=$port "$@" $out/c_bench | grep -v c_peak_rss | tag "$placement" "$run"
   if $python_ready; then
     { CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe CIBATCH_BENCH_FLOOR_LIB=$out/libfloor.so "$@" \
       target/venv/bin/python benches/python/bench.py \
-      || echo "the Python describe benchmark failed ($placement)" >&2; } | tag "$placement"
+      || echo "the Python describe benchmark failed ($placement)" >&2; } | tag "$placement" "$run"
   fi
   if $go_ready; then
     { CIBATCH_BENCH_PORT=$port CIBATCH_BENCH_ONLY=describe "$@" $out/go_bench \
-      || echo "the Go describe benchmark failed ($placement)" >&2; } | tag "$placement"
+      || echo "the Go describe benchmark failed ($placement)" >&2; } | tag "$placement" "$run"
   fi
 }
-describe_rows pinned "$pinned_port" taskset -c 0
+describe_rows pinned 1 "$pinned_port" taskset -c 0
 # Unpinned, where the scheduler puts the server thread and the client moves from run to run: three runs, of which
 # the report takes, for each client, the run whose ratio to its own floor (of that run) is the median.
-for _ in 1 2 3; do describe_rows unpinned "$unpinned_port" env; done
+for run in 1 2 3; do describe_rows unpinned "$run" "$unpinned_port" env; done
 
 echo "Rust: signing, parsing, a 10,000-result report (one CPU); threads (both CPUs)" >&2
 CIBATCH_BENCH_ONLY=sign,parse,report taskset -c 0 cargo bench --bench core 2>/dev/null | tag pinned
