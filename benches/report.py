@@ -179,10 +179,10 @@ out(f"| heap allocations (memcheck's total heap usage) | {n_a if allocs is None 
     f"{n_a if ureq_allocs is None else f'{ureq_allocs:.0f}'} | ≤ 20 |")
 out("")
 out("*ureq alone* is `examples/bench_ureq_floor.rs` measured the same way: the describe's GET through a ureq agent "
-    "configured as the client's, with the same headers and the body read into a reused buffer, nothing signed or "
-    "parsed. It is the part of a describe that stays while ureq (the HTTP layer the project's design names) carries "
-    "the requests: on its own it is past the allocation target and within a signature's cost of the instruction "
-    "target.")
+    "configured like the client's, with the same headers and the body read into a reused buffer, nothing signed or "
+    "parsed. It is a lower bound of what stays in a describe while ureq (the HTTP layer the project's design names) "
+    "carries the requests: on its own it is past the allocation target, and with the signature past the "
+    "instruction target.")
 out("")
 target("Instructions per describe through the C ABI ≤ 40,000", None if ins is None else ins <= 40_000,
        "n/a" if ins is None else f"{ins:,.0f}")
